@@ -1,0 +1,83 @@
+# isorun: an OCI runtime in C.  `make` builds ./isorun; `make check` runs every test.
+PREFIX ?= /usr/local
+CC ?= gcc
+PKGS := libseccomp libcap yajl mount
+VERSION := 0.1.0
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+	-DISORUN_VERSION='"$(VERSION)"' -DISORUN_COMMIT='"$(COMMIT)"'
+CFLAGS ?= -O2 -g
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRCS := $(wildcard common/*.c spec/*.c namespaces/*.c cgroups/*.c runtime/*.c) \
+	$(filter-out cmd/main.c,$(wildcard cmd/*.c))
+HDRS := $(wildcard common/*.h spec/*.h namespaces/*.h cgroups/*.h runtime/*.h cmd/*.h)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+REL_OBJS := $(LIB_SRCS:%.c=build/rel/%.o)
+SAN_OBJS := $(LIB_SRCS:%.c=build/san/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/san/tests/unit/%)
+TEST_HELPER_SRCS := $(wildcard tests/helpers/*.c)
+TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=build/helpers/%)
+
+.PHONY: all deps check unit integration vm engines bench demo install clean format fuzz helpers
+
+all: isorun
+
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+build/rel/libisorun.a: $(REL_OBJS)
+	@rm -f $@; ar rcs $@ $^
+
+build/san/libisorun.a: $(SAN_OBJS)
+	@rm -f $@; ar rcs $@ $^
+
+isorun: build/rel/cmd/main.o build/rel/libisorun.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# The sanitized binary: integration tests can run it with ISORUN=build/san/isorun.
+build/san/isorun: build/san/cmd/main.o build/san/libisorun.a
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/san/tests/unit/%: tests/unit/%.c tests/unit/unit.h build/san/libisorun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libisorun.a $(LIBS)
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 -g -o $@ $<
+
+helpers: $(TEST_HELPERS)
+
+unit: $(UNIT_BINS)
+
+deps:
+	@tests/install-deps.sh
+
+check: deps
+	$(MAKE) all unit helpers
+	@tests/run.sh
+
+bench: deps all
+	@tests/bench.sh
+
+demo: deps all
+	@tests/demo.sh
+
+install: isorun
+	install -D -m 0755 isorun $(DESTDIR)$(PREFIX)/bin/isorun
+
+format:
+	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)
+
+clean:
+	rm -rf build isorun

@@ -1,0 +1,39 @@
+/* The container process itself: identity, privileges and limits, applied in
+ * the child after pivot_root, then execve. Order follows runc. */
+#ifndef ISORUN_RUNTIME_PROCESS_H
+#define ISORUN_RUNTIME_PROCESS_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "spec/config.h"
+
+/* Resolves args[0] against the container's PATH (from process.env, default
+ * PATH when absent) after pivot. Error text as runc's:
+ * `exec: "foo": executable file not found in $PATH`. */
+error *process_find_executable(const struct oci_process *p, char **path_out);
+
+/* Before dropping privileges: rlimits, oomScoreAdj, ioPriority, scheduler,
+ * personality, umask, AppArmor/SELinux exec labels (a clear error when asked
+ * and the LSM is unavailable). */
+error *process_apply_limits(const struct oci_process *p, const struct oci_linux *lnx);
+
+/* setgroups/setgid/setuid keeping the capabilities the spec lists, then the
+ * five capability sets (inheritable empty unless asked), ambient last. */
+error *process_apply_identity(const struct oci_process *p);
+
+/* chdir(cwd), creating it if missing (before dropping privileges is the
+ * caller's choice), then getcwd() to verify it is inside the root
+ * (CVE-2024-21626). */
+error *process_chdir(const struct oci_process *p);
+
+/* no_new_privs when the spec asks. */
+error *process_set_no_new_privs(const struct oci_process *p);
+
+/* Marks every fd >= 3 except the keep list close-on-exec (close_range). */
+error *process_close_fds_on_exec(const int *keep, int n_keep);
+
+/* execve(path, args, env); returns only on failure, with runc's wording. */
+error *process_exec(const char *path, const struct oci_process *p);
+
+#endif

@@ -1,0 +1,74 @@
+/* A tiny TAP unit-test harness: each CHECK prints nothing unless it fails;
+ * each TEST prints `ok N - name` or `not ok N - name` (tests/run.sh counts them). */
+#ifndef ISORUN_TESTS_UNIT_H
+#define ISORUN_TESTS_UNIT_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int unit_test_no, unit_failed_total, unit_cur_failed;
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);            \
+			unit_cur_failed = 1;                                                       \
+		}                                                                                  \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *_a = (a), *_b = (b);                                                   \
+		if (!_a || !_b || strcmp(_a, _b) != 0) {                                           \
+			printf("#   %s:%d: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__,         \
+			       _b ? _b : "(null)", _a ? _a : "(null)");                            \
+			unit_cur_failed = 1;                                                       \
+		}                                                                                  \
+	} while (0)
+
+/* The error e must be NULL. */
+#define CHECK_OK(e)                                                                                \
+	do {                                                                                       \
+		error *_e = (e);                                                                   \
+		if (_e) {                                                                          \
+			printf("#   %s:%d: unexpected error: %s\n", __FILE__, __LINE__, _e->msg);      \
+			unit_cur_failed = 1;                                                       \
+			err_free(_e);                                                              \
+		}                                                                                  \
+	} while (0)
+
+/* The error e must be set and its message must equal msg exactly. */
+#define CHECK_ERR(e, msg)                                                                          \
+	do {                                                                                       \
+		error *_e = (e);                                                                   \
+		if (!_e) {                                                                         \
+			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__, __LINE__,  \
+			       (msg));                                                             \
+			unit_cur_failed = 1;                                                       \
+		} else {                                                                           \
+			if (strcmp(_e->msg, (msg)) != 0) {                                         \
+				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__,     \
+				       __LINE__, (msg), _e->msg);                                  \
+				unit_cur_failed = 1;                                               \
+			}                                                                          \
+			err_free(_e);                                                              \
+		}                                                                                  \
+	} while (0)
+
+#define RUN_TEST(fn)                                                                               \
+	do {                                                                                       \
+		unit_cur_failed = 0;                                                               \
+		fn();                                                                              \
+		unit_test_no++;                                                                    \
+		printf("%sok %d - %s\n", unit_cur_failed ? "not " : "", unit_test_no, #fn);        \
+		unit_failed_total += unit_cur_failed;                                              \
+	} while (0)
+
+#define UNIT_MAIN_END()                                                                            \
+	do {                                                                                       \
+		printf("1..%d\n", unit_test_no);                                                   \
+		return unit_failed_total ? 1 : 0;                                                  \
+	} while (0)
+
+#endif
