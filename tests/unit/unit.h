@@ -39,17 +39,17 @@ static int unit_test_no, unit_failed_total, unit_cur_failed;
 	} while (0)
 
 /* The error e must be set and its message must equal msg exactly. */
-#define CHECK_ERR(e, msg)                                                                          \
+#define CHECK_ERR(e, expected)                                                                          \
 	do {                                                                                       \
 		error *_e = (e);                                                                   \
 		if (!_e) {                                                                         \
 			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__, __LINE__,  \
-			       (msg));                                                             \
+			       (expected));                                                             \
 			unit_cur_failed = 1;                                                       \
 		} else {                                                                           \
-			if (strcmp(_e->msg, (msg)) != 0) {                                         \
+			if (strcmp(_e->msg, (expected)) != 0) {                                         \
 				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__,     \
-				       __LINE__, (msg), _e->msg);                                  \
+				       __LINE__, (expected), _e->msg);                                  \
 				unit_cur_failed = 1;                                               \
 			}                                                                          \
 			err_free(_e);                                                              \

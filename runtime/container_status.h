@@ -1,0 +1,23 @@
+/* Loading a container from the state store and deriving its status from the
+ * kernel (runc's rules): init gone or a zombie -> stopped; exec.fifo still
+ * present -> created; cgroup frozen -> paused; else running. */
+#ifndef ISORUN_RUNTIME_CONTAINER_STATUS_H
+#define ISORUN_RUNTIME_CONTAINER_STATUS_H
+
+#include "cgroups/cgroups.h"
+#include "runtime/container.h"
+#include "runtime/state_store.h"
+#include "spec/config.h"
+
+struct loaded_container {
+	struct state_handle h; /* locked */
+	struct saved_state st;
+	struct oci_config *cfg; /* the config kept at create; NULL if unreadable */
+	struct cgroup *cg;	/* NULL if none */
+	const char *status;
+};
+
+error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c);
+void container_unload(struct loaded_container *c);
+
+#endif

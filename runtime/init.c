@@ -1,0 +1,229 @@
+#include "runtime/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/process.h"
+#include "runtime/rootfs.h"
+#include "runtime/seccomp.h"
+#include "runtime/sync.h"
+
+static bool has_hooks(const struct oci_hook_list *l)
+{
+	return l->n > 0;
+}
+
+static bool wants_new(const struct ns_plan *ns, enum oci_ns_type t)
+{
+	return (ns->new_flags & (unsigned long)ns_clone_flag(t)) != 0;
+}
+
+/* Joins namespaces given by path (user first: it decides who owns the rest)
+ * and, when clone3 could not create them, unshares the new ones. pid and time
+ * were already arranged by the parent. */
+static error *enter_namespaces(const struct init_args *a)
+{
+	const struct ns_plan *ns = a->ns;
+	if (ns->clone_all)
+		return NULL;
+	error *e;
+	if (ns->join_fd[OCI_NS_USER] >= 0 && (e = ns_join(ns->join_fd[OCI_NS_USER], OCI_NS_USER)))
+		return e;
+	for (int t = 0; t < OCI_NS_COUNT; t++) {
+		if (t == OCI_NS_USER || t == OCI_NS_PID || t == OCI_NS_TIME || ns->join_fd[t] < 0)
+			continue;
+		if ((e = ns_join(ns->join_fd[t], (enum oci_ns_type)t)))
+			return e;
+	}
+	unsigned long rest = ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME);
+	if (rest && unshare((int)rest) < 0)
+		return err_errno("unshare namespaces");
+	return NULL;
+}
+
+/* After the parent wrote the id maps: become root of the new user namespace. */
+static error *become_userns_root(void)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return err_errno("user namespace: setresgid(0)");
+	if (setresuid(0, 0, 0) < 0)
+		return err_errno("user namespace: setresuid(0)");
+	return NULL;
+}
+
+struct init_state {
+	char state_json[SYNC_TEXT_MAX];
+	char *exe;
+	struct seccomp_program *seccomp;
+};
+
+static error *setup_before_ready(const struct init_args *a, struct init_state *s)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *proc = &cfg->process;
+	struct sync_msg msg;
+	error *e;
+
+	if ((e = enter_namespaces(a)))
+		return e;
+	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, 0, NULL, -1)))
+		return e;
+	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+		return e;
+	memcpy(s->state_json, msg.text, sizeof(s->state_json));
+	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
+	if (wants_new(a->ns, OCI_NS_USER) && (e = become_userns_root()))
+		return e;
+	if (wants_new(a->ns, OCI_NS_TIME) &&
+	    (e = timens_enter_new(cfg->linux_.time_offsets, cfg->linux_.n_time_offsets)))
+		return e;
+
+	struct rootfs_opts ropts = {
+		.no_pivot = a->no_pivot,
+		.userns = userns,
+		.new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
+	};
+	if ((e = rootfs_prepare(cfg, &ropts)))
+		return e;
+	if (has_hooks(&cfg->hooks.prestart) || has_hooks(&cfg->hooks.create_runtime)) {
+		if ((e = sync_send(a->sync_fd, SYNC_RUN_HOOKS, 0, NULL, -1)))
+			return e;
+		if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+			return e;
+	}
+	if ((e = hooks_run(&cfg->hooks.create_container, "createContainer", s->state_json)))
+		return e;
+	if ((e = rootfs_pivot(cfg, &ropts)))
+		return e;
+
+	if (proc->terminal) {
+		_cleanup_close_ int master = -1, slave = -1;
+		if ((e = console_create(proc, &master, &slave)))
+			return e;
+		if ((e = sync_send(a->sync_fd, SYNC_CONSOLE, 0, NULL, master)))
+			return e;
+		if ((e = console_make_controlling(slave)))
+			return e;
+	}
+	if ((e = rootfs_apply_sysctl(cfg)))
+		return e;
+	bool private_uts = a->ns->join_fd[OCI_NS_UTS] >= 0 || wants_new(a->ns, OCI_NS_UTS);
+	if ((e = rootfs_set_hostname(cfg, private_uts)))
+		return e;
+	if ((e = rootfs_finalize(cfg, &ropts)))
+		return e;
+
+	/* A missing binary must fail `create`, not a later `start` (runc). */
+	if ((e = process_find_executable(proc, &s->exe)))
+		return e;
+	if ((e = process_apply_limits(proc, &cfg->linux_)))
+		return e;
+	if (cfg->linux_.has_seccomp) {
+		if ((e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
+			return e;
+		/* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, which
+		 * the identity change below may drop: load it now (runc's order). */
+		if (!proc->no_new_privileges) {
+			int notify_fd = -1;
+			if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
+				return e;
+			if (notify_fd >= 0) {
+				e = sync_send(a->sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd);
+				close(notify_fd);
+				if (e)
+					return e;
+			}
+			seccomp_program_free(s->seccomp);
+			s->seccomp = NULL;
+		}
+	}
+	if ((e = process_chdir(proc)))
+		return e;
+	if ((e = process_apply_identity(proc)))
+		return e;
+	return NULL;
+}
+
+/* Blocks until `start` opens the fifo for reading. The fd is an O_PATH handle
+ * opened on the host; re-open it for writing through our own /proc. */
+static error *wait_for_start(const struct init_args *a)
+{
+	if (a->fifo_fd < 0) {
+		struct sync_msg msg;
+		return sync_expect(a->sync_fd, SYNC_GO, &msg);
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("open exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return err_errno("write exec fifo");
+	close(a->fifo_fd);
+	return NULL;
+}
+
+static error *setup_after_start(const struct init_args *a, struct init_state *s)
+{
+	const struct oci_process *proc = &a->cfg->process;
+	error *e;
+	if ((e = hooks_run(&a->cfg->hooks.start_container, "startContainer", s->state_json)))
+		return e;
+	if ((e = process_set_no_new_privs(proc)))
+		return e;
+	if (s->seccomp) {
+		int notify_fd = -1;
+		if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
+			return e;
+		if (notify_fd >= 0)
+			close(notify_fd); /* listener relay needs the early path */
+	}
+	/* Only stdio and the preserved fds 3..3+n-1 reach the process. */
+	_cleanup_free_ int *keep = calloc((size_t)a->preserve_fds + 1, sizeof(int));
+	if (!keep)
+		return err_sys(ENOMEM, "preserve fds");
+	for (int i = 0; i < a->preserve_fds; i++)
+		keep[i] = 3 + i;
+	if ((e = process_close_fds_on_exec(keep, a->preserve_fds)))
+		return e;
+	return process_exec(s->exe, proc);
+}
+
+_Noreturn void container_init(const struct init_args *a)
+{
+	struct init_state s = {0};
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Nothing in the container may ptrace or open /proc/1/exe of us until
+	 * execve resets this (CVE-2016-9962, CVE-2019-5736). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	error *e = setup_before_ready(a, &s);
+	if (!e)
+		e = sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
+	if (e) {
+		sync_send_error(a->sync_fd, e);
+		_exit(1);
+	}
+	e = wait_for_start(a);
+	if (!e) {
+		close(a->sync_fd);
+		e = setup_after_start(a, &s);
+	}
+	/* The runtime that created us may be gone: stderr is all we have. */
+	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
+	_exit(255);
+}

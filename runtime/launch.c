@@ -1,0 +1,470 @@
+#include "runtime/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "namespaces/namespaces.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/seccomp.h"
+#include "runtime/sync.h"
+#include "spec/state_json.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* Kernel ABI of clone3 (CLONE_ARGS_SIZE_VER2). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
+		      const char *bundle, const struct str_map *annotations)
+{
+	struct oci_state st = {
+		.oci_version = oci_version,
+		.id = id,
+		.status = status,
+		.pid = pid,
+		.bundle = bundle,
+		.annotations = annotations,
+	};
+	return oci_state_to_json(&st, false);
+}
+
+static error *write_pid_file(const char *path, pid_t pid)
+{
+	/* Engines read it with Atoi and no trimming: digits only, written
+	 * atomically (temp file + rename) like runc. */
+	_cleanup_free_ char *copy = strdup(path), *copy2 = strdup(path);
+	if (!copy || !copy2)
+		return err_sys(ENOMEM, "pid file");
+	_cleanup_free_ char *tmp = str_printf("%s/.%s", dirname(copy), basename(copy2));
+	if (!tmp)
+		return err_sys(ENOMEM, "pid file");
+	_cleanup_close_ int fd =
+		open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
+	if (fd < 0)
+		return err_errno("pid file %s", tmp);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+	if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
+		error *e = err_errno("pid file %s", path);
+		unlink(tmp);
+		return e;
+	}
+	return NULL;
+}
+
+static error *validate_terminal(const struct oci_config *cfg, const struct create_opts *o,
+				bool detached)
+{
+	bool terminal = cfg->process.terminal;
+	if (detached && terminal && !o->console_socket)
+		return err_new("cannot allocate tty if isorun will detach without setting console "
+			       "socket");
+	if (o->console_socket && (!terminal || !detached))
+		return err_new("cannot use console socket if isorun will not detach or allocate tty");
+	return NULL;
+}
+
+/* Joins pid/time namespaces "for children" around clone3 and returns how to
+ * restore, so that hooks forked later by the runtime stay in its own. */
+static error *enter_for_children(const struct ns_plan *plan, int saved[2])
+{
+	static const enum oci_ns_type types[2] = {OCI_NS_PID, OCI_NS_TIME};
+	static const char *self[2] = {"/proc/self/ns/pid", "/proc/self/ns/time"};
+	saved[0] = saved[1] = -1;
+	for (int i = 0; i < 2; i++) {
+		int fd = plan->join_fd[types[i]];
+		if (fd < 0)
+			continue;
+		saved[i] = open(self[i], O_RDONLY | O_CLOEXEC);
+		if (saved[i] < 0)
+			return err_errno("open %s", self[i]);
+		error *e = ns_join(fd, types[i]);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+static void restore_for_children(int saved[2])
+{
+	static const int flags[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+	for (int i = 0; i < 2; i++) {
+		if (saved[i] < 0)
+			continue;
+		if (setns(saved[i], flags[i]) < 0)
+			log_warn("restore namespace after clone: %s", strerror(errno));
+		close(saved[i]);
+		saved[i] = -1;
+	}
+}
+
+static error *describe_child_exit(pid_t pid)
+{
+	int status = 0;
+	if (waitpid(pid, &status, 0) < 0)
+		return err_new("container init exited unexpectedly");
+	if (WIFSIGNALED(status))
+		return err_new("container init was killed by signal %d", WTERMSIG(status));
+	return err_new("container init exited unexpectedly with status %d", WEXITSTATUS(status));
+}
+
+struct conversation {
+	const struct create_opts *o;
+	const struct oci_config *cfg;
+	struct launched *l;
+	bool new_userns;
+	bool keep_master;
+	const char *creating_json;
+};
+
+/* The parent's half of the sync protocol, up to SYNC_READY. */
+static error *converse(struct conversation *c)
+{
+	struct launched *l = c->l;
+	const struct oci_config *cfg = c->cfg;
+	struct sync_msg msg;
+	error *e;
+	for (;;) {
+		if ((e = sync_recv(l->sync_fd, &msg))) {
+			if (e->errnum == EPIPE) {
+				err_free(e);
+				e = describe_child_exit(l->pid);
+				l->pid = -1; /* reaped */
+			}
+			return e;
+		}
+		_cleanup_close_ int fd = msg.fd;
+		switch (msg.type) {
+		case SYNC_NS_READY:
+			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
+				return e;
+			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, c->creating_json, -1)))
+				return e;
+			break;
+		case SYNC_RUN_HOOKS:
+			if ((e = hooks_run(&cfg->hooks.prestart, "prestart", c->creating_json)))
+				return e;
+			if ((e = hooks_run(&cfg->hooks.create_runtime, "createRuntime",
+					   c->creating_json)))
+				return e;
+			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
+				return e;
+			break;
+		case SYNC_CONSOLE:
+			if (fd < 0)
+				return err_new("console: no pty master received");
+			if (c->keep_master) {
+				l->console_master = steal_fd(fd);
+			} else if (c->o->console_socket) {
+				if ((e = console_send_master(c->o->console_socket, fd)))
+					return err_wrap(e, "console socket %s", c->o->console_socket);
+			}
+			break;
+		case SYNC_SECCOMP_FD:
+			if (fd >= 0 && cfg->linux_.seccomp.listener_path &&
+			    (e = seccomp_send_listener(cfg->linux_.seccomp.listener_path, fd,
+						       c->creating_json)))
+				return e;
+			break;
+		case SYNC_ERROR:
+			return err_new("%s", msg.text);
+		case SYNC_READY:
+			return NULL;
+		default:
+			return err_new("sync: unexpected message %u", msg.type);
+		}
+	}
+}
+
+static error *copy_config(const struct state_handle *st, const char *bundle)
+{
+	_cleanup_free_ char *path = str_printf("%s/config.json", bundle);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (!path)
+		return err_sys(ENOMEM, "config copy");
+	error *e = read_file(path, &text, &len);
+	if (!e)
+		e = write_file_at(st->dir_fd, "config.json", text, len);
+	return e ? err_wrap(e, "keep config") : NULL;
+}
+
+static error *clone_init(struct launched *l, const struct ns_plan *plan, struct init_args *ia,
+			 int child_sock, int parent_sock)
+{
+	struct clone3_args ca = {0};
+	int pidfd = -1;
+	ca.flags = CLONE_PIDFD;
+	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	ca.exit_signal = SIGCHLD;
+	ca.flags |= plan->clone_all ? (plan->new_flags & ~(unsigned long)CLONE_NEWTIME)
+				    : (plan->new_flags & CLONE_NEWPID);
+	int cgfd = cgroup_v2_dirfd(l->cg);
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return err_errno("clone3");
+	if (pid == 0) {
+		close(parent_sock);
+		/* The flock on the state dir must not outlive this process's wait
+		 * for `start`, which needs the lock. */
+		close(l->st.dir_fd);
+		container_init(ia);
+	}
+	l->pid = pid;
+	l->pidfd = pidfd;
+	close(child_sock);
+	return NULL;
+}
+
+error *launch_container(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
+			bool keep_master, struct launched *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->st.dir_fd = l->pidfd = l->sync_fd = l->console_master = -1;
+	l->pid = -1;
+	error *e;
+	_cleanup_free_ char *creating = NULL, *cgstate = NULL;
+	const char *bundle = o->bundle ? o->bundle : ".";
+	if ((e = spec_load(bundle, &l->cfg)))
+		return e;
+	struct oci_config *cfg = l->cfg;
+	if (!cfg->has_process)
+		return err_new("config.json: process: required to create a container");
+	if ((e = validate_terminal(cfg, o, use_fifo || o->detach)))
+		return e;
+
+	struct ns_plan plan;
+	if ((e = ns_plan_build(cfg, &plan)))
+		return e;
+	if (!(plan.new_flags & CLONE_NEWNS))
+		return err_new("linux.namespaces: a new mount namespace is required");
+
+	if ((e = state_create(rt->root, o->id, &l->st)))
+		return e;
+	/* From here on a failure must undo: launch_abort. */
+	_cleanup_close_ int fifo_fd = -1;
+	if ((e = copy_config(&l->st, cfg->bundle)))
+		goto fail;
+	if (use_fifo) {
+		if (mkfifoat(l->st.dir_fd, "exec.fifo", 0622) < 0) {
+			e = err_errno("mkfifo %s/exec.fifo", l->st.dir);
+			goto fail;
+		}
+		/* 0622 regardless of umask: a non-root container user must be
+		 * able to open it for writing. */
+		fchmodat(l->st.dir_fd, "exec.fifo", 0622, 0);
+		fifo_fd = openat(l->st.dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
+		if (fifo_fd < 0) {
+			e = err_errno("open exec.fifo");
+			goto fail;
+		}
+	}
+	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
+		goto fail;
+	if ((e = ns_plan_open(&plan)))
+		goto fail_ns;
+
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		e = err_errno("socketpair");
+		goto fail_ns;
+	}
+	l->sync_fd = sv[0];
+	struct init_args ia = {
+		.cfg = cfg,
+		.ns = &plan,
+		.sync_fd = sv[1],
+		.fifo_fd = fifo_fd,
+		.no_pivot = o->no_pivot,
+		.preserve_fds = o->preserve_fds,
+	};
+	int saved_ns[2];
+	e = enter_for_children(&plan, saved_ns);
+	if (!e)
+		e = clone_init(l, &plan, &ia, sv[1], sv[0]);
+	restore_for_children(saved_ns);
+	if (e) {
+		close(sv[1]);
+		goto fail_ns;
+	}
+	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
+		goto fail_ns;
+	if (cfg->linux_.has_resources && (e = cgroup_apply(l->cg, &cfg->linux_.resources)))
+		goto fail_ns;
+
+	creating = hook_state_json(cfg->oci_version, o->id, "creating", l->pid, cfg->bundle,
+				&cfg->annotations);
+	struct conversation conv = {
+		.o = o,
+		.cfg = cfg,
+		.l = l,
+		.new_userns = (plan.new_flags & CLONE_NEWUSER) != 0,
+		.keep_master = keep_master,
+		.creating_json = creating,
+	};
+	e = converse(&conv);
+	ns_plan_close(&plan);
+	if (e) {
+		e = err_wrap(e, "unable to start container process");
+		goto fail;
+	}
+
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char created[64];
+	format_rfc3339_nano(created, sizeof(created), &now);
+	cgstate = cgroup_state(l->cg);
+	struct saved_state st = {
+		.id = (char *)o->id,
+		.pid = l->pid,
+		.pid_start_time = proc_start_time(l->pid),
+		.bundle = cfg->bundle,
+		.rootfs = cfg->root.absolute_path,
+		.created = created,
+		.oci_version = cfg->oci_version,
+		.cgroup = cgstate,
+		.owner_uid = geteuid(),
+		.annotations = cfg->annotations,
+	};
+	if ((e = state_write(&l->st, &st)))
+		goto fail;
+	if (o->pid_file && (e = write_pid_file(o->pid_file, l->pid)))
+		goto fail;
+	l->state_json = hook_state_json(cfg->oci_version, o->id, "created", l->pid, cfg->bundle,
+					&cfg->annotations);
+	return NULL;
+
+fail_ns:
+	ns_plan_close(&plan);
+fail:
+	launch_abort(l);
+	return e;
+}
+
+void launch_abort(struct launched *l)
+{
+	if (l->pid > 0) {
+		if (l->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+		else
+			kill(l->pid, SIGKILL);
+		waitpid(l->pid, NULL, 0);
+		l->pid = -1;
+	}
+	if (l->cg) {
+		error *e = cgroup_destroy(l->cg);
+		if (e)
+			log_warn("cleanup: %s", e->msg);
+		err_free(e);
+	}
+	if (l->st.dir_fd >= 0) {
+		error *e = state_remove(&l->st);
+		if (e)
+			log_warn("cleanup: %s", e->msg);
+		err_free(e);
+	}
+	launched_release(l);
+}
+
+void launched_release(struct launched *l)
+{
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->sync_fd >= 0)
+		close(l->sync_fd);
+	if (l->console_master >= 0)
+		close(l->console_master);
+	l->pidfd = l->sync_fd = l->console_master = -1;
+	state_close(&l->st);
+	if (l->cg)
+		cgroup_free(l->cg);
+	l->cg = NULL;
+	if (l->cfg)
+		spec_free(l->cfg);
+	l->cfg = NULL;
+	free(l->state_json);
+	l->state_json = NULL;
+}
+
+static error *load_saved_config(const struct state_handle *h, struct oci_config **cfg)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	error *e = read_file_at(h->dir_fd, "config.json", &text, &len);
+	if (e)
+		return e;
+	return spec_parse(text, len, "config.json", cfg);
+}
+
+error *container_destroy(struct state_handle *h, const struct saved_state *st)
+{
+	error *first = NULL;
+	if (st->cgroup && *st->cgroup) {
+		struct cgroup *cg = NULL;
+		error *e = cgroup_load(st->cgroup, &cg);
+		if (!e) {
+			/* Without a private pid namespace processes can outlive init. */
+			pid_t *pids = NULL;
+			size_t n = 0;
+			if (!cgroup_pids(cg, &pids, &n) && n > 0) {
+				err_free(cgroup_signal_all(cg, SIGKILL));
+			}
+			free(pids);
+			e = cgroup_destroy(cg);
+			cgroup_free(cg);
+		}
+		if (e)
+			first = err_wrap(e, "remove cgroup");
+	}
+	struct oci_config *cfg = NULL;
+	error *e = load_saved_config(h, &cfg);
+	if (!e) {
+		if (cfg->hooks.poststop.n) {
+			_cleanup_free_ char *json =
+				hook_state_json(st->oci_version, st->id, "stopped", 0, st->bundle,
+						&st->annotations);
+			hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
+		}
+		spec_free(cfg);
+	} else {
+		log_warn("poststop hooks: %s", e->msg);
+		err_free(e);
+	}
+	e = state_remove(h);
+	if (e && !first)
+		first = e;
+	else
+		err_free(e);
+	return first;
+}

@@ -1,0 +1,43 @@
+/* The runtime side of making a container: state dir, cgroup, namespaces,
+ * clone3 of the init, the sync conversation up to SYNC_READY, state and pid
+ * files. Shared by create and run; a failure undoes everything it made. */
+#ifndef ISORUN_RUNTIME_LAUNCH_H
+#define ISORUN_RUNTIME_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroups.h"
+#include "runtime/container.h"
+#include "runtime/state_store.h"
+#include "spec/config.h"
+
+struct launched {
+	struct state_handle st;
+	struct oci_config *cfg;
+	struct cgroup *cg;
+	pid_t pid;
+	int pidfd;
+	int sync_fd;	    /* open after launch when !use_fifo: send SYNC_GO to start */
+	int console_master; /* run in the foreground with a terminal */
+	char *state_json;   /* for hooks: status "created" */
+};
+
+/* use_fifo: park init on exec.fifo (create); else init waits for SYNC_GO (run).
+ * keep_master: keep the pty master instead of sending it to --console-socket. */
+error *launch_container(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
+			bool keep_master, struct launched *out);
+/* Kills the init and removes cgroup and state dir (failure after launch). */
+void launch_abort(struct launched *l);
+/* Frees memory and fds, unlocks the state; the container stays. */
+void launched_release(struct launched *l);
+
+/* The state JSON hooks get on stdin (compact). */
+char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
+		      const char *bundle, const struct str_map *annotations);
+
+/* Removes a stopped (or killed) container: leftover processes in its cgroup,
+ * the cgroup, poststop hooks, the state dir. Consumes h. */
+error *container_destroy(struct state_handle *h, const struct saved_state *st);
+
+#endif

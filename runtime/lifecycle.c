@@ -1,0 +1,204 @@
+/* create, start and run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/container_status.h"
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/sync.h"
+
+error *container_create(const struct runtime_ctx *rt, const struct create_opts *o)
+{
+	struct launched l;
+	error *e = launch_container(rt, o, true, false, &l);
+	if (e)
+		return e;
+	launched_release(&l);
+	return NULL;
+}
+
+/* Opens the fifo without blocking and waits until init has written its byte
+ * (it is then past every check and about to exec) or died. */
+static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
+{
+	_cleanup_close_ int fifo = openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		if (errno == ENOENT)
+			return err_new("cannot start an already running container");
+		return err_errno("open exec fifo");
+	}
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return err_new("cannot start a container that has stopped");
+	struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+	for (;;) {
+		int r = poll(pfd, 2, -1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_errno("wait for container init");
+		}
+		if (pfd[0].revents & POLLIN) {
+			char c;
+			if (read(fifo, &c, 1) == 1)
+				break;
+		}
+		if (pfd[1].revents & POLLIN)
+			return err_new("cannot start a container that has stopped");
+		if (pfd[0].revents & (POLLHUP | POLLERR))
+			return err_new("cannot start a container that has stopped");
+	}
+	if (unlinkat(h->dir_fd, "exec.fifo", 0) < 0 && errno != ENOENT)
+		return err_errno("remove exec fifo");
+	return NULL;
+}
+
+error *container_start(const struct runtime_ctx *rt, const char *id)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	if (!strcmp(c.status, "stopped"))
+		e = err_new("cannot start a container that has stopped");
+	else if (strcmp(c.status, "created") != 0)
+		e = err_new("cannot start an already running container");
+	else
+		e = open_exec_fifo(&c.h, c.st.pid);
+	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
+		_cleanup_free_ char *json =
+			hook_state_json(c.st.oci_version, id, "running", c.st.pid, c.st.bundle,
+					&c.st.annotations);
+		hooks_run_warn(&c.cfg->hooks.poststart, "poststart", json);
+	}
+	container_unload(&c);
+	return e;
+}
+
+static int status_to_exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Forwards every signal we receive to init and reaps children (we are a
+ * subreaper) until init exits. Signals were blocked before clone so none is
+ * lost between the start of the container and this loop. */
+static error *forward_and_wait(pid_t pid, int pidfd, const sigset_t *mask, int *exit_code)
+{
+	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		return err_errno("signalfd");
+	for (;;) {
+		int status;
+		pid_t r;
+		while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (r == pid) {
+				*exit_code = status_to_exit_code(status);
+				return NULL;
+			}
+		}
+		if (r < 0 && errno == ECHILD)
+			return err_new("container init vanished");
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_errno("read signalfd");
+		}
+		if (n != sizeof(si) || si.ssi_signo == SIGCHLD)
+			continue;
+		if (syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0) < 0 &&
+		    errno != ESRCH)
+			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
+	}
+}
+
+static void forwarded_signals(sigset_t *mask)
+{
+	sigfillset(mask);
+	/* Synchronous faults must stay deliverable to us. */
+	static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		sigdelset(mask, keep[i]);
+}
+
+static error *delete_after_run(const struct runtime_ctx *rt, const char *id)
+{
+	return container_delete(rt, id, true);
+}
+
+error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, int *exit_status)
+{
+	*exit_status = 0;
+	sigset_t mask, old;
+	forwarded_signals(&mask);
+	if (!o->detach) {
+		sigprocmask(SIG_BLOCK, &mask, &old);
+		/* Processes orphaned inside the container (no pid namespace)
+		 * come to us, so that we can reap them. */
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	}
+	struct launched l;
+	bool keep_master = !o->detach;
+	error *e = launch_container(rt, o, false, keep_master, &l);
+	if (e)
+		goto out;
+	if ((e = sync_send(l.sync_fd, SYNC_GO, 0, NULL, -1))) {
+		launch_abort(&l);
+		goto out;
+	}
+	close(l.sync_fd);
+	l.sync_fd = -1;
+	if (l.cfg->hooks.poststart.n)
+		hooks_run_warn(&l.cfg->hooks.poststart, "poststart", l.state_json);
+	if (o->detach) {
+		launched_release(&l);
+		goto out;
+	}
+	pid_t pid = l.pid;
+	int pidfd = l.pidfd;
+	l.pidfd = -1;
+	int master = l.console_master;
+	l.console_master = -1;
+	/* Unlock the state so `isorun state/kill` work while we wait. */
+	launched_release(&l);
+	if (master >= 0) {
+		e = console_proxy(master, pidfd);
+		close(master);
+		int status = 0;
+		if (!e && waitpid(pid, &status, 0) == pid)
+			*exit_status = status_to_exit_code(status);
+	} else {
+		e = forward_and_wait(pid, pidfd, &mask, exit_status);
+	}
+	close(pidfd);
+	if (!o->keep) {
+		error *de = delete_after_run(rt, o->id);
+		if (de && !e)
+			e = de;
+		else
+			err_free(de);
+	}
+out:
+	if (!o->detach)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return e;
+}

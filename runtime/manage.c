@@ -1,0 +1,308 @@
+/* state, list, kill, delete: commands on an existing container. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/container.h"
+#include "runtime/container_status.h"
+#include "runtime/launch.h"
+#include "spec/state_json.h"
+
+static const char *derive_status(struct loaded_container *c)
+{
+	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
+		return "stopped";
+	if (faccessat(c->h.dir_fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return "created";
+	bool frozen = false;
+	if (c->cg) {
+		error *e = cgroup_is_frozen(c->cg, &frozen);
+		if (e) {
+			log_debug("freezer state: %s", e->msg);
+			err_free(e);
+		}
+	}
+	return frozen ? "paused" : "running";
+}
+
+error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.dir_fd = -1;
+	error *e = state_open(rt->root, id, &c->h);
+	if (e)
+		return e;
+	if ((e = state_read(&c->h, &c->st))) {
+		state_close(&c->h);
+		return e;
+	}
+	if (c->st.cgroup && *c->st.cgroup) {
+		e = cgroup_load(c->st.cgroup, &c->cg);
+		if (e) {
+			log_debug("load cgroup: %s", e->msg);
+			err_free(e);
+			c->cg = NULL;
+		}
+	}
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	e = read_file_at(c->h.dir_fd, "config.json", &text, &len);
+	if (!e)
+		e = spec_parse(text, len, "config.json", &c->cfg);
+	if (e) {
+		log_debug("saved config: %s", e->msg);
+		err_free(e);
+		c->cfg = NULL;
+	}
+	c->status = derive_status(c);
+	return NULL;
+}
+
+void container_unload(struct loaded_container *c)
+{
+	if (c->cfg)
+		spec_free(c->cfg);
+	if (c->cg)
+		cgroup_free(c->cg);
+	saved_state_free(&c->st);
+	state_close(&c->h);
+	memset(c, 0, sizeof(*c));
+}
+
+static char *owner_name(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+	if (pw)
+		return strdup(pw->pw_name);
+	return str_printf("#%u", uid);
+}
+
+static error *fill_info(struct loaded_container *c, struct container_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	bool stopped = !strcmp(c->status, "stopped");
+	out->id = strdup(c->st.id);
+	out->pid = stopped ? 0 : c->st.pid;
+	out->status = strdup(c->status);
+	out->bundle = strdup(c->st.bundle ? c->st.bundle : "");
+	out->rootfs = strdup(c->st.rootfs ? c->st.rootfs : "");
+	out->created = strdup(c->st.created ? c->st.created : "");
+	out->owner = owner_name(c->st.owner_uid);
+	out->oci_version = strdup(c->st.oci_version ? c->st.oci_version : "");
+	out->annotation_keys = calloc(c->st.annotations.n + 1, sizeof(char *));
+	out->annotation_values = calloc(c->st.annotations.n + 1, sizeof(char *));
+	if (!out->id || !out->status || !out->bundle || !out->rootfs || !out->created ||
+	    !out->owner || !out->oci_version || !out->annotation_keys || !out->annotation_values) {
+		container_info_free(out);
+		return err_sys(ENOMEM, "container info");
+	}
+	for (size_t i = 0; i < c->st.annotations.n; i++) {
+		out->annotation_keys[i] = strdup(c->st.annotations.keys[i]);
+		out->annotation_values[i] = strdup(c->st.annotations.values[i]);
+	}
+	return NULL;
+}
+
+void container_info_free(struct container_info *ci)
+{
+	free(ci->id);
+	free(ci->status);
+	free(ci->bundle);
+	free(ci->rootfs);
+	free(ci->created);
+	free(ci->owner);
+	free(ci->oci_version);
+	strv_free(ci->annotation_keys);
+	strv_free(ci->annotation_values);
+	memset(ci, 0, sizeof(*ci));
+}
+
+error *container_state(const struct runtime_ctx *rt, const char *id, struct container_info *out)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	e = fill_info(&c, out);
+	container_unload(&c);
+	return e;
+}
+
+error *container_state_json(const struct runtime_ctx *rt, const char *id, char **json_out)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	bool stopped = !strcmp(c.status, "stopped");
+	struct oci_state st = {
+		.oci_version = c.st.oci_version,
+		.id = c.st.id,
+		.status = c.status,
+		.pid = stopped ? 0 : c.st.pid,
+		.bundle = c.st.bundle,
+		.rootfs = c.st.rootfs,
+		.created = c.st.created,
+		.owner = "",
+		.annotations = &c.st.annotations,
+	};
+	*json_out = oci_state_to_json(&st, true);
+	container_unload(&c);
+	return *json_out ? NULL : err_sys(ENOMEM, "state");
+}
+
+error *container_list(const struct runtime_ctx *rt, struct container_info **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	DIR *d = opendir(rt->root);
+	if (!d) {
+		if (errno == ENOENT)
+			return NULL;
+		return err_errno("open %s", rt->root);
+	}
+	struct dirent *de;
+	error *e = NULL;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct loaded_container c;
+		error *le = container_load(rt, de->d_name, &c);
+		if (le) {
+			/* Half-created or being deleted right now: not listed. */
+			err_free(le);
+			continue;
+		}
+		struct container_info *grown = realloc(*out, (*n + 1) * sizeof(**out));
+		if (!grown) {
+			container_unload(&c);
+			e = err_sys(ENOMEM, "list");
+			break;
+		}
+		*out = grown;
+		e = fill_info(&c, &(*out)[*n]);
+		container_unload(&c);
+		if (e)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	return e;
+}
+
+static error *signal_init(const struct loaded_container *c, int sig)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+	if (pidfd < 0)
+		return err_new("container not running");
+	/* The pid may have been reused between the status check and pidfd_open. */
+	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
+		return err_new("container not running");
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+		if (errno == ESRCH)
+			return err_new("container not running");
+		return err_errno("kill container init");
+	}
+	return NULL;
+}
+
+error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, bool all)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	if (!strcmp(c.status, "stopped"))
+		e = err_new("container not running");
+	else if (all && c.cg)
+		e = cgroup_signal_all(c.cg, sig);
+	else
+		e = signal_init(&c, sig);
+	container_unload(&c);
+	return e;
+}
+
+/* Waits for init to be gone (a zombie counts as gone), at most timeout_ms. */
+static error *wait_init_gone(const struct loaded_container *c, int timeout_ms)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+	if (pidfd < 0)
+		return NULL;
+	int waited = 0;
+	while (state_pid_alive(c->st.pid, c->st.pid_start_time)) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		if (poll(&p, 1, 50) > 0)
+			return NULL;
+		waited += 50;
+		if (waited >= timeout_ms)
+			return err_new("container init %d did not exit after SIGKILL", c->st.pid);
+	}
+	return NULL;
+}
+
+static error *remove_without_state(const struct runtime_ctx *rt, const char *id)
+{
+	/* delete --force of a half-created container: its dir without state. */
+	struct state_handle h;
+	error *e = state_open(rt->root, id, &h);
+	if (e)
+		return e;
+	return state_remove(&h);
+}
+
+error *container_delete(const struct runtime_ctx *rt, const char *id, bool force)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e) {
+		if (force && !strcmp(e->msg, "container does not exist")) {
+			err_free(e);
+			e = remove_without_state(rt, id);
+			if (e && !strcmp(e->msg, "container does not exist")) {
+				err_free(e);
+				return NULL;
+			}
+		}
+		return e;
+	}
+	const char *status = c.status;
+	if (!strcmp(status, "created")) {
+		e = signal_init(&c, SIGKILL);
+		err_free(e);
+		e = wait_init_gone(&c, 10000);
+	} else if (strcmp(status, "stopped") != 0) {
+		if (!force) {
+			e = err_new("cannot delete container %s that is not stopped: %s", id, status);
+		} else {
+			if (c.cg)
+				e = cgroup_signal_all(c.cg, SIGKILL);
+			if (e) {
+				log_debug("kill all: %s", e->msg);
+				err_free(e);
+			}
+			err_free(signal_init(&c, SIGKILL));
+			e = wait_init_gone(&c, 10000);
+		}
+	}
+	if (e) {
+		container_unload(&c);
+		return e;
+	}
+	/* container_destroy consumes the handle. */
+	struct state_handle h = c.h;
+	c.h.dir_fd = -1;
+	c.h.dir = NULL;
+	e = container_destroy(&h, &c.st);
+	container_unload(&c);
+	return e;
+}
