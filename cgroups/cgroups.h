@@ -18,8 +18,13 @@ struct cgroup; /* opaque */
 error *cgroup_detect_layout(enum cgroup_layout *out);
 const char *cgroup_layout_name(enum cgroup_layout l); /* "v2", "v1", "hybrid" */
 
-/* Resolves the container's cgroup path: cgroupsPath absolute (as is), relative
- * (below the runtime's own cgroup), or NULL/empty ("/isorun/<id>"). Pure. */
+/* Resolves the container's cgroup path like runc's cgroupfs driver: cgroupsPath
+ * absolute (cleaned, from the hierarchy root); relative, or NULL/empty which
+ * means the container id, below own_cgroup (the runtime's own cgroup in that
+ * hierarchy: on v1 each hierarchy has its own, e.g. memory:/process_api/h ->
+ * /process_api/h/<id>; on v2 runc uses the parent of its own cgroup, and
+ * cgroup_create passes that). ".." never climbs above "/"; the root itself
+ * is refused. Pure. */
 error *cgroup_resolve_path(const char *cgroups_path, const char *id, const char *own_cgroup,
 			   char **out);
 
@@ -28,19 +33,61 @@ error *cgroup_resolve_path(const char *cgroups_path, const char *id, const char 
 error *cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out);
 /* Re-opens a container's cgroup from what cgroup_state() saved. */
 error *cgroup_load(const char *saved_state, struct cgroup **out);
-/* A one-line string for the state file, NUL-terminated, malloc'd. */
+/* A one-line string for the state file, NUL-terminated, malloc'd (NULL on
+ * ENOMEM): "<v2|v1|hybrid> <mnt>=<controllers>:<path>:<created> ..." per
+ * hierarchy, fields %XX-escaped, e.g. "hybrid /sys/fs/cgroup/pids=pids:/a:1
+ * /sys/fs/cgroup/unified=:/a:1" (empty controllers = cgroup2). */
 char *cgroup_state(const struct cgroup *cg);
-/* The cgroup's path relative to the hierarchy roots, e.g. "/isorun/abc". */
+/* The cgroup's path in the tracking hierarchy (v2, the cgroup2 mount on hybrid,
+ * else pids/freezer/memory), e.g. "/isorun/abc". Other v1 hierarchies may
+ * differ for relative paths (runc puts them below its own per-hierarchy cgroup). */
 const char *cgroup_path(const struct cgroup *cg);
 
-/* v2 only: an O_DIRECTORY|O_CLOEXEC fd of the cgroup for clone3's
- * CLONE_INTO_CGROUP; -1 on v1/hybrid (then use cgroup_enter after clone). */
+/* v2 only: an O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the cgroup for clone3's
+ * CLONE_INTO_CGROUP, owned by cg (do not close; cgroup_free does); -1 on
+ * v1/hybrid (then use cgroup_enter after clone). */
 int cgroup_v2_dirfd(const struct cgroup *cg);
 /* Writes pid to cgroup.procs in every hierarchy. */
 error *cgroup_enter(const struct cgroup *cg, pid_t pid);
 
-/* Applies linux.resources (issue 3 fills this in). */
+/* Applies linux.resources: cgroup_plan_resources for the cgroup's layout, then
+ * cgroup_apply_plan. Call after cgroup_create and before the container's
+ * process runs its program (v1 rt limits must be set before a SCHED_RR
+ * process joins). Errors name the field and the file:
+ * "linux.resources.memory.limit: cgroup v1 memory.limit_in_bytes: Invalid argument". */
 error *cgroup_apply(const struct cgroup *cg, const struct oci_resources *res);
+/* The same for `update`: device rules are never touched (runc's SkipDevices). */
+error *cgroup_update(const struct cgroup *cg, const struct oci_resources *res);
+
+/* The plan: cgroup file writes computed from linux.resources, in order. */
+enum {
+	CGW_IF_EXISTS = 1,	  /* skipped when the file does not exist */
+	CGW_IF_PREV_SKIPPED = 2,  /* only when the previous entry was skipped */
+	CGW_RETRY_AFTER_NEXT = 4, /* on EINVAL, retried once after the next entry */
+	CGW_SWAP_ORDER = 8,	  /* v1 memory.limit_in_bytes: the next entry (memsw)
+				   * goes first when it is -1 or above the current limit */
+};
+struct cgroup_write {
+	const char *controller; /* v1 hierarchy to write in ("memory", "cpu", ...) */
+	char *file;		/* "memory.limit_in_bytes" */
+	char *value;		/* exactly what is written */
+	char *field;		/* spec path for messages: "linux.resources.memory.limit" */
+	unsigned flags;
+};
+struct cgroup_plan {
+	struct cgroup_write *w;
+	size_t n;
+};
+/* Pure: the writes for v2 (v2 true) or v1, with runc's conversions (cpu.weight
+ * from shares, memory.swap.max = swap - limit, io.weight from blkio weight).
+ * Errors: "linux.resources.unified: not supported on cgroup v1", ... */
+error *cgroup_plan_resources(const struct oci_resources *res, bool v2, bool skip_devices,
+			     struct cgroup_plan *out);
+void cgroup_plan_free(struct cgroup_plan *plan);
+/* One line per write, "file value (field)", for --debug. malloc'd. */
+char *cgroup_plan_format(const struct cgroup_plan *plan);
+error *cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *plan);
+enum cgroup_layout cgroup_get_layout(const struct cgroup *cg);
 
 error *cgroup_freeze(const struct cgroup *cg, bool frozen);
 error *cgroup_is_frozen(const struct cgroup *cg, bool *frozen);

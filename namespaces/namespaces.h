@@ -13,6 +13,8 @@
 int ns_clone_flag(enum oci_ns_type t);
 /* Name under /proc/PID/ns/: "pid", "net", "mnt", "ipc", "uts", "user", "cgroup", "time". */
 const char *ns_proc_name(enum oci_ns_type t);
+/* The spec's name ("network", "mount", ...), same as spec_ns_name(), for messages. */
+const char *ns_spec_name(enum oci_ns_type t);
 
 struct ns_plan {
 	/* CLONE_NEW* flags of the namespaces to create (no path in the spec). */
@@ -25,6 +27,8 @@ struct ns_plan {
 	 * pid/time is joined by path (joining a user ns first changes who owns the
 	 * new ones, so then the child unshares after its setns calls). */
 	bool clone_all;
+	/* Per type: index in linux.namespaces[] (for messages), or -1 when absent. */
+	int spec_index[OCI_NS_COUNT];
 };
 
 /* Pure: fills plan from cfg (no fds opened; join_fd all -1). Errors on a

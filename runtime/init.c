@@ -7,8 +7,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -63,6 +66,53 @@ static error *become_userns_root(void)
 	return NULL;
 }
 
+/* A fresh session keyring per container, so containers do not share keys
+ * with the host or each other (runc names it _ses.<id>). Kernels or seccomp
+ * profiles without keyctl simply keep the inherited one. */
+static error *join_session_keyring(const char *id)
+{
+	char name[256];
+	snprintf(name, sizeof(name), "_ses.%s", id);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+	    errno != EPERM)
+		return err_errno("join session keyring %s", name);
+	return NULL;
+}
+
+static bool seccomp_wants_notify(const struct oci_seccomp *sc)
+{
+	for (size_t i = 0; i < sc->n_syscalls; i++)
+		if (sc->syscalls[i].action == OCI_SECCOMP_NOTIFY)
+			return true;
+	return false;
+}
+
+/* Loads the filter and hands a notify fd to the parent. Only write(2) and
+ * read(2) are used after the load: the parent takes the fd with pidfd_getfd,
+ * so a profile that notifies on sendmsg/recvmsg cannot deadlock us. */
+static error *load_seccomp_early(const struct init_args *a, struct seccomp_program *prog)
+{
+	int notify_fd = -1;
+	error *e = seccomp_program_load(prog, &notify_fd);
+	if (e || notify_fd < 0)
+		return e;
+	struct {
+		uint32_t type;
+		int32_t errnum;
+	} hdr = {SYNC_SECCOMP_FD, notify_fd};
+	if (write(a->sync_fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
+		e = err_errno("send seccomp notify fd");
+		close(notify_fd);
+		return e;
+	}
+	char ack[SYNC_TEXT_MAX + 8];
+	ssize_t n = read(a->sync_fd, ack, sizeof(ack));
+	close(notify_fd);
+	if (n < (ssize_t)sizeof(hdr))
+		return err_new("seccomp notify fd: runtime did not take it");
+	return NULL;
+}
+
 struct init_state {
 	char state_json[SYNC_TEXT_MAX];
 	char *exe;
@@ -85,6 +135,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	memcpy(s->state_json, msg.text, sizeof(s->state_json));
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
 	if (wants_new(a->ns, OCI_NS_USER) && (e = become_userns_root()))
+		return e;
+	if (!a->no_new_keyring && (e = join_session_keyring(a->id)))
 		return e;
 	if (wants_new(a->ns, OCI_NS_TIME) &&
 	    (e = timens_enter_new(cfg->linux_.time_offsets, cfg->linux_.n_time_offsets)))
@@ -134,17 +186,14 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		if ((e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
 			return e;
 		/* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, which
-		 * the identity change below may drop: load it now (runc's order). */
-		if (!proc->no_new_privileges) {
-			int notify_fd = -1;
-			if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
+		 * the identity change below may drop; and a notify fd must reach
+		 * the agent while the runtime is still there: load it now (runc's
+		 * order). Otherwise it waits until just before execve. */
+		if (!proc->no_new_privileges || seccomp_wants_notify(&cfg->linux_.seccomp)) {
+			if ((e = process_set_no_new_privs(proc)))
 				return e;
-			if (notify_fd >= 0) {
-				e = sync_send(a->sync_fd, SYNC_SECCOMP_FD, 0, NULL, notify_fd);
-				close(notify_fd);
-				if (e)
-					return e;
-			}
+			if ((e = load_seccomp_early(a, s->seccomp)))
+				return e;
 			seccomp_program_free(s->seccomp);
 			s->seccomp = NULL;
 		}

@@ -184,11 +184,20 @@ static error *converse(struct conversation *c)
 				l->console_master = steal_fd(fd);
 			} else if (c->o->console_socket) {
 				if ((e = console_send_master(c->o->console_socket, fd)))
-					return err_wrap(e, "console socket %s", c->o->console_socket);
+					return e;
 			}
 			break;
 		case SYNC_SECCOMP_FD:
-			if (fd >= 0 && cfg->linux_.seccomp.listener_path &&
+			/* The child names its fd number; taking it with pidfd_getfd
+			 * spares the child a sendmsg the filter may be notifying on. */
+			if (fd < 0) {
+				fd = (int)syscall(SYS_pidfd_getfd, l->pidfd, msg.errnum, 0);
+				if (fd < 0)
+					return err_errno("seccomp notify fd: pidfd_getfd");
+			}
+			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
+				return e;
+			if (cfg->linux_.seccomp.listener_path &&
 			    (e = seccomp_send_listener(cfg->linux_.seccomp.listener_path, fd,
 						       c->creating_json)))
 				return e;
@@ -304,6 +313,8 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	struct init_args ia = {
 		.cfg = cfg,
 		.ns = &plan,
+		.id = o->id,
+		.no_new_keyring = o->no_new_keyring,
 		.sync_fd = sv[1],
 		.fifo_fd = fifo_fd,
 		.no_pivot = o->no_pivot,

@@ -181,7 +181,10 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	/* Unlock the state so `isorun state/kill` work while we wait. */
 	launched_release(&l);
 	if (master >= 0) {
-		e = console_proxy(master, pidfd);
+		sigset_t forward = mask;
+		sigdelset(&forward, SIGCHLD);
+		sigdelset(&forward, SIGWINCH);
+		e = console_proxy_signals(master, pidfd, &forward);
 		close(master);
 		int status = 0;
 		if (!e && waitpid(pid, &status, 0) == pid)

@@ -4,6 +4,7 @@
 #define ISORUN_RUNTIME_PROCESS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "spec/config.h"
@@ -33,7 +34,15 @@ error *process_set_no_new_privs(const struct oci_process *p);
 /* Marks every fd >= 3 except the keep list close-on-exec (close_range). */
 error *process_close_fds_on_exec(const int *keep, int n_keep);
 
-/* execve(path, args, env); returns only on failure, with runc's wording. */
+/* The environment execve gets, as runc builds it: process.env with repeated
+ * keys collapsed (first position, last value) and HOME added when absent
+ * (the uid's home in passwd_path, the container's /etc/passwd; "/" when not
+ * found). *out is a strv the caller frees. */
+error *process_build_env(char *const *env, uid_t uid, const char *passwd_path, char ***out);
+
+/* execve(path, args, process_build_env(env, getuid(), "/etc/passwd"));
+ * returns only on failure, with runc's wording: `exec /bin/x: exec format
+ * error` (runc prefixes "exec failed: unable to start container process: "). */
 error *process_exec(const char *path, const struct oci_process *p);
 
 #endif

@@ -29,8 +29,14 @@ error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts
  * the final propagation. */
 error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts);
 
-/* linux.sysctl, written through a verified procfs (after pivot). */
+/* linux.sysctl, written through a verified procfs (after pivot). Checks
+ * rootfs_check_sysctl() first. */
 error *rootfs_apply_sysctl(const struct oci_config *cfg);
+/* runc's validation alone (pure; usable at create time): each key must be
+ * namespaced by a namespace the spec lists (ipc: kernel.msg*, kernel.sem,
+ * kernel.shm*, fs.mqueue.*; network: net.*; uts: kernel.domainname), e.g.
+ * `sysctl "net.ipv4.ip_forward" is not allowed in the hosts network namespace`. */
+error *rootfs_check_sysctl(const struct oci_config *cfg);
 /* hostname / domainname (needs a private UTS namespace, else an error). */
 error *rootfs_set_hostname(const struct oci_config *cfg, bool private_uts);
 

@@ -14,8 +14,9 @@ struct seccomp_program; /* opaque: a built, not yet loaded filter */
  * Errors name the field: `linux.seccomp.syscalls[4].action: ...`. */
 error *seccomp_build(const struct oci_seccomp *sc, struct seccomp_program **out);
 /* Loads it into the calling thread. When the profile uses SCMP_ACT_NOTIFY,
- * *notify_fd receives the listener fd (else -1). */
-error *seccomp_load(struct seccomp_program *prog, int *notify_fd);
+ * *notify_fd receives the listener fd (else -1).
+ * (Named seccomp_program_load: libseccomp already defines seccomp_load.) */
+error *seccomp_program_load(struct seccomp_program *prog, int *notify_fd);
 void seccomp_program_free(struct seccomp_program *prog);
 
 /* Sends the notify fd and the container process state JSON to listenerPath

@@ -69,8 +69,8 @@ struct oci_capabilities {
 };
 
 struct oci_rlimit {
-	char *type; /* "RLIMIT_NOFILE" ... validated by spec_rlimit_resource() */
-	int resource;
+	char *type;   /* "RLIMIT_NOFILE" ... validated by spec_rlimit_resource() */
+	int resource; /* RLIMIT_* */
 	uint64_t hard;
 	uint64_t soft;
 };
@@ -126,8 +126,8 @@ struct oci_hook_list {
 };
 
 struct oci_hooks {
-	struct oci_hook_list prestart, create_runtime, create_container, start_container,
-		poststart, poststop;
+	struct oci_hook_list prestart, create_runtime, create_container, start_container, poststart,
+	    poststop;
 };
 
 enum oci_ns_type {
@@ -158,7 +158,7 @@ struct oci_device {
 /* linux.resources.devices[] */
 struct oci_device_cgroup {
 	bool allow;
-	char type;	 /* 'a', 'c', 'b'; 'a' when absent */
+	char type;     /* 'a', 'c', 'b'; 'a' when absent */
 	opt_i64 major; /* absent: wildcard */
 	opt_i64 minor;
 	char *access; /* "rwm" subset; NULL: all */
@@ -193,9 +193,9 @@ struct oci_block_io {
 	struct oci_block_io_device *weight_device;
 	size_t n_weight_device;
 	struct oci_block_io_device *throttle_read_bps, *throttle_write_bps, *throttle_read_iops,
-		*throttle_write_iops;
+	    *throttle_write_iops;
 	size_t n_throttle_read_bps, n_throttle_write_bps, n_throttle_read_iops,
-		n_throttle_write_iops;
+	    n_throttle_write_iops;
 };
 
 struct oci_hugepage_limit {
@@ -336,15 +336,21 @@ struct oci_config {
 };
 
 /* Reads <bundle>/config.json, parses and validates it. bundle may be relative;
- * cfg->bundle is made absolute. Errors: "bundle /x: No such file or directory",
- * "config.json: line 3, column 7: ...", "config.json: process.args: must be a
- * non-empty array of strings", "rootfs /x/rootfs: No such file or directory". */
+ * cfg->bundle is its realpath, cfg->root.absolute_path the realpath of root.path
+ * (relative to the bundle). Errors: "bundle /x: No such file or directory",
+ * "/x/config.json: No such file or directory", "config.json: invalid JSON at
+ * line 3, column 7: <reason>", "config.json: process.args: must be a non-empty
+ * array of strings", "config.json: root.path: missing",
+ * "rootfs /x/rootfs: No such file or directory". */
 error *spec_load(const char *bundle, struct oci_config **out);
-/* Parses JSON text; `name` prefixes messages ("config.json"). No filesystem checks. */
+/* Parses JSON text; `name` prefixes messages ("config.json"). No filesystem checks.
+ * Errors name the JSON path: "config.json: mounts[2].destination: must be an
+ * absolute path". Unknown members are ignored and null counts as absent (as in
+ * Go); `process` and `root` are optional here. Unknown capability names are
+ * dropped with a warning (runc 1.1). *out is NULL on error. */
 error *spec_parse(const char *json, size_t len, const char *name, struct oci_config **out);
 /* Parses a lone process object (exec --process FILE). */
-error *spec_parse_process(const char *json, size_t len, const char *name,
-			  struct oci_process **out);
+error *spec_parse_process(const char *json, size_t len, const char *name, struct oci_process **out);
 /* Parses a LinuxResources object (update --resources). */
 error *spec_parse_resources(const char *json, size_t len, const char *name,
 			    struct oci_resources **out);
@@ -355,9 +361,11 @@ void spec_resources_free(struct oci_resources *r);
 /* Helpers for consumers. */
 const char *spec_ns_name(enum oci_ns_type t); /* "pid", "network", ... (spec names) */
 /* The namespace entry of that type, or NULL when the spec does not ask for it. */
-const struct oci_namespace *spec_find_namespace(const struct oci_config *cfg,
-						enum oci_ns_type t);
-/* NULL-safe lookup of an env var's value in a strv of KEY=VALUE. */
+const struct oci_namespace *spec_find_namespace(const struct oci_config *cfg, enum oci_ns_type t);
+/* NULL-safe lookup of an env var's value in a strv of KEY=VALUE; the last
+ * definition wins (runc applies the list with setenv in order). */
 const char *spec_env_get(char *const *env, const char *key);
+/* RLIMIT_* number for a spec rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
+int spec_rlimit_resource(const char *type);
 
 #endif

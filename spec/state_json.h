@@ -15,17 +15,22 @@ struct oci_state {
 	const char *status; /* created | running | paused | stopped */
 	pid_t pid;
 	const char *bundle;
-	const char *rootfs;  /* state command only; NULL: omitted */
-	const char *created; /* RFC 3339 nano; NULL: omitted */
-	const char *owner;   /* state command only; NULL: omitted */
+	const char *rootfs;		   /* state command only; NULL: omitted */
+	const char *created;		   /* RFC 3339 nano; NULL: omitted */
+	const char *owner;		   /* state command only; NULL: omitted */
 	const struct str_map *annotations; /* omitted when empty */
 };
 
-/* pretty: indented as `runc state` prints; compact: one line, yajl-style
- * (`/` not escaped), as hooks get it on stdin. Returns malloc'd text. */
+/* pretty: byte-identical to `runc state` (Go's MarshalIndent: two spaces,
+ * `<>&` as \u003c..., no final newline); compact: one line, yajl-style (`/`
+ * not escaped), as hooks get it on stdin. Key order: ociVersion, id, pid,
+ * status, bundle, rootfs, created, annotations (sorted, omitted when empty),
+ * owner. Returns malloc'd text, NULL on ENOMEM. */
 char *oci_state_to_json(const struct oci_state *st, bool pretty);
 
-/* The default config.json of `isorun spec` (runc's), as text. */
+/* The default config.json of `isorun spec`: runc 1.1's `runc spec [--rootless]`
+ * byte for byte (tab-indented, no final newline) but with ociVersion 1.2.0.
+ * Rootless maps container root to geteuid()/getegid(), as runc does. */
 char *spec_default_json(bool rootless);
 
 #endif

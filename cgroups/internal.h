@@ -1,0 +1,65 @@
+/* Private to cgroups/: the hierarchy list shared by the back ends. */
+#ifndef ISORUN_CGROUPS_INTERNAL_H
+#define ISORUN_CGROUPS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cgroups/cgroups.h"
+#include "common/error.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+/* A mounted hierarchy as seen in /proc/self/mountinfo. */
+struct cg_mount {
+	char *mnt;	   /* "/sys/fs/cgroup/cpu" */
+	char *controllers; /* v1: "cpu,cpuacct" or "name=systemd"; v2: "" */
+	bool v2;
+};
+
+/* One hierarchy the container's cgroup lives in. */
+struct cg_hier {
+	char *mnt;
+	char *controllers;
+	bool v2;
+	char *path;  /* cgroup path inside the hierarchy: "/isorun/abc" */
+	int created; /* how many trailing components of path we mkdir'd */
+};
+
+struct cgroup {
+	enum cgroup_layout layout;
+	struct cg_hier *h;
+	size_t n;
+	int v2fd; /* v2 layout: the cgroup dir, for CLONE_INTO_CGROUP; else -1 */
+};
+
+/* mountinfo text -> cgroup mounts: v1 hierarchies (only known controllers and
+ * name=systemd, first mount of each kept) and cgroup2 mounts. Pure. */
+error *cg_parse_mounts(const char *mountinfo, struct cg_mount **out, size_t *n);
+void cg_mounts_free(struct cg_mount *m, size_t n);
+/* /proc/self/cgroup text -> path of the hierarchy with exactly these
+ * controllers ("" for the v2 line "0::"). NULL if absent. Pure. */
+char *cg_own_path(const char *proc_cgroup, const char *controllers);
+/* True when the comma list has `name` as one of its entries. */
+bool cg_list_has(const char *list, const char *name);
+
+/* Joins "/a" + "b/c" -> "/a/b/c" with "." and ".." resolved lexically (never
+ * above "/") and duplicate slashes dropped. Always absolute. */
+char *cg_clean_join(const char *base, const char *rel);
+
+/* "<mnt><path>", malloc'd. */
+char *cg_dir(const struct cg_hier *h);
+/* write(2) of value to dir/file (no O_CREAT); returns 0 or an errno. */
+int cg_write(const char *dir, const char *file, const char *value);
+/* Reads dir/file; returns 0 or an errno. */
+int cg_read(const char *dir, const char *file, char **out);
+bool cg_file_exists(const char *dir, const char *file);
+
+/* The hierarchy that lists every process of the container (v2 dir; hybrid:
+ * the cgroup2 tracking dir; v1: pids, freezer, memory, then the first). */
+const struct cg_hier *cg_tracking(const struct cgroup *cg);
+/* The v1 hierarchy carrying that controller, or NULL. */
+const struct cg_hier *cg_find_v1(const struct cgroup *cg, const char *controller);
+const struct cg_hier *cg_find_v2(const struct cgroup *cg);
+
+#endif

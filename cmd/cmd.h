@@ -1,0 +1,81 @@
+/* What every subcommand shares: its descriptor (flags, help, argument count), the
+ * context main.c hands it, and the helpers that print help and report errors the
+ * way runc does. */
+#ifndef ISORUN_CMD_CMD_H
+#define ISORUN_CMD_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cmd/args.h"
+#include "common/error.h"
+#include "runtime/container.h"
+
+#define ISORUN_NAME "isorun"
+
+/* The ARGS part of create/run/start's usage, as runc prints it. */
+#define CONTAINER_ID_USAGE                                                                         \
+	"<container-id>\n\n"                                                                       \
+	"Where \"<container-id>\" is your name for the instance of the container that you\n"       \
+	"are starting. The name you provide for the container instance must be unique on\n"        \
+	"your host."
+
+struct cmd_ctx {
+	struct runtime_ctx rt;
+	const char *rootless_raw; /* --rootless as given (true|false|auto), NULL if absent */
+	int exit_status;	  /* set by commands whose success is not 0 (run) */
+};
+
+struct command;
+typedef error *(*cmd_fn)(struct cmd_ctx *ctx, const struct command *cmd,
+			 const struct parsed_args *pa);
+
+enum args_check { ARGS_ANY, ARGS_EXACT, ARGS_MIN_MAX };
+
+struct command {
+	const char *name;
+	const char *summary;	 /* one line: `isorun --help` and NAME: */
+	const char *args_usage;	 /* after the usage line; may hold more paragraphs */
+	const char *description; /* NULL: no DESCRIPTION: section */
+	const struct flag_def *flags;
+	size_t n_flags;
+	enum args_check check;
+	int min_args, max_args; /* ARGS_EXACT uses min_args */
+	cmd_fn run;
+};
+
+/* The subcommands, one file each. */
+extern const struct command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
+    cmd_list, cmd_spec;
+
+/* urfave/cli's command help (NAME, USAGE, DESCRIPTION, OPTIONS) for `CMD --help`. */
+void cmd_print_help(FILE *out, const struct command *cmd);
+/* The OPTIONS: column of a flag table (also used for the global options). */
+void cmd_print_flags(FILE *out, const struct flag_def *flags, size_t n);
+/* runc's checkArgs: "isorun: \"create\" requires exactly 1 argument(s)" (also
+ * "a minimum of" / "a maximum of"); NULL when the count fits. */
+error *cmd_check_args(const struct command *cmd, size_t n);
+
+/* runc's fatal(): the error goes to --log when one is set and always to stderr
+ * as "isorun: <msg>". Frees e; returns the exit status 1. */
+int cmd_report_error(error *e);
+
+/* create/run refuse what the runtime cannot do yet (systemd cgroups) and resolve
+ * --rootless (true|false|auto) into ctx->rt.rootless. */
+error *cmd_prepare_create(struct cmd_ctx *ctx);
+/* Only the --rootless part; on a bad value rt.rootless keeps the auto default. */
+error *cmd_resolve_rootless(struct cmd_ctx *ctx);
+
+/* The container id argument, rejected when empty (runc: "container id cannot be
+ * empty"). */
+error *cmd_container_id(const struct parsed_args *pa, const char **id);
+
+/* create and run: flags shared by both, into o (strings point into argv or abs_buf
+ * storage owned by the caller's cleanup: free *to_free after use). */
+error *cmd_fill_create_opts(const struct parsed_args *pa, struct create_opts *o, char ***to_free);
+/* filepath.Abs: p joined to the cwd when relative, then cleaned lexically
+ * ("a/./b/../c" -> "a/c"). malloc'd, NULL on failure with errno set. */
+char *cmd_abs_path(const char *p);
+
+#endif

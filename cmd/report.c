@@ -1,0 +1,134 @@
+/* The checks and the error path every command shares, worded as runc words them
+ * because engines match on the text. */
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "common/log.h"
+#include "common/cleanup.h"
+#include "common/util.h"
+
+int cmd_report_error(error *e)
+{
+	const char *msg = e ? err_msg(e) : "unknown error";
+	if (log_to_file())
+		log_error("%s", msg);
+	/* Messages that already name the tool ("isorun create failed: ...",
+	 * "isorun: \"kill\" requires ...") are not prefixed twice. */
+	bool named = str_has_prefix(msg, ISORUN_NAME ": ") || str_has_prefix(msg, ISORUN_NAME " ");
+	fprintf(stderr, "%s%s\n", named ? "" : ISORUN_NAME ": ", msg);
+	fflush(stderr);
+	err_free(e);
+	return 1;
+}
+
+error *cmd_check_args(const struct command *cmd, size_t n)
+{
+	switch (cmd->check) {
+	case ARGS_ANY:
+		return NULL;
+	case ARGS_EXACT:
+		if (n != (size_t)cmd->min_args)
+			return err_new(ISORUN_NAME ": \"%s\" requires exactly %d argument(s)",
+				       cmd->name, cmd->min_args);
+		return NULL;
+	case ARGS_MIN_MAX:
+		if (n < (size_t)cmd->min_args)
+			return err_new(ISORUN_NAME ": \"%s\" requires a minimum of %d argument(s)",
+				       cmd->name, cmd->min_args);
+		if (n > (size_t)cmd->max_args)
+			return err_new(ISORUN_NAME ": \"%s\" requires a maximum of %d argument(s)",
+				       cmd->name, cmd->max_args);
+		return NULL;
+	}
+	return NULL;
+}
+
+error *cmd_prepare_create(struct cmd_ctx *ctx)
+{
+	if (ctx->rt.systemd_cgroup)
+		return err_new("systemd cgroup driver is not supported yet (run without "
+			       "--systemd-cgroup to use cgroupfs)");
+	return cmd_resolve_rootless(ctx);
+}
+
+error *cmd_resolve_rootless(struct cmd_ctx *ctx)
+{
+	/* runc's "auto" also looks for a user namespace; euid is what decides
+	 * whether cgroup permission errors are expected here. */
+	ctx->rt.rootless = geteuid() != 0;
+	const char *r = ctx->rootless_raw;
+	if (!r || !strcmp(r, "auto"))
+		return NULL;
+	bool b;
+	if (args_parse_go_bool(r, &b) < 0)
+		return err_new("strconv.ParseBool: parsing \"%s\": invalid syntax", r);
+	ctx->rt.rootless = b;
+	return NULL;
+}
+
+/* runc's libcontainer validateID: [A-Za-z0-9_+.-]+, but not "." or "..". */
+static bool valid_id(const char *id)
+{
+	if (!strcmp(id, ".") || !strcmp(id, ".."))
+		return false;
+	for (const char *p = id; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '+' || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+error *cmd_container_id(const struct parsed_args *pa, const char **id)
+{
+	const char *s = pa->n_pos ? pa->pos[0] : "";
+	if (!*s)
+		return err_new("container id cannot be empty");
+	if (!valid_id(s))
+		return err_new("invalid container ID format");
+	*id = s;
+	return NULL;
+}
+
+char *cmd_abs_path(const char *p)
+{
+	_cleanup_free_ char *joined = NULL;
+	if (p[0] == '/') {
+		joined = strdup(p);
+	} else {
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return NULL;
+		joined = str_printf("%s/%s", cwd, p);
+	}
+	if (!joined)
+		return NULL;
+	/* Lexical clean, in place: components are copied forward over "." and
+	 * empty ones, ".." drops the previous one (never above "/"). */
+	char *out = malloc(strlen(joined) + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	out[o++] = '/';
+	for (char *save = NULL, *c = strtok_r(joined, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+			continue;
+		}
+		if (o > 1)
+			out[o++] = '/';
+		size_t n = strlen(c);
+		memcpy(out + o, c, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,178 @@
+/* The config.json that `isorun spec` writes: runc 1.1's default (and its
+ * --rootless variant), formatted as runc formats it (Go, tab-indented, no
+ * final newline), with our ociVersion. Kept as tables so the rootless edits
+ * read as what they are. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "spec/go_json.h"
+#include "spec/state_json.h"
+
+#define DEFAULT_OCI_VERSION "1.2.0"
+
+struct default_mount {
+	const char *destination, *type, *source;
+	const char *options[8];
+};
+
+static const struct default_mount default_mounts[] = {
+    {"/proc", "proc", "proc", {NULL}},
+    {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}},
+    {"/dev/pts",
+     "devpts",
+     "devpts",
+     {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}},
+    {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+    {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
+    {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
+    {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}},
+};
+
+/* Without a user namespace mapping host root, sysfs cannot be mounted and
+ * gid=5 may not be mapped: runc's ToRootless swaps in these. */
+static const struct default_mount rootless_sys = {
+    "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"}};
+
+static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+static const char *const cap_sets[] = {"bounding", "effective", "permitted", "ambient"};
+
+static const char *const masked_paths[] = {
+    "/proc/acpi",	   "/proc/asound",     "/proc/kcore",	    "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/sys/firmware",	   "/proc/scsi",
+};
+static const char *const readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static void string_array(struct go_json *w, const char *key, const char *const *v, size_t n)
+{
+	go_json_begin_array(w, key);
+	for (size_t i = 0; i < n && v[i]; i++)
+		go_json_string(w, NULL, v[i]);
+	go_json_end_array(w);
+}
+
+static void write_process(struct go_json *w)
+{
+	static const char *const args[] = {"sh"};
+	static const char *const env[] = {
+	    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"};
+	go_json_begin_object(w, "process");
+	go_json_bool(w, "terminal", true);
+	go_json_begin_object(w, "user");
+	go_json_int(w, "uid", 0);
+	go_json_int(w, "gid", 0);
+	go_json_end_object(w);
+	string_array(w, "args", args, ARRAY_SIZE(args));
+	string_array(w, "env", env, ARRAY_SIZE(env));
+	go_json_string(w, "cwd", "/");
+	go_json_begin_object(w, "capabilities");
+	for (size_t i = 0; i < ARRAY_SIZE(cap_sets); i++)
+		string_array(w, cap_sets[i], default_caps, ARRAY_SIZE(default_caps));
+	go_json_end_object(w);
+	go_json_begin_array(w, "rlimits");
+	go_json_begin_object(w, NULL);
+	go_json_string(w, "type", "RLIMIT_NOFILE");
+	go_json_int(w, "hard", 1024);
+	go_json_int(w, "soft", 1024);
+	go_json_end_object(w);
+	go_json_end_array(w);
+	go_json_bool(w, "noNewPrivileges", true);
+	go_json_end_object(w);
+}
+
+static void write_mount(struct go_json *w, const struct default_mount *m, bool rootless)
+{
+	go_json_begin_object(w, NULL);
+	go_json_string(w, "destination", m->destination);
+	go_json_string(w, "type", m->type);
+	go_json_string(w, "source", m->source);
+	if (m->options[0]) {
+		go_json_begin_array(w, "options");
+		for (size_t i = 0; i < ARRAY_SIZE(m->options) && m->options[i]; i++)
+			if (!rootless || !str_has_prefix(m->options[i], "gid="))
+				go_json_string(w, NULL, m->options[i]);
+		go_json_end_array(w);
+	}
+	go_json_end_object(w);
+}
+
+static void id_mapping(struct go_json *w, const char *key, unsigned host_id)
+{
+	go_json_begin_array(w, key);
+	go_json_begin_object(w, NULL);
+	go_json_int(w, "containerID", 0);
+	go_json_int(w, "hostID", host_id);
+	go_json_int(w, "size", 1);
+	go_json_end_object(w);
+	go_json_end_array(w);
+}
+
+static void write_linux(struct go_json *w, bool rootless)
+{
+	static const char *const ns[] = {"pid", "network", "ipc", "uts", "mount"};
+	static const char *const ns_rootless[] = {"pid", "ipc", "uts", "mount", "user"};
+	go_json_begin_object(w, "linux");
+	if (rootless) {
+		/* runc maps root in the container to the invoking user. */
+		id_mapping(w, "uidMappings", geteuid());
+		id_mapping(w, "gidMappings", getegid());
+	} else {
+		go_json_begin_object(w, "resources");
+		go_json_begin_array(w, "devices");
+		go_json_begin_object(w, NULL);
+		go_json_bool(w, "allow", false);
+		go_json_string(w, "access", "rwm");
+		go_json_end_object(w);
+		go_json_end_array(w);
+		go_json_end_object(w);
+	}
+	go_json_begin_array(w, "namespaces");
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		go_json_begin_object(w, NULL);
+		go_json_string(w, "type", rootless ? ns_rootless[i] : ns[i]);
+		go_json_end_object(w);
+	}
+	go_json_end_array(w);
+	string_array(w, "maskedPaths", masked_paths, ARRAY_SIZE(masked_paths));
+	string_array(w, "readonlyPaths", readonly_paths, ARRAY_SIZE(readonly_paths));
+	go_json_end_object(w);
+}
+
+char *spec_default_json(bool rootless)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	struct go_json w;
+	go_json_init(&w, f, "\t");
+	go_json_begin_object(&w, NULL);
+	go_json_string(&w, "ociVersion", DEFAULT_OCI_VERSION);
+	write_process(&w);
+	go_json_begin_object(&w, "root");
+	go_json_string(&w, "path", "rootfs");
+	go_json_bool(&w, "readonly", true);
+	go_json_end_object(&w);
+	go_json_string(&w, "hostname", "runc");
+	go_json_begin_array(&w, "mounts");
+	for (size_t i = 0; i < ARRAY_SIZE(default_mounts); i++) {
+		const struct default_mount *m = &default_mounts[i];
+		if (rootless && strcmp(m->destination, "/sys") == 0)
+			m = &rootless_sys;
+		write_mount(&w, m, rootless);
+	}
+	go_json_end_array(&w);
+	write_linux(&w, rootless);
+	go_json_end_object(&w);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

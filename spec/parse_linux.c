@@ -1,0 +1,226 @@
+/* config.json "linux": namespaces, id maps, devices, and the sub-objects
+ * parsed by parse_resources.c and parse_seccomp.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "spec/json_util.h"
+
+static const char *const ns_names[OCI_NS_COUNT] = {
+    [OCI_NS_PID] = "pid",	[OCI_NS_NETWORK] = "network", [OCI_NS_MOUNT] = "mount",
+    [OCI_NS_IPC] = "ipc",	[OCI_NS_UTS] = "uts",	      [OCI_NS_USER] = "user",
+    [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+};
+
+const char *spec_ns_name(enum oci_ns_type t)
+{
+	if ((unsigned)t >= OCI_NS_COUNT)
+		return "unknown";
+	return ns_names[t];
+}
+
+static const char *const propagations[] = {
+    "shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable",
+};
+
+static error *parse_namespace(const struct jpath *p, yajl_val v, void *elem)
+{
+	struct oci_namespace *ns = elem;
+	_cleanup_free_ char *type = NULL;
+	error *e = jobject(p, v);
+	if (!e)
+		e = jget_string_req(p, v, "type", &type);
+	if (!e)
+		e = jget_string(p, v, "path", &ns->path);
+	if (e)
+		return e;
+	size_t t = 0;
+	while (t < OCI_NS_COUNT && strcmp(ns_names[t], type) != 0)
+		t++;
+	if (t == OCI_NS_COUNT) {
+		struct jpath tp = JKEY(p, "type");
+		return jerr(&tp, "unknown namespace type \"%s\"", type);
+	}
+	ns->type = (enum oci_ns_type)t;
+	if (ns->path && !*ns->path) {
+		/* "" means "create one", as in runc. */
+		free(ns->path);
+		ns->path = NULL;
+	}
+	if (ns->path && ns->path[0] != '/') {
+		struct jpath pp = JKEY(p, "path");
+		return jerr(&pp, "must be an absolute path");
+	}
+	return NULL;
+}
+
+static error *parse_device(const struct jpath *p, yajl_val v, void *elem)
+{
+	struct oci_device *d = elem;
+	_cleanup_free_ char *type = NULL;
+	error *e = jobject(p, v);
+	if (!e)
+		e = jget_string_req(p, v, "path", &d->path);
+	if (!e)
+		e = jget_string_req(p, v, "type", &type);
+	if (!e)
+		e = jget_i64(p, v, "major", &d->major);
+	if (!e)
+		e = jget_i64(p, v, "minor", &d->minor);
+	if (!e)
+		e = jget_opt_u64(p, v, "fileMode", UINT32_MAX, &d->file_mode);
+	if (!e)
+		e = jget_opt_u64(p, v, "uid", UINT32_MAX, &d->uid);
+	if (!e)
+		e = jget_opt_u64(p, v, "gid", UINT32_MAX, &d->gid);
+	if (e)
+		return e;
+	if (d->path[0] != '/') {
+		struct jpath pp = JKEY(p, "path");
+		return jerr(&pp, "must be an absolute path");
+	}
+	if (strlen(type) != 1 || !strchr("cbup", type[0])) {
+		struct jpath tp = JKEY(p, "type");
+		return jerr(&tp, "unknown device type \"%s\" (want c, b, u or p)", type);
+	}
+	d->type = type[0];
+	if (d->type != 'p' && (!jget(v, "major") || !jget(v, "minor"))) {
+		struct jpath mp = JKEY(p, jget(v, "major") ? "minor" : "major");
+		return jerr(&mp, "missing (required for device type '%c')", d->type);
+	}
+	return NULL;
+}
+
+static error *parse_time_offsets(const struct jpath *p, yajl_val v, struct oci_linux *l)
+{
+	error *e = jobject(p, v);
+	if (e || v->u.object.len == 0)
+		return e;
+	l->time_offsets = calloc(v->u.object.len, sizeof(*l->time_offsets));
+	if (!l->time_offsets)
+		return err_sys(ENOMEM, "config");
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *clock = v->u.object.keys[i];
+		struct jpath cp = JKEY(p, clock);
+		yajl_val o = v->u.object.values[i];
+		if (strcmp(clock, "monotonic") != 0 && strcmp(clock, "boottime") != 0)
+			return jerr(&cp, "unknown clock (want monotonic or boottime)");
+		struct oci_time_offset *t = &l->time_offsets[l->n_time_offsets++];
+		t->clock = strdup(clock);
+		if (!t->clock)
+			return err_sys(ENOMEM, "config");
+		if ((e = jobject(&cp, o)) || (e = jget_i64(&cp, o, "secs", &t->secs)) ||
+		    (e = jget_u32(&cp, o, "nanosecs", &t->nanosecs)))
+			return e;
+		if (t->nanosecs >= 1000000000u) {
+			struct jpath np = JKEY(&cp, "nanosecs");
+			return jerr(&np, "must be less than 1000000000");
+		}
+	}
+	return NULL;
+}
+
+static error *parse_personality(const struct jpath *p, yajl_val v, struct oci_personality *pers)
+{
+	error *e = jobject(p, v);
+	if (!e)
+		e = jget_string_req(p, v, "domain", &pers->domain);
+	if (!e)
+		e = jget_strv(p, v, "flags", &pers->flags);
+	if (e)
+		return e;
+	if (strcmp(pers->domain, "LINUX") != 0 && strcmp(pers->domain, "LINUX32") != 0) {
+		struct jpath dp = JKEY(p, "domain");
+		return jerr(&dp, "unknown personality domain \"%s\"", pers->domain);
+	}
+	pers->set = true;
+	return NULL;
+}
+
+/* Namespaces must be unique; a new user namespace needs id maps and id maps
+ * need a user namespace (the kernel has nowhere else to put them). */
+static error *check_namespaces(const struct jpath *p, const struct oci_linux *l)
+{
+	struct jpath np = JKEY(p, "namespaces");
+	bool seen[OCI_NS_COUNT] = {false};
+	const struct oci_namespace *user = NULL;
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		enum oci_ns_type t = l->namespaces[i].type;
+		if (seen[t]) {
+			struct jpath ip = JIDX(&np, i);
+			return jerr(&ip, "duplicate namespace type \"%s\"", ns_names[t]);
+		}
+		seen[t] = true;
+		if (t == OCI_NS_USER)
+			user = &l->namespaces[i];
+	}
+	bool has_maps = l->n_uid_mappings || l->n_gid_mappings;
+	if (user && !user->path && (!l->n_uid_mappings || !l->n_gid_mappings)) {
+		struct jpath mp = JKEY(p, l->n_uid_mappings ? "gidMappings" : "uidMappings");
+		return jerr(&mp, "must be set when a new user namespace is created");
+	}
+	if (!user && has_maps) {
+		struct jpath mp = JKEY(p, l->n_uid_mappings ? "uidMappings" : "gidMappings");
+		return jerr(&mp, "set, but no user namespace is requested in linux.namespaces");
+	}
+	return NULL;
+}
+
+error *spec_parse_linux_obj(const struct jpath *p, yajl_val v, struct oci_linux *l)
+{
+	error *e = jobject(p, v);
+	if (e)
+		return e;
+	if ((e = jget_array(p, v, "namespaces", sizeof(*l->namespaces), parse_namespace,
+			    (void **)&l->namespaces, &l->n_namespaces)) ||
+	    (e = jget_id_mappings(p, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings)) ||
+	    (e = jget_id_mappings(p, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings)) ||
+	    (e = check_namespaces(p, l)))
+		return e;
+	yajl_val sub;
+	if ((sub = jget(v, "timeOffsets"))) {
+		struct jpath sp = JKEY(p, "timeOffsets");
+		if ((e = parse_time_offsets(&sp, sub, l)))
+			return e;
+	}
+	if ((e = jget_array(p, v, "devices", sizeof(*l->devices), parse_device,
+			    (void **)&l->devices, &l->n_devices)) ||
+	    (e = jget_string(p, v, "cgroupsPath", &l->cgroups_path)))
+		return e;
+	if ((sub = jget(v, "resources"))) {
+		struct jpath sp = JKEY(p, "resources");
+		if ((e = spec_parse_resources_obj(&sp, sub, &l->resources)))
+			return e;
+		l->has_resources = true;
+	}
+	if ((e = jget_string(p, v, "rootfsPropagation", &l->rootfs_propagation)))
+		return e;
+	if (l->rootfs_propagation && *l->rootfs_propagation) {
+		bool ok = false;
+		for (size_t i = 0; i < ARRAY_SIZE(propagations); i++)
+			ok = ok || strcmp(propagations[i], l->rootfs_propagation) == 0;
+		if (!ok) {
+			struct jpath rp = JKEY(p, "rootfsPropagation");
+			return jerr(&rp, "unknown propagation \"%s\"", l->rootfs_propagation);
+		}
+	}
+	if ((sub = jget(v, "seccomp"))) {
+		struct jpath sp = JKEY(p, "seccomp");
+		if ((e = spec_parse_seccomp_obj(&sp, sub, &l->seccomp)))
+			return e;
+		l->has_seccomp = true;
+	}
+	if ((e = jget_str_map(p, v, "sysctl", &l->sysctl)) ||
+	    (e = jget_strv(p, v, "maskedPaths", &l->masked_paths)) ||
+	    (e = jget_strv(p, v, "readonlyPaths", &l->readonly_paths)) ||
+	    (e = jget_string(p, v, "mountLabel", &l->mount_label)))
+		return e;
+	if ((sub = jget(v, "personality"))) {
+		struct jpath sp = JKEY(p, "personality");
+		if ((e = parse_personality(&sp, sub, &l->personality)))
+			return e;
+	}
+	return NULL;
+}

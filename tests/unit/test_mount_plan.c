@@ -1,0 +1,431 @@
+/* Mount plans from hand-built configs and host layouts: runc's default spec
+ * mounts on hybrid, v1-with-cgroupns and v2 hosts, binds, ro, recursive
+ * attributes, errors that name the entry. No root needed. */
+#include <stdbool.h>
+#include <sys/mount.h>
+
+#include "common/util.h"
+#include "runtime/devices.h"
+#include "runtime/mount_plan.h"
+#include <sys/stat.h>
+#include "tests/unit/unit.h"
+
+#define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
+
+/* runc spec's mounts, verbatim. */
+static struct oci_mount default_mounts[] = {
+	{.destination = "/proc", .type = "proc", .source = "proc"},
+	{.destination = "/dev",
+	 .type = "tmpfs",
+	 .source = "tmpfs",
+	 .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
+	{.destination = "/dev/pts",
+	 .type = "devpts",
+	 .source = "devpts",
+	 .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
+	{.destination = "/dev/shm",
+	 .type = "tmpfs",
+	 .source = "shm",
+	 .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
+	{.destination = "/dev/mqueue",
+	 .type = "mqueue",
+	 .source = "mqueue",
+	 .options = OPTS("nosuid", "noexec", "nodev")},
+	{.destination = "/sys",
+	 .type = "sysfs",
+	 .source = "sysfs",
+	 .options = OPTS("nosuid", "noexec", "nodev", "ro")},
+	{.destination = "/sys/fs/cgroup",
+	 .type = "cgroup",
+	 .source = "cgroup",
+	 .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
+};
+
+static const char hybrid_mountinfo[] =
+	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup "
+	"rw,cpu,cpuacct\n"
+	"34 31 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+	"35 31 0:32 /sub /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
+	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup "
+	"rw,xattr,name=systemd\n"
+	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+	"42 31 0:39 / /mnt/with\\040space rw - cgroup cgroup rw,memory\n";
+static const char hybrid_cgroup[] = "9:name=systemd:/isorun/c1\n"
+				    "4:memory:/isorun/c1\n"
+				    "3:pids:/sub/isorun/c1\n"
+				    "2:cpu,cpuacct:/isorun/c1\n"
+				    "0::/isorun/c1\n";
+static const char v2_mountinfo[] =
+	"25 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+static const char v2_cgroup[] = "0::/user.slice/c2\n";
+
+static struct oci_config make_cfg(struct oci_mount *m, size_t n)
+{
+	struct oci_config c = {0};
+	c.bundle = "/bundle";
+	c.mounts = m;
+	c.n_mounts = n;
+	return c;
+}
+
+static const struct mount_op *find(const struct mount_plan *p, const char *dest, int nth)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->ops[i].dest, dest) == 0 && nth-- == 0)
+			return &p->ops[i];
+	return NULL;
+}
+
+static void test_host_parse_hybrid(void)
+{
+	struct mount_host h;
+	CHECK_OK(mount_host_parse(hybrid_mountinfo, hybrid_cgroup, &h));
+	CHECK(!h.unified);
+	CHECK(h.n_v1 == 4); /* the second memory mount is a duplicate */
+	if (h.n_v1 == 4) {
+		CHECK_STR(h.v1[0].mountpoint, "/sys/fs/cgroup/cpu,cpuacct");
+		CHECK_STR(h.v1[0].subsystems, "cpu,cpuacct");
+		CHECK_STR(h.v1[0].own_dir, "/sys/fs/cgroup/cpu,cpuacct/isorun/c1");
+		CHECK_STR(h.v1[1].own_dir, "/sys/fs/cgroup/memory/isorun/c1");
+		CHECK_STR(h.v1[2].own_dir, "/sys/fs/cgroup/pids/isorun/c1"); /* root /sub */
+		CHECK_STR(h.v1[3].subsystems, "name=systemd");
+		CHECK_STR(h.v1[3].own_dir, "/sys/fs/cgroup/systemd/isorun/c1");
+	}
+	mount_host_free(&h);
+}
+
+static void test_host_parse_v2(void)
+{
+	struct mount_host h;
+	CHECK_OK(mount_host_parse(v2_mountinfo, v2_cgroup, &h));
+	CHECK(h.unified && h.n_v1 == 0);
+	CHECK_STR(h.v2_own_dir, "/sys/fs/cgroup/user.slice/c2");
+	mount_host_free(&h);
+}
+
+static void test_default_spec_hybrid(void)
+{
+	struct mount_host h;
+	CHECK_OK(mount_host_parse(hybrid_mountinfo, hybrid_cgroup, &h));
+	struct oci_config cfg = make_cfg(default_mounts, ARRAY_SIZE(default_mounts));
+	struct mount_plan p;
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.setup_dev && !p.dev_ro && p.has_devpts);
+
+	const struct mount_op *op = find(&p, "/proc", 0);
+	CHECK(op && op->kind == MOUNT_OP_MOUNT && op->flags == 0 && !op->remount);
+	if (op) {
+		CHECK_STR(op->fstype, "proc");
+		CHECK_STR(op->source, "proc");
+		CHECK(op->data == NULL && op->spec_index == 0);
+	}
+	op = find(&p, "/dev", 0);
+	CHECK(op && op->flags == (MS_NOSUID | MS_STRICTATIME) && op->keep_mode);
+	if (op)
+		CHECK_STR(op->data, "mode=755,size=65536k");
+	op = find(&p, "/dev/pts", 0);
+	CHECK(op && op->flags == (MS_NOSUID | MS_NOEXEC));
+	if (op)
+		CHECK_STR(op->data, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	op = find(&p, "/dev/shm", 0);
+	CHECK(op && op->flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV));
+	if (op)
+		CHECK_STR(op->source, "shm");
+	op = find(&p, "/dev/mqueue", 0);
+	CHECK(op && op->kind == MOUNT_OP_MOUNT);
+	op = find(&p, "/sys", 0);
+	/* sysfs is mounted ro directly, no remount. */
+	CHECK(op && op->flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY) && !op->remount);
+
+	/* cgroup: tmpfs, a bind per hierarchy, symlinks, a ro remount. */
+	op = find(&p, "/sys/fs/cgroup", 0);
+	CHECK(op && op->kind == MOUNT_OP_MOUNT && op->spec_index == 6);
+	if (op) {
+		CHECK_STR(op->fstype, "tmpfs");
+		CHECK_STR(op->data, "mode=755");
+		CHECK(op->flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV));
+	}
+	op = find(&p, "/sys/fs/cgroup/cpu,cpuacct", 0);
+	CHECK(op && op->kind == MOUNT_OP_BIND);
+	if (op) {
+		CHECK_STR(op->source, "/sys/fs/cgroup/cpu,cpuacct/isorun/c1");
+		CHECK(op->flags & MS_REC);
+		CHECK(op->remount && (op->remount_flags & MS_RDONLY) &&
+		      (op->remount_flags & MS_REMOUNT) && (op->remount_flags & MS_BIND));
+	}
+	op = find(&p, "/sys/fs/cgroup/systemd", 0);
+	CHECK(op && op->kind == MOUNT_OP_BIND);
+	op = find(&p, "/sys/fs/cgroup/cpu", 0);
+	CHECK(op && op->kind == MOUNT_OP_SYMLINK);
+	if (op)
+		CHECK_STR(op->source, "cpu,cpuacct");
+	op = find(&p, "/sys/fs/cgroup/cpuacct", 0);
+	CHECK(op && op->kind == MOUNT_OP_SYMLINK);
+	CHECK(find(&p, "/sys/fs/cgroup/unified", 0) == NULL);
+	op = find(&p, "/sys/fs/cgroup", 1);
+	CHECK(op && op->kind == MOUNT_OP_REMOUNT && (op->flags & MS_RDONLY) &&
+	      (op->flags & MS_BIND));
+	CHECK(p.n == 6 + 1 + 4 + 2 + 1);
+	/* The last op is the remount: ordering matters. */
+	CHECK(p.ops[p.n - 1].kind == MOUNT_OP_REMOUNT);
+	char line[512];
+	mount_op_describe(&p.ops[0], line, sizeof(line));
+	CHECK_STR(line, "mounts[0]: mount proc on /proc type proc (rw)");
+	mount_op_describe(&p.ops[1], line, sizeof(line));
+	CHECK_STR(line, "mounts[1]: mount tmpfs on /dev type tmpfs (rw,nosuid,strictatime) "
+			"data=mode=755,size=65536k");
+	mount_plan_free(&p);
+	mount_host_free(&h);
+}
+
+static void test_cgroup_v1_with_cgroupns(void)
+{
+	struct mount_host h;
+	CHECK_OK(mount_host_parse(hybrid_mountinfo, hybrid_cgroup, &h));
+	struct oci_config cfg = make_cfg(&default_mounts[6], 1);
+	struct mount_plan p;
+	CHECK_OK(mount_plan_build(&cfg, &h, true, &p));
+	const struct mount_op *op = find(&p, "/sys/fs/cgroup/memory", 0);
+	CHECK(op && op->kind == MOUNT_OP_MOUNT);
+	if (op) {
+		CHECK_STR(op->fstype, "cgroup");
+		CHECK_STR(op->data, "memory");
+		CHECK(op->flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY));
+	}
+	op = find(&p, "/sys/fs/cgroup/systemd", 0);
+	CHECK(op && op->kind == MOUNT_OP_MOUNT);
+	if (op) {
+		CHECK_STR(op->source, "systemd");
+		CHECK_STR(op->data, "name=systemd");
+	}
+	mount_plan_free(&p);
+	mount_host_free(&h);
+}
+
+static void test_cgroup_v2(void)
+{
+	struct mount_host h;
+	CHECK_OK(mount_host_parse(v2_mountinfo, v2_cgroup, &h));
+	struct oci_config cfg = make_cfg(&default_mounts[6], 1);
+	struct mount_plan p;
+	CHECK_OK(mount_plan_build(&cfg, &h, true, &p));
+	CHECK(p.n == 1);
+	if (p.n == 1) {
+		CHECK(p.ops[0].kind == MOUNT_OP_MOUNT);
+		CHECK_STR(p.ops[0].fstype, "cgroup2");
+		CHECK_STR(p.ops[0].fallback_bind, "/sys/fs/cgroup/user.slice/c2");
+		CHECK(p.ops[0].flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY));
+	}
+	mount_plan_free(&p);
+	mount_host_free(&h);
+}
+
+static void test_binds(void)
+{
+	struct oci_mount m[] = {
+		{.destination = "/data", .source = "/srv/data", .options = OPTS("rbind", "ro")},
+		{.destination = "/etc/resolv.conf",
+		 .type = "none",
+		 .source = "resolv.conf",
+		 .options = OPTS("bind", "rprivate")},
+		{.destination = "/x", .type = "bind", .source = "/x"},
+		{.destination = "//y/./z/../w/", .source = "/s", .options = OPTS("rbind", "rro",
+			"rnosuid", "nodev")},
+	};
+	struct oci_config cfg = make_cfg(m, ARRAY_SIZE(m));
+	struct mount_host h = {0};
+	struct mount_plan p;
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 4);
+	if (p.n != 4) {
+		mount_plan_free(&p);
+		return;
+	}
+	CHECK(p.ops[0].kind == MOUNT_OP_BIND && p.ops[0].flags == (MS_BIND | MS_REC | MS_RDONLY));
+	CHECK(p.ops[0].remount && p.ops[0].remount_flags ==
+					  (MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT));
+	CHECK(p.ops[1].kind == MOUNT_OP_BIND && !p.ops[1].remount);
+	CHECK_STR(p.ops[1].source, "/bundle/resolv.conf");
+	CHECK(p.ops[1].fstype == NULL);
+	CHECK(p.ops[1].n_propagation == 1 && p.ops[1].propagation[0] == (MS_PRIVATE | MS_REC));
+	CHECK(p.ops[2].kind == MOUNT_OP_BIND && p.ops[2].flags == MS_BIND && !p.ops[2].remount);
+	CHECK_STR(p.ops[3].dest, "/y/w");
+	CHECK(p.ops[3].attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID));
+	CHECK(p.ops[3].remount && p.ops[3].remount_flags == (MS_BIND | MS_REC | MS_NODEV |
+							      MS_REMOUNT));
+	CHECK(p.setup_dev);
+	mount_plan_free(&p);
+}
+
+static void test_dev_bind_and_ro(void)
+{
+	struct oci_mount m[] = {
+		{.destination = "/dev", .source = "/dev", .options = OPTS("rbind", "ro")},
+	};
+	struct oci_config cfg = make_cfg(m, 1);
+	struct mount_host h = {0};
+	struct mount_plan p;
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(!p.setup_dev && p.dev_ro);
+	mount_plan_free(&p);
+	struct oci_mount t[] = {
+		{.destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
+		{.destination = "/tmp", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
+	};
+	cfg = make_cfg(t, 2);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.setup_dev && p.dev_ro);
+	/* /dev stays rw until finalize; /tmp is remounted ro right after. */
+	CHECK(p.ops[0].flags == 0 && !p.ops[0].remount);
+	CHECK(p.ops[1].flags == 0 && p.ops[1].remount && p.ops[1].remount_flags ==
+							      (MS_RDONLY | MS_REMOUNT));
+	mount_plan_free(&p);
+}
+
+static void test_errors_name_the_entry(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_mount a[] = {
+		{.destination = "/proc", .type = "proc", .source = "proc"},
+		{.destination = "/proc/kcore", .source = "/dev/null", .options = OPTS("bind")},
+	};
+	struct oci_config cfg = make_cfg(a, 2);
+	error *e = mount_plan_build(&cfg, &h, false, &p);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "mounts[1] (/proc/kcore): \"/proc/kcore\" cannot be mounted "
+				  "because it is inside /proc");
+	err_free(e);
+	struct oci_mount b[] = {{.destination = "/proc", .source = "/proc", .options = OPTS("rbind")}};
+	cfg = make_cfg(b, 1);
+	e = mount_plan_build(&cfg, &h, false, &p);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "mounts[0] (/proc): \"/proc\" cannot be mounted because it is "
+				  "not of type proc");
+	err_free(e);
+	struct oci_mount c[] = {{.destination = "/mnt", .source = "x"}};
+	cfg = make_cfg(c, 1);
+	e = mount_plan_build(&cfg, &h, false, &p);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "mounts[0] (/mnt): mount type is missing");
+	err_free(e);
+	struct oci_mount d[] = {{.destination = "/..", .type = "tmpfs", .source = "x"}};
+	cfg = make_cfg(d, 1);
+	e = mount_plan_build(&cfg, &h, false, &p);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "mounts[0] (/..): cannot mount over the container's root");
+	err_free(e);
+	struct oci_mount ok[] = {{.destination = "/proc/cpuinfo", .source = "/var/lib/lxcfs/proc/cpuinfo",
+				  .options = OPTS("bind")}};
+	cfg = make_cfg(ok, 1);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	mount_plan_free(&p);
+}
+
+static void test_clean_path(void)
+{
+	char *s;
+	CHECK_STR((s = mount_clean_path("a//b/../c/")), "/a/c");
+	free(s);
+	CHECK_STR((s = mount_clean_path("/../..")), "/");
+	free(s);
+	CHECK_STR((s = mount_clean_path("/dev/./pts")), "/dev/pts");
+	free(s);
+}
+
+static void test_device_plan_defaults(void)
+{
+	struct oci_config cfg = {0};
+	struct device_plan d;
+	CHECK_OK(device_plan_build(&cfg, true, &d));
+	CHECK(d.n_nodes == 6);
+	static const char *const want[] = {"/dev/null", "/dev/random", "/dev/full",
+					   "/dev/tty",	"/dev/zero",   "/dev/urandom"};
+	for (size_t i = 0; i < d.n_nodes && i < 6; i++) {
+		CHECK_STR(d.nodes[i].path, want[i]);
+		CHECK(d.nodes[i].type == S_IFCHR && d.nodes[i].mode == 0666);
+		CHECK(d.nodes[i].uid == 0 && d.nodes[i].gid == 0);
+	}
+	CHECK(d.nodes[0].major == 1 && d.nodes[0].minor == 3);
+	CHECK(d.nodes[3].major == 5 && d.nodes[3].minor == 0);
+	CHECK(d.n_links == 6);
+	if (d.n_links == 6) {
+		CHECK_STR(d.links[0].path, "/dev/ptmx");
+		CHECK_STR(d.links[0].target, "pts/ptmx");
+		CHECK(d.links[0].replace);
+		CHECK_STR(d.links[1].target, "/proc/self/fd");
+		CHECK_STR(d.links[2].path, "/dev/stdin");
+		CHECK_STR(d.links[4].target, "/proc/self/fd/2");
+		CHECK_STR(d.links[5].path, "/dev/core");
+		CHECK_STR(d.links[5].target, "/proc/kcore");
+	}
+	device_plan_free(&d);
+	CHECK_OK(device_plan_build(&cfg, false, &d));
+	CHECK(d.n_links == 5); /* no /proc/kcore on the host: no /dev/core */
+	device_plan_free(&d);
+}
+
+static void test_device_plan_spec_devices(void)
+{
+	struct oci_device devs[] = {
+		{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3,
+		 .file_mode = {true, 0620 | S_IFCHR}, .uid = {true, 7}, .gid = {true, 8}},
+		{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229},
+		{.path = "/dev/loop0", .type = 'b', .major = 7, .minor = 0, .file_mode = {true, 0660}},
+		{.path = "/dev/x/../fifo", .type = 'p'},
+		{.path = "/dev/u", .type = 'u', .major = 4, .minor = 1},
+	};
+	struct oci_config cfg = {0};
+	cfg.linux_.devices = devs;
+	cfg.linux_.n_devices = ARRAY_SIZE(devs);
+	struct device_plan d;
+	CHECK_OK(device_plan_build(&cfg, false, &d));
+	CHECK(d.n_nodes == 5 + 5); /* /dev/null overridden by the spec */
+	if (d.n_nodes == 10) {
+		CHECK_STR(d.nodes[0].path, "/dev/random");
+		CHECK_STR(d.nodes[5].path, "/dev/null");
+		CHECK(d.nodes[5].mode == 0620 && d.nodes[5].uid == 7 && d.nodes[5].gid == 8);
+		CHECK(d.nodes[6].mode == 0666 && d.nodes[6].major == 10 && d.nodes[6].minor == 229);
+		CHECK(d.nodes[7].type == S_IFBLK && d.nodes[7].mode == 0660);
+		CHECK(d.nodes[8].type == S_IFIFO);
+		CHECK_STR(d.nodes[8].path, "/dev/fifo");
+		CHECK(d.nodes[9].type == S_IFCHR);
+	}
+	device_plan_free(&d);
+	struct oci_device bad[] = {{.path = "/dev/q", .type = 'x'}};
+	cfg.linux_.devices = bad;
+	cfg.linux_.n_devices = 1;
+	error *e = device_plan_build(&cfg, false, &d);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "linux.devices[0] (/dev/q): unknown device type 'x'");
+	err_free(e);
+	struct oci_device root[] = {{.path = "/dev/..", .type = 'c'}};
+	cfg.linux_.devices = root;
+	e = device_plan_build(&cfg, false, &d);
+	CHECK(e);
+	if (e)
+		CHECK_STR(e->msg, "linux.devices[0]: path must name a file below /");
+	err_free(e);
+}
+
+int main(void)
+{
+	RUN_TEST(test_host_parse_hybrid);
+	RUN_TEST(test_host_parse_v2);
+	RUN_TEST(test_default_spec_hybrid);
+	RUN_TEST(test_cgroup_v1_with_cgroupns);
+	RUN_TEST(test_cgroup_v2);
+	RUN_TEST(test_binds);
+	RUN_TEST(test_dev_bind_and_ro);
+	RUN_TEST(test_errors_name_the_entry);
+	RUN_TEST(test_clean_path);
+	RUN_TEST(test_device_plan_defaults);
+	RUN_TEST(test_device_plan_spec_devices);
+	UNIT_MAIN_END();
+}
