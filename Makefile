@@ -79,5 +79,19 @@ install: isorun
 format:
 	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)
 
+# libFuzzer on the config parser: `make fuzz FUZZ_SECONDS=600`.
+FUZZ_SECONDS ?= 600
+FUZZ_SRCS := $(wildcard spec/*.c) common/error.c common/util.c common/log.c
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -I. $(shell pkg-config --cflags yajl) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ tests/fuzz/fuzz_config.c $(FUZZ_SRCS) \
+		$(shell pkg-config --libs yajl libcap)
+
+fuzz: build/fuzz/fuzz_config
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_config -close_fd_mask=2 -max_total_time=$(FUZZ_SECONDS) \
+		build/fuzz/corpus tests/fuzz/corpus
+
 clean:
 	rm -rf build isorun

@@ -62,6 +62,23 @@ static bool swap_first(const char *dir, const struct cgroup_write *swap)
 	return cur < next;
 }
 
+/* memory.checkBeforeUpdate: a limit below what is in use would trigger the
+ * OOM killer at once, so refuse it instead. */
+static error *check_usage(const struct cgroup *cg, const char *dir, const struct cgroup_write *w)
+{
+	const char *file =
+	    cg->layout == CGROUP_LAYOUT_V2 ? "memory.current" : "memory.usage_in_bytes";
+	_cleanup_free_ char *s = NULL;
+	long long limit, usage;
+	if (parse_int64(w->value, &limit) < 0 || cg_read(dir, file, &s) != 0)
+		return NULL;
+	s[strcspn(s, "\n")] = '\0';
+	if (parse_int64(s, &usage) == 0 && limit < usage)
+		return err_new("%s: rejecting memory limit %lld below current usage %lld", w->field,
+			       limit, usage);
+	return NULL;
+}
+
 error *cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *plan)
 {
 	bool prev_skipped = false;
@@ -88,6 +105,8 @@ error *cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *plan
 			prev_skipped = true;
 			continue;
 		}
+		if ((w->flags & CGW_CHECK_USAGE) && (e = check_usage(cg, dir, w)))
+			return e;
 		if ((w->flags & CGW_SWAP_ORDER) && i + 1 < plan->n &&
 		    swap_first(dir, &plan->w[i + 1])) {
 			const struct cgroup_write *sw = &plan->w[i + 1];
@@ -132,6 +151,9 @@ static error *apply(const struct cgroup *cg, const struct oci_resources *res, bo
 	}
 	e = cgroup_apply_plan(cg, &plan);
 	cgroup_plan_free(&plan);
+	/* v2 has no device files: the rules become an eBPF program. */
+	if (!e && !skip_devices && res && res->n_devices > 0 && cg->layout == CGROUP_LAYOUT_V2)
+		e = cg_devices_attach(cg->v2fd, res->devices, res->n_devices);
 	return e;
 }
 

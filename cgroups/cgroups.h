@@ -66,6 +66,8 @@ enum {
 	CGW_RETRY_AFTER_NEXT = 4, /* on EINVAL, retried once after the next entry */
 	CGW_SWAP_ORDER = 8,	  /* v1 memory.limit_in_bytes: the next entry (memsw)
 				   * goes first when it is -1 or above the current limit */
+	CGW_CHECK_USAGE = 16,	  /* memory limit: refused below the current usage
+				   * (memory.checkBeforeUpdate) */
 };
 struct cgroup_write {
 	const char *controller; /* v1 hierarchy to write in ("memory", "cpu", ...) */

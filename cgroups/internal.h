@@ -62,4 +62,12 @@ const struct cg_hier *cg_tracking(const struct cgroup *cg);
 const struct cg_hier *cg_find_v1(const struct cgroup *cg, const char *controller);
 const struct cg_hier *cg_find_v2(const struct cgroup *cg);
 
+/* v2 device rules as an eBPF CGROUP_DEVICE program (last matching rule wins;
+ * a wildcard "a" rule resets the default like on v1). Pure. */
+struct bpf_insn;
+error *cg_devices_program(const struct oci_device_cgroup *rules, size_t n, struct bpf_insn **out,
+			  size_t *n_out);
+/* Loads that program and attaches it (BPF_F_ALLOW_MULTI) to the cgroup dir. */
+error *cg_devices_attach(int cgroup_fd, const struct oci_device_cgroup *rules, size_t n);
+
 #endif

@@ -151,6 +151,13 @@ static error *plan_hugetlb(const struct oci_resources *r, bool v2, struct cgroup
 	return NULL;
 }
 
+static unsigned check_usage(const struct oci_memory *m, int64_t limit)
+{
+	return m->check_before_update.set && m->check_before_update.value && limit > 0
+		   ? CGW_CHECK_USAGE
+		   : 0;
+}
+
 /* ---- v1 ---- */
 
 static error *plan_v1(const struct oci_resources *r, bool skip_devices, struct cgroup_plan *p)
@@ -180,8 +187,8 @@ static error *plan_v1(const struct oci_resources *r, bool skip_devices, struct c
 			swap_flags = CGW_IF_EXISTS;
 		}
 		if (limit != 0)
-			ADD(swap != 0 ? CGW_SWAP_ORDER : 0, "memory", R "memory.limit",
-			    "memory.limit_in_bytes", "%" PRId64, limit);
+			ADD((swap != 0 ? CGW_SWAP_ORDER : 0) | check_usage(m, limit), "memory",
+			    R "memory.limit", "memory.limit_in_bytes", "%" PRId64, limit);
 		if (swap != 0)
 			ADD(swap_flags, "memory", R "memory.swap", "memory.memsw.limit_in_bytes",
 			    "%" PRId64, swap);
@@ -353,7 +360,8 @@ static error *plan_v2(const struct oci_resources *r, struct cgroup_plan *p)
 			ADDV(v2swap == -1 || v2swap == 0 ? CGW_IF_EXISTS : 0, "memory",
 			     R "memory.swap", "memory.swap.max", v2_num(v2swap));
 		if (limit != 0)
-			ADDV(0, "memory", R "memory.limit", "memory.max", v2_num(limit));
+			ADDV(check_usage(m, limit), "memory", R "memory.limit", "memory.max",
+			     v2_num(limit));
 		if (opt_or0(m->reservation) != 0)
 			ADDV(0, "memory", R "memory.reservation", "memory.low",
 			     v2_num(m->reservation.value));

@@ -10,6 +10,11 @@
 
 #include "common/cleanup.h"
 
+static bool str_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static bool is_help_name(const char *name, size_t len)
 {
 	return (len == 4 && !strncmp(name, "help", 4)) || (len == 1 && name[0] == 'h');
@@ -28,12 +33,16 @@ static long find_def(const struct flag_def *defs, size_t n_defs, const char *nam
 	return -1;
 }
 
-/* urfave's argIsFlag: "-x", "--x" or "--x=v" where x is a defined flag (help too). */
+/* urfave's argIsFlag: "-x", "--x" or "--x=v" where x is a defined flag (help too).
+ * Like urfave it strips "--" and then one more "-", so "---x" counts as a flag
+ * (and Go's parser then rejects it wherever it stands). */
 static bool arg_is_flag(const struct flag_def *defs, size_t n_defs, const char *arg)
 {
 	if (arg[0] != '-' || !strcmp(arg, "-") || !strcmp(arg, "--"))
 		return false;
-	const char *name = arg + 1;
+	const char *name = arg;
+	if (str_starts(name, "--"))
+		name += 2;
 	if (*name == '-')
 		name++;
 	size_t len = strcspn(name, "=");

@@ -57,9 +57,12 @@ void cmd_print_flags(FILE *out, const struct flag_def *flags, size_t n);
  * "a minimum of" / "a maximum of"); NULL when the count fits. */
 error *cmd_check_args(const struct command *cmd, size_t n);
 
-/* runc's fatal(): the error goes to --log when one is set and always to stderr
- * as "isorun: <msg>". Frees e; returns the exit status 1. */
+/* runc's fatal(): the error goes to --log when one is set, and to stderr as
+ * "isorun: <msg>" (as a JSON line instead after cmd_set_json_stderr(true)).
+ * Frees e; returns the exit status 1. */
 int cmd_report_error(error *e);
+/* --log-format json without --log: errors go to stderr as JSON lines instead. */
+void cmd_set_json_stderr(bool json);
 
 /* create/run refuse what the runtime cannot do yet (systemd cgroups) and resolve
  * --rootless (true|false|auto) into ctx->rt.rootless. */
@@ -67,12 +70,12 @@ error *cmd_prepare_create(struct cmd_ctx *ctx);
 /* Only the --rootless part; on a bad value rt.rootless keeps the auto default. */
 error *cmd_resolve_rootless(struct cmd_ctx *ctx);
 
-/* The container id argument, rejected when empty (runc: "container id cannot be
- * empty"). */
+/* The container id argument, checked like runc: "container id cannot be empty",
+ * "invalid container ID format" ([A-Za-z0-9_+.-]+, not "." or ".."). */
 error *cmd_container_id(const struct parsed_args *pa, const char **id);
 
-/* create and run: flags shared by both, into o (strings point into argv or abs_buf
- * storage owned by the caller's cleanup: free *to_free after use). */
+/* create and run: the flags both have, into o. Strings point into argv or into
+ * the strv *to_free, which the caller frees after the call that uses o. */
 error *cmd_fill_create_opts(const struct parsed_args *pa, struct create_opts *o, char ***to_free);
 /* filepath.Abs: p joined to the cwd when relative, then cleaned lexically
  * ("a/./b/../c" -> "a/c"). malloc'd, NULL on failure with errno set. */

@@ -160,6 +160,54 @@ static int run_command(struct cmd_ctx *ctx, const struct command *c, int argc, c
 	return status;
 }
 
+/* Everything after the global flags parsed; returns the exit status. */
+static int dispatch(const struct parsed_args *g)
+{
+	if (g->help || args_bool(g, "help")) {
+		print_app_help(stdout);
+		return 0;
+	}
+	if (args_bool(g, "version")) {
+		print_version(stdout);
+		return 0;
+	}
+	const char *format = args_str(g, "log-format");
+	if (format && strcmp(format, "text") && strcmp(format, "json"))
+		return cmd_report_error(err_new("invalid log-format: %s", format));
+	bool json = format && !strcmp(format, "json");
+	error *e = log_init(args_str(g, "log"), json, args_bool(g, "debug"));
+	if (e)
+		return cmd_report_error(e);
+	cmd_set_json_stderr(json && !log_to_file());
+
+	if (g->n_pos == 0) {
+		print_app_help(stdout);
+		return 0;
+	}
+	if (!strcmp(g->pos[0], "help") || !strcmp(g->pos[0], "h"))
+		return help_command((int)g->n_pos - 1, (char **)g->pos + 1);
+	const struct command *c = find_command(g->pos[0]);
+	if (!c)
+		return cmd_report_error(err_new("'%s' is not an %s command; see '%s --help'",
+						g->pos[0], ISORUN_NAME, ISORUN_NAME));
+	_cleanup_free_ char *root = NULL;
+	if ((e = resolve_root(args_str(g, "root"), &root)))
+		return cmd_report_error(e);
+	struct cmd_ctx ctx = {
+	    .rt =
+		{
+		    .root = root,
+		    .systemd_cgroup = args_bool(g, "systemd-cgroup"),
+		    .debug = args_bool(g, "debug"),
+		},
+	    .rootless_raw = args_str(g, "rootless"),
+	};
+	/* create/run reject a bad --rootless; the other commands do not care (like
+	 * runc) and keep the default. */
+	err_free(cmd_resolve_rootless(&ctx));
+	return run_command(&ctx, c, (int)g->n_pos - 1, (char **)g->pos + 1);
+}
+
 int main(int argc, char **argv)
 {
 	struct parsed_args g;
@@ -170,43 +218,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return cmd_report_error(e);
 	}
-	int status = 0;
-	_cleanup_free_ char *root = NULL;
-	const char *format = args_str(&g, "log-format");
-	if (g.help || args_bool(&g, "help")) {
-		print_app_help(stdout);
-	} else if (args_bool(&g, "version")) {
-		print_version(stdout);
-	} else if (format && strcmp(format, "text") && strcmp(format, "json")) {
-		status = cmd_report_error(err_new("invalid log-format: %s", format));
-	} else if ((e = log_init(args_str(&g, "log"), format && !strcmp(format, "json"),
-				 args_bool(&g, "debug")))) {
-		status = cmd_report_error(e);
-	} else if (g.n_pos == 0) {
-		print_app_help(stdout);
-	} else if (!strcmp(g.pos[0], "help") || !strcmp(g.pos[0], "h")) {
-		status = help_command((int)g.n_pos - 1, (char **)g.pos + 1);
-	} else if (!find_command(g.pos[0])) {
-		status = cmd_report_error(err_new("'%s' is not an %s command; see '%s --help'",
-						  g.pos[0], ISORUN_NAME, ISORUN_NAME));
-	} else if ((e = resolve_root(args_str(&g, "root"), &root))) {
-		status = cmd_report_error(e);
-	} else {
-		struct cmd_ctx ctx = {
-		    .rt =
-			{
-			    .root = root,
-			    .systemd_cgroup = args_bool(&g, "systemd-cgroup"),
-			    .debug = args_bool(&g, "debug"),
-			},
-		    .rootless_raw = args_str(&g, "rootless"),
-		};
-		/* create/run reject a bad --rootless; the other commands do not care
-		 * (like runc) and keep the default. */
-		err_free(cmd_resolve_rootless(&ctx));
-		status =
-		    run_command(&ctx, find_command(g.pos[0]), (int)g.n_pos - 1, (char **)g.pos + 1);
-	}
+	int status = dispatch(&g);
 	args_free(&g);
 	if (fflush(stdout) != 0 && status == 0)
 		status = 1;

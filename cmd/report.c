@@ -8,16 +8,28 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 
+static bool json_on_stderr;
+
+void cmd_set_json_stderr(bool json)
+{
+	json_on_stderr = json;
+}
+
 int cmd_report_error(error *e)
 {
 	const char *msg = e ? err_msg(e) : "unknown error";
-	if (log_to_file())
+	/* With --log-format json but no --log, the log is stderr itself and a reader
+	 * of it expects only JSON lines there, as runc writes them. */
+	if (log_to_file() || json_on_stderr)
 		log_error("%s", msg);
-	/* Messages that already name the tool ("isorun create failed: ...",
-	 * "isorun: \"kill\" requires ...") are not prefixed twice. */
-	bool named = str_has_prefix(msg, ISORUN_NAME ": ") || str_has_prefix(msg, ISORUN_NAME " ");
-	fprintf(stderr, "%s%s\n", named ? "" : ISORUN_NAME ": ", msg);
-	fflush(stderr);
+	if (!json_on_stderr) {
+		/* Messages that already name the tool ("isorun create failed: ...",
+		 * "isorun: \"kill\" requires ...") are not prefixed twice. */
+		bool named =
+		    str_has_prefix(msg, ISORUN_NAME ": ") || str_has_prefix(msg, ISORUN_NAME " ");
+		fprintf(stderr, "%s%s\n", named ? "" : ISORUN_NAME ": ", msg);
+		fflush(stderr);
+	}
 	err_free(e);
 	return 1;
 }

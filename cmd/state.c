@@ -17,7 +17,7 @@ static error *run_state(struct cmd_ctx *ctx, const struct command *cmd,
 		e = container_state_json(&ctx->rt, id, &json);
 	if (e)
 		return e;
-	printf("%s\n", json);
+	fputs(json, stdout); /* runc prints no trailing newline */
 	return NULL;
 }
 

@@ -1,5 +1,6 @@
 #include "common/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -208,4 +209,12 @@ void format_rfc3339_nano(char *buf, size_t len, const struct timespec *ts)
 	char base[32];
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, len, "%s.%09ldZ", base, ts->tv_nsec);
+}
+
+const char *go_strerror(int errnum)
+{
+	static __thread char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(errnum));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
 }

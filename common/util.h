@@ -35,6 +35,9 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Parses a decimal integer strictly (whole string, range checked). */
 int parse_int64(const char *s, long long *out);
+/* strerror as Go prints syscall errors (first letter lowercase), for the
+ * messages runc users and engines match on. Thread-local buffer. */
+const char *go_strerror(int errnum);
 /* RFC 3339 with nanoseconds in UTC, as runc prints `created`. */
 void format_rfc3339_nano(char *buf, size_t len, const struct timespec *ts);
 

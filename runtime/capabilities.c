@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -182,13 +183,13 @@ error *caps_apply_sets(const struct cap_sets *s, int last_cap)
 	for (int c = 0; c <= last_cap && c < 64; c++) {
 		if (!(s->ambient & (UINT64_C(1) << c)))
 			continue;
+		/* runc ignores failures here, and its own `runc spec` lists ambient
+		 * caps without inheritable ones (raise gives EPERM): do the same. */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) {
 			char b[16];
-			return err_errno(
-			    "process.capabilities.ambient: prctl(PR_CAP_AMBIENT_RAISE, "
-			    "%s) (an ambient capability must also be permitted and "
-			    "inheritable)",
-			    cap_label(c, b, sizeof(b)));
+			log_debug("process.capabilities.ambient: %s not raised (it must also be "
+				  "permitted and inheritable): %s",
+				  cap_label(c, b, sizeof(b)), strerror(errno));
 		}
 	}
 	return NULL;

@@ -32,7 +32,9 @@ void caps_compute(const struct oci_capabilities *c, bool present, int last_cap,
  * CAP_SETPCAP; call before changing uid. */
 error *caps_apply_bounding(const struct cap_sets *s, int last_cap);
 /* capset(effective, permitted, inheritable), then ambient (cleared, then the
- * listed ones raised). Call after setuid with keepcaps. */
+ * listed ones raised; a cap that cannot be raised because it is not also
+ * permitted+inheritable is skipped with a debug log, as runc does). Call
+ * after setuid with keepcaps. */
 error *caps_apply_sets(const struct cap_sets *s, int last_cap);
 
 #endif

@@ -21,8 +21,8 @@ static const struct {
 	const char *path;
 	unsigned major, minor;
 } default_devices[] = {
-	{"/dev/null", 1, 3},  {"/dev/random", 1, 8}, {"/dev/full", 1, 7},
-	{"/dev/tty", 5, 0},   {"/dev/zero", 1, 5},   {"/dev/urandom", 1, 9},
+    {"/dev/null", 1, 3}, {"/dev/random", 1, 8}, {"/dev/full", 1, 7},
+    {"/dev/tty", 5, 0},	 {"/dev/zero", 1, 5},	{"/dev/urandom", 1, 9},
 };
 
 void device_plan_free(struct device_plan *p)
@@ -68,8 +68,7 @@ static error *push_link(struct device_plan *p, const char *path, const char *tar
 	return NULL;
 }
 
-error *device_plan_build(const struct oci_config *cfg, bool host_has_kcore,
-			 struct device_plan *out)
+error *device_plan_build(const struct oci_config *cfg, bool host_has_kcore, struct device_plan *out)
 {
 	memset(out, 0, sizeof(*out));
 	const struct oci_device *devs = cfg->linux_.devices;
@@ -78,7 +77,8 @@ error *device_plan_build(const struct oci_config *cfg, bool host_has_kcore,
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices) && !e; i++) {
 		bool overridden = false;
 		for (size_t j = 0; j < n_devs && !overridden; j++)
-			overridden = devs[j].path && strcmp(devs[j].path, default_devices[i].path) == 0;
+			overridden =
+			    devs[j].path && strcmp(devs[j].path, default_devices[i].path) == 0;
 		if (overridden)
 			continue;
 		struct device_node *n = push_node(out);
@@ -115,9 +115,10 @@ error *device_plan_build(const struct oci_config *cfg, bool host_has_kcore,
 				    d->type ? d->type : '?');
 			continue;
 		}
-		if (type != S_IFIFO && (d->major < 0 || d->minor < 0 || d->major > 0xfff ||
-					d->minor > 0xfffff)) {
-			e = err_new("linux.devices[%zu] (%s): major/minor out of range", j, d->path);
+		if (type != S_IFIFO &&
+		    (d->major < 0 || d->minor < 0 || d->major > 0xfff || d->minor > 0xfffff)) {
+			e = err_new("linux.devices[%zu] (%s): major/minor out of range", j,
+				    d->path);
 			break;
 		}
 		struct device_node *n = push_node(out);
@@ -159,8 +160,11 @@ void device_plan_log(const struct device_plan *p)
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct device_node *n = &p->nodes[i];
 		log_debug("device plan: %s %c %u:%u mode %04o uid %u gid %u", n->path,
-			  n->type == S_IFCHR ? 'c' : n->type == S_IFBLK ? 'b' : 'p', n->major,
-			  n->minor, (unsigned)n->mode, (unsigned)n->uid, (unsigned)n->gid);
+			  n->type == S_IFCHR   ? 'c'
+			  : n->type == S_IFBLK ? 'b'
+					       : 'p',
+			  n->major, n->minor, (unsigned)n->mode, (unsigned)n->uid,
+			  (unsigned)n->gid);
 	}
 	for (size_t i = 0; i < p->n_links; i++)
 		log_debug("device plan: symlink %s -> %s%s", p->links[i].path, p->links[i].target,
@@ -185,8 +189,8 @@ static error *bind_device(const struct device_node *n, int dir, const char *name
 	if (fd < 0 && errno == EEXIST) {
 		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		struct stat have;
-		if (fd >= 0 && (fstat(fd, &have) < 0 || S_ISLNK(have.st_mode) ||
-				S_ISDIR(have.st_mode))) {
+		if (fd >= 0 &&
+		    (fstat(fd, &have) < 0 || S_ISLNK(have.st_mode) || S_ISDIR(have.st_mode))) {
 			close(fd);
 			return err_sys(EEXIST, "%s exists and is not a file", n->path);
 		}

@@ -14,10 +14,10 @@
 #include "spec/config.h"
 
 struct device_node {
-	char *path;	/* absolute inside the container, cleaned */
-	mode_t type;	/* S_IFCHR, S_IFBLK, S_IFIFO */
+	char *path;  /* absolute inside the container, cleaned */
+	mode_t type; /* S_IFCHR, S_IFBLK, S_IFIFO */
 	unsigned major, minor;
-	mode_t mode;	/* permission bits */
+	mode_t mode; /* permission bits */
 	uid_t uid;
 	gid_t gid;
 };

@@ -14,16 +14,6 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-const char *go_strerror(int errnum)
-{
-	/* Go's syscall error table is glibc's text with a lowercase first letter. */
-	static __thread char buf[128];
-	const char *s = strerror(errnum);
-	snprintf(buf, sizeof(buf), "%s", s);
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-	return buf;
-}
-
 /* strconv.Quote for the common cases: quotes, backslashes and control bytes
  * escaped so a hostile args[0] cannot forge a log line. */
 static char *go_quote(const char *s)

@@ -50,7 +50,8 @@ static error *enter_namespaces(const struct init_args *a)
 		if ((e = ns_join(ns->join_fd[t], (enum oci_ns_type)t)))
 			return e;
 	}
-	unsigned long rest = ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME);
+	unsigned long rest =
+		ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
 	if (rest && unshare((int)rest) < 0)
 		return err_errno("unshare namespaces");
 	return NULL;
@@ -136,6 +137,11 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
 	if (wants_new(a->ns, OCI_NS_USER) && (e = become_userns_root()))
 		return e;
+	/* Only now is init in its own cgroup on v1 (the parent moved it before
+	 * GO): a cgroup namespace made earlier would be rooted at the runtime's
+	 * cgroup instead of the container's. */
+	if (wants_new(a->ns, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return err_errno("unshare cgroup namespace");
 	if (!a->no_new_keyring && (e = join_session_keyring(a->id)))
 		return e;
 	if (wants_new(a->ns, OCI_NS_TIME) &&
@@ -174,12 +180,12 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	bool private_uts = a->ns->join_fd[OCI_NS_UTS] >= 0 || wants_new(a->ns, OCI_NS_UTS);
 	if ((e = rootfs_set_hostname(cfg, private_uts)))
 		return e;
+	/* Before the root turns read-only and masks go on (runc). */
+	if ((e = process_create_cwd(proc)))
+		return e;
 	if ((e = rootfs_finalize(cfg, &ropts)))
 		return e;
 
-	/* A missing binary must fail `create`, not a later `start` (runc). */
-	if ((e = process_find_executable(proc, &s->exe)))
-		return e;
 	if ((e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
 	if (cfg->linux_.has_seccomp) {
@@ -202,7 +208,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = process_apply_identity(proc)))
 		return e;
-	return NULL;
+	/* After chdir and the uid change, as runc, so a relative args[0] and
+	 * permissions resolve as the process will see them; still before
+	 * parking, so a missing binary fails `create`, not a later `start`. */
+	return process_find_executable(proc, &s->exe);
 }
 
 /* Blocks until `start` opens the fifo for reading. The fd is an O_PATH handle
@@ -274,5 +283,5 @@ _Noreturn void container_init(const struct init_args *a)
 	}
 	/* The runtime that created us may be gone: stderr is all we have. */
 	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
-	_exit(255);
+	_exit(1);
 }

@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "runtime/console.h"
+#include "runtime/device_rules.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/seccomp.h"
@@ -225,6 +226,16 @@ static error *copy_config(const struct state_handle *st, const char *bundle)
 	return e ? err_wrap(e, "keep config") : NULL;
 }
 
+static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
+{
+	struct effective_resources er;
+	if (effective_resources_build(cfg, &er) < 0)
+		return err_sys(ENOMEM, "linux.resources");
+	error *e = cgroup_apply(cg, &er.res);
+	effective_resources_free(&er);
+	return e;
+}
+
 static error *clone_init(struct launched *l, const struct ns_plan *plan, struct init_args *ia,
 			 int child_sock, int parent_sock)
 {
@@ -233,8 +244,11 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	ca.flags = CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	ca.exit_signal = SIGCHLD;
-	ca.flags |= plan->clone_all ? (plan->new_flags & ~(unsigned long)CLONE_NEWTIME)
-				    : (plan->new_flags & CLONE_NEWPID);
+	/* time and cgroup namespaces are made by init itself, later (offsets
+	 * first; cgroup membership first). */
+	ca.flags |= plan->clone_all
+			    ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
+			    : (plan->new_flags & CLONE_NEWPID);
 	int cgfd = cgroup_v2_dirfd(l->cg);
 	if (cgfd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
@@ -301,6 +315,9 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	}
 	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
 		goto fail;
+	/* Limits go on before init joins (real-time cpu limits must). */
+	if ((e = apply_resources(cfg, l->cg)))
+		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
 
@@ -330,8 +347,6 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		goto fail_ns;
 	}
 	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
-		goto fail_ns;
-	if (cfg->linux_.has_resources && (e = cgroup_apply(l->cg, &cfg->linux_.resources)))
 		goto fail_ns;
 
 	creating = hook_state_json(cfg->oci_version, o->id, "creating", l->pid, cfg->bundle,

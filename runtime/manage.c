@@ -211,7 +211,7 @@ static error *signal_init(const struct loaded_container *c, int sig)
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH)
 			return err_new("container not running");
-		return err_errno("kill container init");
+		return err_new("unable to signal init: %s", go_strerror(errno));
 	}
 	return NULL;
 }

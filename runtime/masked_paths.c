@@ -53,9 +53,8 @@ error *rootfs_mask_paths(int rootfd, char *const *paths, const char *mount_label
 		return e;
 	char np[32], tp[32];
 	safe_fd_path(null, np, sizeof(np));
-	_cleanup_free_ char *data = mount_label && *mount_label
-					    ? str_printf("context=\"%s\"", mount_label)
-					    : NULL;
+	_cleanup_free_ char *data =
+	    mount_label && *mount_label ? str_printf("context=\"%s\"", mount_label) : NULL;
 	for (size_t i = 0; paths[i]; i++) {
 		_cleanup_close_ int fd = -1;
 		if ((e = open_if_exists(rootfd, paths[i], &fd)))

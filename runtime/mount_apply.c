@@ -121,9 +121,9 @@ static error *copy_tree(int src, int dst, int depth)
 				break;
 			}
 			_cleanup_close_ int s2 =
-				openat(src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			    openat(src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			_cleanup_close_ int d2 =
-				openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			    openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (s2 < 0 || d2 < 0)
 				e = err_errno("tmpcopyup: open %s", n);
 			else
@@ -131,7 +131,7 @@ static error *copy_tree(int src, int dst, int depth)
 		} else if (S_ISREG(st.st_mode)) {
 			_cleanup_close_ int in = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			_cleanup_close_ int out = openat(
-				dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+			    dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 			if (in < 0 || out < 0) {
 				e = err_errno("tmpcopyup: open %s", n);
 				break;
@@ -181,8 +181,8 @@ static error *apply_bind(const struct mount_op *op, int rootfd)
 	if (fstat(src, &st) < 0)
 		return err_errno("stat source %s", op->source);
 	_cleanup_close_ int dst = -1;
-	error *e = safe_open_in_root(rootfd, op->dest,
-				     S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
+	error *e = safe_open_in_root(
+	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
 	if (e)
 		return e;
 	char sp[FD_PATH_LEN], dp[FD_PATH_LEN];

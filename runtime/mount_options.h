@@ -12,12 +12,12 @@
 #define MOUNT_MAX_PROPAGATION 8
 
 struct mount_options {
-	unsigned long flags;			      /* MS_* for mount(2), no propagation */
+	unsigned long flags;				  /* MS_* for mount(2), no propagation */
 	unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* MS_SHARED|MS_REC ..., in order */
 	size_t n_propagation;
 	/* Recursive attributes (rro, rnosuid, ...) for mount_setattr(AT_RECURSIVE). */
 	uint64_t attr_set, attr_clr;
-	bool bind;		   /* bind or rbind was given */
+	bool bind; /* bind or rbind was given */
 	bool tmpcopyup;
 	char *data; /* everything unrecognised, comma-joined; NULL when none */
 };

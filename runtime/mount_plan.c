@@ -185,7 +185,8 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 				for (size_t i = 0; i < n_lines && !match; i++)
 					if (list_has(lines[i].controllers, p))
 						match = &lines[i];
-				char *n = str_printf("%s%s%s", subs ? subs : "", subs ? "," : "", p);
+				char *n =
+				    str_printf("%s%s%s", subs ? subs : "", subs ? "," : "", p);
 				if (!n) {
 					*end = saved;
 					return err_sys(ENOMEM, "cgroup mounts");
@@ -291,9 +292,11 @@ static void copy_propagation(struct mount_op *op, const struct mount_options *o)
 static error *check_proc_dest(const char *dest, const char *fstype, bool bind)
 {
 	static const char *const lxcfs[] = {
-		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
-		"/proc/swaps",	 "/proc/uptime",    "/proc/loadavg", "/proc/slabinfo",
-		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	    "/proc/cpuinfo", "/proc/diskstats",
+	    "/proc/meminfo", "/proc/stat",
+	    "/proc/swaps",   "/proc/uptime",
+	    "/proc/loadavg", "/proc/slabinfo",
+	    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 	};
 	if (strcmp(dest, "/proc") == 0) {
 		if (!bind && fstype && strcmp(fstype, "proc") == 0)
@@ -511,8 +514,8 @@ void mount_op_describe(const struct mount_op *op, char *buf, size_t len)
 	snprintf(buf, len, "mounts[%d]: %s %s on %s%s%s (%s)%s%s%s%s%s%s", op->spec_index,
 		 kinds[op->kind], op->source ? op->source : "-", op->dest,
 		 op->fstype ? " type " : "", op->fstype ? op->fstype : "", flags,
-		 op->data ? " data=" : "", op->data ? op->data : "", op->remount ? " then remount " : "",
-		 rflags, *prop ? " propagation" : "", prop);
+		 op->data ? " data=" : "", op->data ? op->data : "",
+		 op->remount ? " then remount " : "", rflags, *prop ? " propagation" : "", prop);
 }
 
 void mount_plan_log(const struct mount_plan *p)

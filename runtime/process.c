@@ -57,7 +57,7 @@ static error *cwd_err(const char *cwd, int errnum, const char *why)
  * missing ones 0755 like runc's MkdirAll, never through a /proc magic link:
  * process.cwd=/proc/self/fd/N would otherwise reach a leaked host directory
  * (CVE-2024-21626), and mkdir would create host directories through it. */
-static error *walk_cwd(const char *cwd, bool *denied, int *fd_out)
+static error *walk_cwd(const char *cwd, bool create, bool *denied, int *fd_out)
 {
 	*denied = false;
 	_cleanup_free_ char *copy = strdup(cwd);
@@ -70,7 +70,7 @@ static error *walk_cwd(const char *cwd, bool *denied, int *fd_out)
 	char *save = NULL;
 	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
 		int fd = open_dir_at(dirfd, comp, true);
-		if (fd < 0 && errno == ENOENT) {
+		if (fd < 0 && errno == ENOENT && create) {
 			if (mkdirat(dirfd, comp, 0755) < 0 && errno != EEXIST) {
 				int en = errno;
 				*denied = en == EACCES || en == EPERM;
@@ -122,7 +122,7 @@ error *process_chdir_now(const struct oci_process *p, bool allow_defer)
 	mode_t old = umask(0022);
 	bool denied;
 	_cleanup_close_ int fd = -1;
-	error *e = walk_cwd(cwd, &denied, &fd);
+	error *e = walk_cwd(cwd, true, &denied, &fd);
 	umask(old);
 	/* O_PATH needs no permission on the last component: fchdir is where
 	 * search permission is checked. */
@@ -143,6 +143,23 @@ error *process_chdir_now(const struct oci_process *p, bool allow_defer)
 	}
 	process_cwd_deferred = false;
 	return verify_cwd();
+}
+
+error *process_create_cwd(const struct oci_process *p)
+{
+	const char *cwd = p->cwd && p->cwd[0] ? p->cwd : "/";
+	mode_t old = umask(0022);
+	bool denied;
+	_cleanup_close_ int fd = -1;
+	error *e = walk_cwd(cwd, true, &denied, &fd);
+	umask(old);
+	if (e && denied) {
+		/* process_chdir retries as the container user and reports then. */
+		log_debug("process.cwd %s: %s; not created as root", cwd, e->msg);
+		err_free(e);
+		return NULL;
+	}
+	return e;
 }
 
 error *process_chdir(const struct oci_process *p)

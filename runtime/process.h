@@ -23,6 +23,13 @@ error *process_apply_limits(const struct oci_process *p, const struct oci_linux 
  * five capability sets (inheritable empty unless asked), ambient last. */
 error *process_apply_identity(const struct oci_process *p);
 
+/* mkdir -p process.cwd (0755, never through a /proc magic link), as runc
+ * does while preparing the rootfs: call it BEFORE the rootfs is made
+ * read-only and before masked paths are applied (root.readonly with a cwd
+ * missing from the image must work). Silently leaves a component root may
+ * not create to process_chdir's retry as the container user. */
+error *process_create_cwd(const struct oci_process *p);
+
 /* chdir(cwd), creating it if missing (before dropping privileges is the
  * caller's choice), then getcwd() to verify it is inside the root
  * (CVE-2024-21626). */

@@ -6,11 +6,11 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "common/util.h"
 #include "spec/config.h"
 
 /* Go's text for an errno ("no such file or directory"): runc's messages are
  * Go's, and engines match on them. Returns a static or thread-local buffer. */
-const char *go_strerror(int errnum);
 
 /* Opens /proc/self/<rel> through a verified procfs: /proc itself and the
  * final file must be on a procfs (fstatfs), and the walk may not cross a

@@ -55,8 +55,12 @@ static error *root_propagation(const struct oci_config *cfg, unsigned long *out)
 
 /* runc's rootfsParentMountPrivate: pivot_root refuses a new root whose parent
  * mount is shared, and a shared parent would propagate our rootfs bind out. */
-static error *make_parent_private(const char *rootfs)
+static error *make_parent_private(const char *path)
 {
+	/* mountinfo lists canonical paths; the bundle's may go through links. */
+	_cleanup_free_ char *rootfs = realpath(path, NULL);
+	if (!rootfs)
+		return err_errno("realpath %s", path);
 	_cleanup_free_ char *mi = NULL;
 	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
 	if (e)
@@ -251,8 +255,8 @@ error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *o
 error *rootfs_check_sysctl(const struct oci_config *cfg)
 {
 	static const char *const ipc_keys[] = {
-		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 	};
 	const struct str_map *m = &cfg->linux_.sysctl;
 	for (size_t i = 0; i < m->n; i++) {
@@ -263,13 +267,14 @@ error *rootfs_check_sysctl(const struct oci_config *cfg)
 		if (ipc) {
 			if (has_ns(cfg, OCI_NS_IPC))
 				continue;
-			return err_new("sysctl \"%s\" is not allowed in the hosts ipc namespace", k);
+			return err_new("sysctl \"%s\" is not allowed in the hosts ipc namespace",
+				       k);
 		}
 		if (str_has_prefix(k, "net.")) {
 			if (has_ns(cfg, OCI_NS_NETWORK))
 				continue;
-			return err_new("sysctl \"%s\" is not allowed in the hosts network namespace",
-				       k);
+			return err_new(
+			    "sysctl \"%s\" is not allowed in the hosts network namespace", k);
 		}
 		if (has_ns(cfg, OCI_NS_UTS)) {
 			if (strcmp(k, "kernel.domainname") == 0)
@@ -306,9 +311,8 @@ error *rootfs_apply_sysctl(const struct oci_config *cfg)
 		return e;
 	/* A fake /proc in the image (or one mounted over ours) must not
 	 * receive the writes: only a real procfs, reached without symlinks. */
-	_cleanup_close_ int sys =
-		(int)openat2_beneath(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY,
-				     RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	_cleanup_close_ int sys = (int)openat2_beneath(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY,
+						       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (sys < 0)
 		return err_errno("linux.sysctl: open /proc/sys");
 	if (!on_procfs(sys))
@@ -320,10 +324,10 @@ error *rootfs_apply_sysctl(const struct oci_config *cfg)
 		for (char *c = rel; *c; c++)
 			if (*c == '.')
 				*c = '/';
-		_cleanup_close_ int fd = (int)openat2_beneath(
-			sys, rel, O_WRONLY | O_NOCTTY,
-			RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-				RESOLVE_NO_XDEV);
+		_cleanup_close_ int fd =
+		    (int)openat2_beneath(sys, rel, O_WRONLY | O_NOCTTY,
+					 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					     RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 		if (fd < 0)
 			return err_errno("linux.sysctl: %s: open /proc/sys/%s", m->keys[i], rel);
 		if (!on_procfs(fd))

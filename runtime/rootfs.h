@@ -12,9 +12,9 @@
 #include "spec/config.h"
 
 struct rootfs_opts {
-	bool no_pivot;	  /* --no-pivot: MS_MOVE + chroot */
-	bool userns;	  /* in a new user namespace: no mknod, bind devices instead */
-	bool new_cgroupns;/* cgroup mounts show the container's own cgroup */
+	bool no_pivot;	   /* --no-pivot: MS_MOVE + chroot */
+	bool userns;	   /* in a new user namespace: no mknod, bind devices instead */
+	bool new_cgroupns; /* cgroup mounts show the container's own cgroup */
 };
 
 /* Step 1, in the new mount namespace, before hooks: propagation

@@ -22,8 +22,8 @@
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	/* "" would need AT_EMPTY_PATH; "." means the root itself. */
 	if (!*path)
@@ -120,7 +120,8 @@ static int walk_create(int rootfd, const char *path, enum safe_create kind, int 
 			if (last && kind == SAFE_CREATE_FILE) {
 				/* O_EXCL|O_NOFOLLOW: never create through a symlink. */
 				r = openat(cur, comps[i],
-					   O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0755);
+					   O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+					   0755);
 				if (r >= 0)
 					close(r);
 			} else {
@@ -212,8 +213,8 @@ error *safe_open_parent_in_root(int rootfd, const char *path, bool create_parent
 	if (!*parent)
 		parent = (char *)"/";
 	int fd = -1;
-	error *e = safe_open_in_root(rootfd, parent, create_parents ? SAFE_CREATE_DIR : SAFE_NO_CREATE,
-				     &fd);
+	error *e = safe_open_in_root(rootfd, parent,
+				     create_parents ? SAFE_CREATE_DIR : SAFE_NO_CREATE, &fd);
 	if (e)
 		return e;
 	struct stat st = {0};

@@ -32,11 +32,11 @@ load helpers
 
 @test "unknown command and unknown flags fail" {
 	run rt no-such-command
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	run rt --no-such-flag list
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	run rt list --no-such-flag
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 }
 
 @test "spec writes a parseable config.json with process.args [sh]" {
@@ -66,7 +66,7 @@ load helpers
 	mkdir "$TEST_DIR/b"
 	echo '{"keep":"me"}' >"$TEST_DIR/b/config.json"
 	run rt spec --bundle "$TEST_DIR/b"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[ "$(cat "$TEST_DIR/b/config.json")" = '{"keep":"me"}' ]
 }
 
@@ -103,7 +103,7 @@ load helpers
 @test "commands without a container id fail" {
 	for cmd in state start delete "kill"; do
 		run rt $cmd
-		[ "$status" -ne 0 ] || fail "$cmd without id exited 0"
+		[ "$status" -eq 1 ] || fail "$cmd without id exited 0"
 	done
 }
 

@@ -20,7 +20,7 @@ expect_create_error() {
 		done
 	fi
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	assert_nothing_left "$id"
 }
 

@@ -22,7 +22,7 @@ fi
 CACHE_DIR=$REPO_ROOT/tests/.cache
 BUSYBOX_ROOTFS=$CACHE_DIR/busybox-rootfs
 BASE_CONFIG=$CACHE_DIR/base-config.json
-RECVTTY=$REPO_ROOT/build/helpers/recvtty
+RECVTTY=${RECVTTY:-$REPO_ROOT/build/helpers/recvtty}
 TMO=${ISORUN_TEST_TIMEOUT:-20}
 
 # True when the runtime under test is isorun (and not runc, which validates the tests).
@@ -281,6 +281,8 @@ common_teardown_file() {
 }
 
 common_setup() {
+	# negative tests expect failures: a missing runtime must not make them pass
+	[ -x "$ISORUN" ] || fail "runtime under test not found: $ISORUN (build it, or set ISORUN)"
 	TEST_DIR=$(mktemp -d /tmp/isorun-it.XXXXXX)
 	# traversable by container uids of a user namespace
 	chmod 755 "$TEST_DIR"

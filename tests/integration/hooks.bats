@@ -111,9 +111,9 @@ hooklog() {
 	set_args "$BUNDLE" sleep 100
 	id=$(new_id)
 	run create_ctr "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	assert_nothing_left "$id"
 }
 
@@ -124,7 +124,7 @@ hooklog() {
 		| .mounts += [{"destination": "/out", "type": "bind", "source": $d, "options": ["rbind", "rw"]}]' --arg d "$TEST_DIR/out"
 	id=$(new_id)
 	run_sh "$id" 'touch /out/ran'
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[ ! -e "$TEST_DIR/out/ran" ]
 	assert_nothing_left "$id"
 }
@@ -136,7 +136,7 @@ hooklog() {
 	id=$(new_id)
 	SECONDS=0
 	run create_ctr "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[ "$SECONDS" -lt 10 ]
 	assert_nothing_left "$id"
 }

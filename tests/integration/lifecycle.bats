@@ -34,7 +34,7 @@ load helpers
 
 	rt delete "$id"
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"container does not exist"* ]]
 	assert_nothing_left "$id"
 }
@@ -109,7 +109,7 @@ load helpers
 	id=$(new_id)
 	run_d_ctr "$id"
 	run rt start "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[ "$(state_field "$id" status)" = running ]
 }
 
@@ -127,7 +127,7 @@ load helpers
 
 	rt delete --force "$id"
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"container does not exist"* ]]
 	# the process is gone (a zombie still has /proc/PID: check its state)
 	for i in $(seq 50); do
@@ -146,7 +146,7 @@ load helpers
 	pid=$(state_field "$id" pid)
 	rt delete "$id"
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	assert_nothing_left "$id"
 }
 
@@ -264,7 +264,7 @@ load helpers
 	create_ctr "$id"
 	pid=$(state_field "$id" pid)
 	run create_ctr "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	[ "$(state_field "$id" status)" = created ]
 	[ "$(state_field "$id" pid)" = "$pid" ]
 	kill -0 "$pid"
@@ -277,17 +277,17 @@ load helpers
 	set_args "$BUNDLE" /no/such/binary
 	id=$(new_id)
 	run create_ctr "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	grep -q /no/such/binary "$TEST_DIR/$id.err"
 	# the failed create must not leave a container to start
 	run rt state "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	assert_nothing_left "$id"
 
 	set_args "$BUNDLE" nosuchcommand-in-path
 	id=$(new_id)
 	run create_ctr "$id"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 1 ]
 	grep -q nosuchcommand-in-path "$TEST_DIR/$id.err"
 	assert_nothing_left "$id"
 }

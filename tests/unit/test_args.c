@@ -208,6 +208,7 @@ static void test_errors(void)
 	CHECK_ERR(PARSE(&pa, false, "--bundle"), "flag needs an argument: -bundle");
 	CHECK_ERR(PARSE(&pa, false, "-b"), "flag needs an argument: -b");
 	CHECK_ERR(PARSE(&pa, false, "---bundle", "x"), "bad flag syntax: ---bundle");
+	CHECK_ERR(PARSE(&pa, false, "x", "---bundle"), "bad flag syntax: ---bundle");
 	CHECK_ERR(PARSE(&pa, false, "-=x"), "bad flag syntax: -=x");
 }
 

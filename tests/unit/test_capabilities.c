@@ -245,16 +245,14 @@ static int child_ambient_needs_inheritable(void *arg)
 	struct oci_process p = {.has_capabilities = true};
 	p.capabilities = (struct oci_capabilities){
 	    .bounding = set, .effective = set, .permitted = set, .ambient = set};
-	error *e = process_apply_identity(&p);
-	const char *want =
-	    "process.capabilities.ambient: prctl(PR_CAP_AMBIENT_RAISE, CAP_KILL) (an "
-	    "ambient capability must also be permitted and inheritable): "
-	    "Operation not permitted";
-	int ok = e && strcmp(e->msg, want) == 0;
-	if (!ok)
-		dprintf(report_fd, "#   child: %s\n", e ? e->msg : "success");
-	err_free(e);
-	return ok ? 0 : 1;
+	/* runc's own default spec has ambient without inheritable: not an error,
+	 * the cap just does not become ambient. */
+	if (report(process_apply_identity(&p)))
+		return 1;
+	if (status_hex("CapAmb:") != 0 || status_hex("CapEff:") != BIT(5) ||
+	    status_hex("CapInh:") != 0)
+		return 2;
+	return 0;
 }
 
 static void test_root_small_set(void)
@@ -269,7 +267,7 @@ static void test_user_with_ambient(void)
 {
 	CHECK(in_child(child_user_ambient, NULL) == 0);
 }
-static void test_ambient_needs_inheritable(void)
+static void test_ambient_without_inheritable_skipped(void)
 {
 	CHECK(in_child(child_ambient_needs_inheritable, NULL) == 0);
 }
@@ -293,6 +291,6 @@ int main(void)
 	RUN_ROOT_TEST(test_root_small_set);
 	RUN_ROOT_TEST(test_root_no_capabilities);
 	RUN_ROOT_TEST(test_user_with_ambient);
-	RUN_ROOT_TEST(test_ambient_needs_inheritable);
+	RUN_ROOT_TEST(test_ambient_without_inheritable_skipped);
 	UNIT_MAIN_END();
 }

@@ -1,6 +1,11 @@
 /* cgroups/ resources: the plans for v1 and v2 (pure, exact files and values)
  * and, as root, applying limits to a real cgroup on this host. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
@@ -63,6 +68,15 @@ static void test_memory_v1(void)
 	CHECK_OK(cgroup_plan_resources(&r, false, false, &p));
 	CHECK(p.n == 6 && p.w[0].flags == CGW_SWAP_ORDER && p.w[1].flags == 0);
 	CHECK(p.n == 6 && strcmp(p.w[0].controller, "memory") == 0);
+	cgroup_plan_free(&p);
+	r.memory.check_before_update = (opt_bool){true, true};
+	CHECK_OK(cgroup_plan_resources(&r, false, false, &p));
+	CHECK(p.n == 6 && p.w[0].flags == (CGW_SWAP_ORDER | CGW_CHECK_USAGE));
+	cgroup_plan_free(&p);
+	CHECK_OK(cgroup_plan_resources(&r, true, false, &p));
+	CHECK(p.n == 3 && p.w[1].flags == CGW_CHECK_USAGE &&
+	      strcmp(p.w[1].file, "memory.max") == 0);
+	r.memory.check_before_update = (opt_bool){0};
 	cgroup_plan_free(&p);
 
 	/* Unlimited memory and no swap: swap unlimited too, where it exists. */
@@ -281,6 +295,35 @@ static void test_devices_v1(void)
 		     "linux.resources.devices[1].access: must be a subset of rwm, got rwx");
 }
 
+static void test_devices_program(void)
+{
+	struct oci_device_cgroup d[3] = {
+	    {true, 'b', I64(8), {0}, "rwm"}, /* reset by the next rule */
+	    {false, 'a', {0}, {0}, "rwm"},
+	    {true, 'c', I64(1), I64(3), "rwm"},
+	};
+	struct bpf_insn *insns = NULL;
+	size_t n = 0;
+	CHECK_OK(cg_devices_program(d, 3, &insns, &n));
+	/* prologue 6 + one rule (type, access, major, minor, verdict, exit) + default 2 */
+	CHECK(n == 14);
+	if (n == 14) {
+		CHECK(insns[6].code == (BPF_JMP | BPF_JNE | BPF_K) &&
+		      insns[6].imm == BPF_DEVCG_DEV_CHAR);
+		CHECK(insns[6].off == 5);
+		CHECK(insns[10].code == (BPF_ALU64 | BPF_MOV | BPF_K) && insns[10].imm == 1);
+		CHECK(insns[12].imm == 0); /* default deny */
+	}
+	free(insns);
+	d[1].allow = true; /* allow all, then the allow rule is redundant */
+	CHECK_OK(cg_devices_program(d, 3, &insns, &n));
+	CHECK(n == 14 && insns[12].imm == 1);
+	free(insns);
+	d[0].type = 'x';
+	CHECK_ERRMSG(cg_devices_program(d, 3, &insns, &n),
+		     "linux.resources.devices[0].type: must be a, b or c, got x");
+}
+
 /* ---- root: apply to a real cgroup on this host ---- */
 
 static struct cgroup *cg;
@@ -364,12 +407,24 @@ static void test_apply_host(void)
 		_cleanup_free_ char *sw4 = read_back("memory", "memory.memsw.limit_in_bytes");
 		CHECK(sw4 && strlen(sw4) > 15);
 
+		/* checkBeforeUpdate against the real usage file: our test
+		 * cgroup is empty, so any positive limit is above it. */
+		struct oci_resources chk = {0};
+		chk.has_memory = true;
+		chk.memory.limit = I64(8 << 20);
+		chk.memory.check_before_update = (opt_bool){true, true};
+		CHECK_OK(cgroup_update(cg, &chk));
+		_cleanup_free_ char *mem5 = read_back("memory", "memory.limit_in_bytes");
+		CHECK_STR(mem5, "8388608");
+
+		/* memsw (32M) goes first as it is above the current 8M limit,
+		 * then a 64M limit above memsw is refused by the kernel. */
 		struct oci_resources bad = {0};
 		bad.has_memory = true;
 		bad.memory.limit = I64(64 << 20);
 		bad.memory.swap = I64(32 << 20);
 		CHECK_ERRMSG(cgroup_apply(cg, &bad),
-			     "linux.resources.memory.swap: cgroup v1 memory.memsw.limit_in_bytes: "
+			     "linux.resources.memory.limit: cgroup v1 memory.limit_in_bytes: "
 			     "Invalid argument");
 		struct oci_resources hp = {0};
 		struct oci_hugepage_limit l = {"2MB", 1 << 21};
@@ -402,6 +457,82 @@ static void test_apply_host(void)
 	cg = NULL;
 }
 
+/* The eBPF device filter works on the cgroup2 mount of a hybrid host too
+ * (the kernel runs both the v1 devices cgroup and the v2 program). */
+static char bpf_dir[128];
+
+static int try_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static void test_devices_bpf_host(void)
+{
+	if (geteuid() != 0) {
+		printf("# SKIP needs root\n");
+		return;
+	}
+	struct stat st;
+	if (stat("/sys/fs/cgroup/unified/cgroup.procs", &st) < 0) {
+		printf("# SKIP needs /sys/fs/cgroup/unified\n");
+		return;
+	}
+	snprintf(bpf_dir, sizeof(bpf_dir), "/sys/fs/cgroup/unified/isorun-test-bpf-%d",
+		 (int)getpid());
+	CHECK(mkdir(bpf_dir, 0755) == 0);
+	char state[256];
+	snprintf(state, sizeof(state), "v2 /sys/fs/cgroup/unified=:/isorun-test-bpf-%d:1",
+		 (int)getpid());
+	struct cgroup *v2 = NULL;
+	CHECK_OK(cgroup_load(state, &v2));
+	if (!v2)
+		return;
+	struct oci_device_cgroup d[4] = {
+	    {false, 'a', {0}, {0}, "rwm"},
+	    {true, 'c', I64(1), I64(3), "r"},	/* /dev/null read only */
+	    {true, 'c', I64(1), I64(5), "rwm"}, /* /dev/zero ... */
+	    {false, 'c', I64(1), I64(5), "w"},	/* ... but not for writing */
+	};
+	struct oci_resources r = {0};
+	r.devices = d;
+	r.n_devices = 4;
+	CHECK_OK(cgroup_apply(v2, &r));
+	int pfd[2];
+	CHECK(pipe2(pfd, O_CLOEXEC) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) != 1)
+			_exit(100);
+		int res = 0;
+		res |= try_open("/dev/null", O_RDONLY) == 0 ? 0 : 1;
+		res |= try_open("/dev/null", O_WRONLY) == EPERM ? 0 : 2;
+		res |= try_open("/dev/zero", O_RDONLY) == 0 ? 0 : 4;
+		res |= try_open("/dev/zero", O_RDWR) == EPERM ? 0 : 8;
+		res |= try_open("/dev/full", O_RDONLY) == EPERM ? 0 : 16;
+		_exit(res);
+	}
+	close(pfd[0]);
+	CHECK_OK(cgroup_enter(v2, pid));
+	(void)!write(pfd[1], "g", 1);
+	close(pfd[1]);
+	int status = 0;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		printf("# child result bits %d\n", WEXITSTATUS(status));
+	/* Not us: we never joined it. */
+	CHECK(try_open("/dev/full", O_RDONLY) == 0);
+	CHECK_OK(cgroup_destroy(v2));
+	CHECK(stat(bpf_dir, &st) < 0);
+	cgroup_free(v2);
+}
+
 int main(void)
 {
 	alarm(60);
@@ -412,7 +543,11 @@ int main(void)
 	RUN_TEST(test_blkio);
 	RUN_TEST(test_misc);
 	RUN_TEST(test_devices_v1);
+	RUN_TEST(test_devices_program);
 	RUN_TEST(test_apply_host);
+	RUN_TEST(test_devices_bpf_host);
+	if (bpf_dir[0])
+		rmdir(bpf_dir);
 	if (cg) {
 		err_free(cgroup_destroy(cg));
 		cgroup_free(cg);

@@ -18,11 +18,11 @@ static void test_empty(void)
 static void test_flags(void)
 {
 	struct mount_options o;
-	CHECK_OK(mount_options_parse(OPTS("ro", "nosuid", "nodev", "noexec", "sync", "dirsync",
-					  "mand", "noatime", "nodiratime", "relatime",
-					  "strictatime", "lazytime", "nosymfollow", "remount",
-					  "silent", "acl", "iversion"),
-				     &o));
+	CHECK_OK(
+	    mount_options_parse(OPTS("ro", "nosuid", "nodev", "noexec", "sync", "dirsync", "mand",
+				     "noatime", "nodiratime", "relatime", "strictatime", "lazytime",
+				     "nosymfollow", "remount", "silent", "acl", "iversion"),
+				&o));
 	unsigned long want = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS |
 			     MS_DIRSYNC | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
 			     MS_STRICTATIME | MS_LAZYTIME | 256 /* MS_NOSYMFOLLOW */ | MS_REMOUNT |
@@ -62,8 +62,8 @@ static void test_bind(void)
 static void test_propagation(void)
 {
 	struct mount_options o;
-	CHECK_OK(mount_options_parse(OPTS("private", "rshared", "slave", "runbindable",
-					  "rprivate", "shared", "rslave", "unbindable"),
+	CHECK_OK(mount_options_parse(OPTS("private", "rshared", "slave", "runbindable", "rprivate",
+					  "shared", "rslave", "unbindable"),
 				     &o));
 	CHECK(o.n_propagation == 8);
 	CHECK(o.propagation[0] == MS_PRIVATE);
@@ -85,17 +85,15 @@ static void test_propagation(void)
 static void test_recursive_attrs(void)
 {
 	struct mount_options o;
-	CHECK_OK(mount_options_parse(OPTS("rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime",
-					  "rnosymfollow"),
-				     &o));
+	CHECK_OK(mount_options_parse(
+	    OPTS("rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime", "rnosymfollow"), &o));
 	CHECK(o.attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 			     MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | 0x00200000));
 	CHECK(o.attr_clr == 0);
 	CHECK(o.flags == 0);
 	mount_options_free(&o);
-	CHECK_OK(mount_options_parse(OPTS("rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime",
-					  "rsymfollow"),
-				     &o));
+	CHECK_OK(mount_options_parse(
+	    OPTS("rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rsymfollow"), &o));
 	CHECK(o.attr_set == 0);
 	CHECK(o.attr_clr == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 			     MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | 0x00200000));
@@ -128,9 +126,8 @@ static void test_atime_attrs(void)
 static void test_data_and_tmpcopyup(void)
 {
 	struct mount_options o;
-	CHECK_OK(mount_options_parse(OPTS("nosuid", "mode=755", "size=65536k", "tmpcopyup",
-					  "newinstance", "defaults"),
-				     &o));
+	CHECK_OK(mount_options_parse(
+	    OPTS("nosuid", "mode=755", "size=65536k", "tmpcopyup", "newinstance", "defaults"), &o));
 	CHECK(o.flags == MS_NOSUID);
 	CHECK(o.tmpcopyup);
 	CHECK_STR(o.data, "mode=755,size=65536k,newinstance");

@@ -14,50 +14,50 @@
 
 /* runc spec's mounts, verbatim. */
 static struct oci_mount default_mounts[] = {
-	{.destination = "/proc", .type = "proc", .source = "proc"},
-	{.destination = "/dev",
-	 .type = "tmpfs",
-	 .source = "tmpfs",
-	 .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
-	{.destination = "/dev/pts",
-	 .type = "devpts",
-	 .source = "devpts",
-	 .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
-	{.destination = "/dev/shm",
-	 .type = "tmpfs",
-	 .source = "shm",
-	 .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
-	{.destination = "/dev/mqueue",
-	 .type = "mqueue",
-	 .source = "mqueue",
-	 .options = OPTS("nosuid", "noexec", "nodev")},
-	{.destination = "/sys",
-	 .type = "sysfs",
-	 .source = "sysfs",
-	 .options = OPTS("nosuid", "noexec", "nodev", "ro")},
-	{.destination = "/sys/fs/cgroup",
-	 .type = "cgroup",
-	 .source = "cgroup",
-	 .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
+    {.destination = "/proc", .type = "proc", .source = "proc"},
+    {.destination = "/dev",
+     .type = "tmpfs",
+     .source = "tmpfs",
+     .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
+    {.destination = "/dev/pts",
+     .type = "devpts",
+     .source = "devpts",
+     .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
+    {.destination = "/dev/shm",
+     .type = "tmpfs",
+     .source = "shm",
+     .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
+    {.destination = "/dev/mqueue",
+     .type = "mqueue",
+     .source = "mqueue",
+     .options = OPTS("nosuid", "noexec", "nodev")},
+    {.destination = "/sys",
+     .type = "sysfs",
+     .source = "sysfs",
+     .options = OPTS("nosuid", "noexec", "nodev", "ro")},
+    {.destination = "/sys/fs/cgroup",
+     .type = "cgroup",
+     .source = "cgroup",
+     .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
 };
 
 static const char hybrid_mountinfo[] =
-	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
-	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup "
-	"rw,cpu,cpuacct\n"
-	"34 31 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
-	"35 31 0:32 /sub /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
-	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup "
-	"rw,xattr,name=systemd\n"
-	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
-	"42 31 0:39 / /mnt/with\\040space rw - cgroup cgroup rw,memory\n";
+    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+    "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime shared:9 - cgroup cgroup "
+    "rw,cpu,cpuacct\n"
+    "34 31 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+    "35 31 0:32 /sub /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
+    "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup "
+    "rw,xattr,name=systemd\n"
+    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+    "42 31 0:39 / /mnt/with\\040space rw - cgroup cgroup rw,memory\n";
 static const char hybrid_cgroup[] = "9:name=systemd:/isorun/c1\n"
 				    "4:memory:/isorun/c1\n"
 				    "3:pids:/sub/isorun/c1\n"
 				    "2:cpu,cpuacct:/isorun/c1\n"
 				    "0::/isorun/c1\n";
 static const char v2_mountinfo[] =
-	"25 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+    "25 1 0:22 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
 static const char v2_cgroup[] = "0::/user.slice/c2\n";
 
 static struct oci_config make_cfg(struct oci_mount *m, size_t n)
@@ -215,7 +215,8 @@ static void test_cgroup_v2(void)
 		CHECK(p.ops[0].kind == MOUNT_OP_MOUNT);
 		CHECK_STR(p.ops[0].fstype, "cgroup2");
 		CHECK_STR(p.ops[0].fallback_bind, "/sys/fs/cgroup/user.slice/c2");
-		CHECK(p.ops[0].flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY));
+		CHECK(p.ops[0].flags ==
+		      (MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY));
 	}
 	mount_plan_free(&p);
 	mount_host_free(&h);
@@ -224,14 +225,15 @@ static void test_cgroup_v2(void)
 static void test_binds(void)
 {
 	struct oci_mount m[] = {
-		{.destination = "/data", .source = "/srv/data", .options = OPTS("rbind", "ro")},
-		{.destination = "/etc/resolv.conf",
-		 .type = "none",
-		 .source = "resolv.conf",
-		 .options = OPTS("bind", "rprivate")},
-		{.destination = "/x", .type = "bind", .source = "/x"},
-		{.destination = "//y/./z/../w/", .source = "/s", .options = OPTS("rbind", "rro",
-			"rnosuid", "nodev")},
+	    {.destination = "/data", .source = "/srv/data", .options = OPTS("rbind", "ro")},
+	    {.destination = "/etc/resolv.conf",
+	     .type = "none",
+	     .source = "resolv.conf",
+	     .options = OPTS("bind", "rprivate")},
+	    {.destination = "/x", .type = "bind", .source = "/x"},
+	    {.destination = "//y/./z/../w/",
+	     .source = "/s",
+	     .options = OPTS("rbind", "rro", "rnosuid", "nodev")},
 	};
 	struct oci_config cfg = make_cfg(m, ARRAY_SIZE(m));
 	struct mount_host h = {0};
@@ -243,8 +245,8 @@ static void test_binds(void)
 		return;
 	}
 	CHECK(p.ops[0].kind == MOUNT_OP_BIND && p.ops[0].flags == (MS_BIND | MS_REC | MS_RDONLY));
-	CHECK(p.ops[0].remount && p.ops[0].remount_flags ==
-					  (MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT));
+	CHECK(p.ops[0].remount &&
+	      p.ops[0].remount_flags == (MS_BIND | MS_REC | MS_RDONLY | MS_REMOUNT));
 	CHECK(p.ops[1].kind == MOUNT_OP_BIND && !p.ops[1].remount);
 	CHECK_STR(p.ops[1].source, "/bundle/resolv.conf");
 	CHECK(p.ops[1].fstype == NULL);
@@ -252,8 +254,8 @@ static void test_binds(void)
 	CHECK(p.ops[2].kind == MOUNT_OP_BIND && p.ops[2].flags == MS_BIND && !p.ops[2].remount);
 	CHECK_STR(p.ops[3].dest, "/y/w");
 	CHECK(p.ops[3].attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID));
-	CHECK(p.ops[3].remount && p.ops[3].remount_flags == (MS_BIND | MS_REC | MS_NODEV |
-							      MS_REMOUNT));
+	CHECK(p.ops[3].remount &&
+	      p.ops[3].remount_flags == (MS_BIND | MS_REC | MS_NODEV | MS_REMOUNT));
 	CHECK(p.setup_dev);
 	mount_plan_free(&p);
 }
@@ -261,7 +263,7 @@ static void test_binds(void)
 static void test_dev_bind_and_ro(void)
 {
 	struct oci_mount m[] = {
-		{.destination = "/dev", .source = "/dev", .options = OPTS("rbind", "ro")},
+	    {.destination = "/dev", .source = "/dev", .options = OPTS("rbind", "ro")},
 	};
 	struct oci_config cfg = make_cfg(m, 1);
 	struct mount_host h = {0};
@@ -270,16 +272,16 @@ static void test_dev_bind_and_ro(void)
 	CHECK(!p.setup_dev && p.dev_ro);
 	mount_plan_free(&p);
 	struct oci_mount t[] = {
-		{.destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
-		{.destination = "/tmp", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
+	    {.destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
+	    {.destination = "/tmp", .type = "tmpfs", .source = "tmpfs", .options = OPTS("ro")},
 	};
 	cfg = make_cfg(t, 2);
 	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
 	CHECK(p.setup_dev && p.dev_ro);
 	/* /dev stays rw until finalize; /tmp is remounted ro right after. */
 	CHECK(p.ops[0].flags == 0 && !p.ops[0].remount);
-	CHECK(p.ops[1].flags == 0 && p.ops[1].remount && p.ops[1].remount_flags ==
-							      (MS_RDONLY | MS_REMOUNT));
+	CHECK(p.ops[1].flags == 0 && p.ops[1].remount &&
+	      p.ops[1].remount_flags == (MS_RDONLY | MS_REMOUNT));
 	mount_plan_free(&p);
 }
 
@@ -288,8 +290,8 @@ static void test_errors_name_the_entry(void)
 	struct mount_host h = {0};
 	struct mount_plan p;
 	struct oci_mount a[] = {
-		{.destination = "/proc", .type = "proc", .source = "proc"},
-		{.destination = "/proc/kcore", .source = "/dev/null", .options = OPTS("bind")},
+	    {.destination = "/proc", .type = "proc", .source = "proc"},
+	    {.destination = "/proc/kcore", .source = "/dev/null", .options = OPTS("bind")},
 	};
 	struct oci_config cfg = make_cfg(a, 2);
 	error *e = mount_plan_build(&cfg, &h, false, &p);
@@ -298,7 +300,8 @@ static void test_errors_name_the_entry(void)
 		CHECK_STR(e->msg, "mounts[1] (/proc/kcore): \"/proc/kcore\" cannot be mounted "
 				  "because it is inside /proc");
 	err_free(e);
-	struct oci_mount b[] = {{.destination = "/proc", .source = "/proc", .options = OPTS("rbind")}};
+	struct oci_mount b[] = {
+	    {.destination = "/proc", .source = "/proc", .options = OPTS("rbind")}};
 	cfg = make_cfg(b, 1);
 	e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
@@ -320,7 +323,8 @@ static void test_errors_name_the_entry(void)
 	if (e)
 		CHECK_STR(e->msg, "mounts[0] (/..): cannot mount over the container's root");
 	err_free(e);
-	struct oci_mount ok[] = {{.destination = "/proc/cpuinfo", .source = "/var/lib/lxcfs/proc/cpuinfo",
+	struct oci_mount ok[] = {{.destination = "/proc/cpuinfo",
+				  .source = "/var/lib/lxcfs/proc/cpuinfo",
 				  .options = OPTS("bind")}};
 	cfg = make_cfg(ok, 1);
 	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
@@ -373,12 +377,17 @@ static void test_device_plan_defaults(void)
 static void test_device_plan_spec_devices(void)
 {
 	struct oci_device devs[] = {
-		{.path = "/dev/null", .type = 'c', .major = 1, .minor = 3,
-		 .file_mode = {true, 0620 | S_IFCHR}, .uid = {true, 7}, .gid = {true, 8}},
-		{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229},
-		{.path = "/dev/loop0", .type = 'b', .major = 7, .minor = 0, .file_mode = {true, 0660}},
-		{.path = "/dev/x/../fifo", .type = 'p'},
-		{.path = "/dev/u", .type = 'u', .major = 4, .minor = 1},
+	    {.path = "/dev/null",
+	     .type = 'c',
+	     .major = 1,
+	     .minor = 3,
+	     .file_mode = {true, 0620 | S_IFCHR},
+	     .uid = {true, 7},
+	     .gid = {true, 8}},
+	    {.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229},
+	    {.path = "/dev/loop0", .type = 'b', .major = 7, .minor = 0, .file_mode = {true, 0660}},
+	    {.path = "/dev/x/../fifo", .type = 'p'},
+	    {.path = "/dev/u", .type = 'u', .major = 4, .minor = 1},
 	};
 	struct oci_config cfg = {0};
 	cfg.linux_.devices = devs;

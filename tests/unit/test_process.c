@@ -327,6 +327,36 @@ static int child_fake_proc(void *arg)
 	return ok ? 0 : 1;
 }
 
+static int child_overmounted_proc_file(void *arg)
+{
+	(void)arg;
+	char src[PATH_MAX], dst[64];
+	snprintf(src, sizeof(src), "%s/fake_oom", tmp);
+	int fd = open(src, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return 2;
+	close(fd);
+	snprintf(dst, sizeof(dst), "/proc/%d/oom_score_adj", (int)getpid());
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		return 3;
+	/* A bind mount over the file inside the real procfs: the write would land
+	 * in the image's file and the setting would silently not apply. */
+	struct oci_process p = {.oom_score_adj = {true, 100}};
+	error *e = process_apply_limits(&p, NULL);
+	int ok = e && strcmp(e->msg, "process.oomScoreAdj: open /proc/self/oom_score_adj: Invalid "
+				     "cross-device link") == 0;
+	if (!ok)
+		printf("#   child: %s\n", e ? e->msg : "success");
+	err_free(e);
+	return ok ? 0 : 1;
+}
+
+static void test_overmounted_proc_file_rejected(void)
+{
+	CHECK(in_child(child_overmounted_proc_file, NULL) == 0);
+}
+
 static bool skip_unless_root(const char *name)
 {
 	if (geteuid() == 0)
@@ -399,6 +429,30 @@ static int child_chdir_magic(void *arg)
 static void test_chdir_proc_fd_rejected(void)
 {
 	CHECK(in_child(child_chdir_magic, NULL) == 0);
+}
+
+static void test_create_cwd(void)
+{
+	char cwd[PATH_MAX], before[PATH_MAX], after[PATH_MAX];
+	snprintf(cwd, sizeof(cwd), "%s/made/by/create", tmp);
+	struct oci_process p = {.cwd = cwd};
+	CHECK(getcwd(before, sizeof(before)) != NULL);
+	CHECK_OK(process_create_cwd(&p));
+	struct stat st;
+	CHECK(stat(cwd, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0755);
+	/* Only creates: the chdir comes later, after masked/readonly paths. */
+	CHECK(getcwd(after, sizeof(after)) != NULL && strcmp(before, after) == 0);
+	CHECK_OK(process_create_cwd(&p));
+	int fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char magic[96], leaked[PATH_MAX];
+	snprintf(magic, sizeof(magic), "/proc/self/fd/%d/viamagic", fd);
+	snprintf(leaked, sizeof(leaked), "%s/viamagic", tmp);
+	struct oci_process q = {.cwd = magic};
+	error *e = process_create_cwd(&q);
+	CHECK(e != NULL);
+	err_free(e);
+	CHECK(access(leaked, F_OK) != 0);
+	close(fd);
 }
 
 static void test_chdir_not_dir(void)
@@ -615,8 +669,11 @@ int main(void)
 		RUN_TEST(test_lsm_not_enabled);
 	if (!skip_unless_root("test_fake_proc_rejected"))
 		RUN_TEST(test_fake_proc_rejected);
+	if (!skip_unless_root("test_overmounted_proc_file_rejected"))
+		RUN_TEST(test_overmounted_proc_file_rejected);
 	RUN_TEST(test_chdir_creates_missing);
 	RUN_TEST(test_chdir_proc_fd_rejected);
+	RUN_TEST(test_create_cwd);
 	RUN_TEST(test_chdir_not_dir);
 	if (!skip_unless_root("test_chdir_deferred_until_setuid"))
 		RUN_TEST(test_chdir_deferred_until_setuid);

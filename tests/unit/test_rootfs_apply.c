@@ -40,50 +40,62 @@ static void cleanup(void)
 }
 
 static struct oci_mount default_mounts[] = {
-	{.destination = "/proc", .type = "proc", .source = "proc"},
-	{.destination = "/dev",
-	 .type = "tmpfs",
-	 .source = "tmpfs",
-	 .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
-	{.destination = "/dev/pts",
-	 .type = "devpts",
-	 .source = "devpts",
-	 .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
-	{.destination = "/dev/shm",
-	 .type = "tmpfs",
-	 .source = "shm",
-	 .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
-	{.destination = "/dev/mqueue",
-	 .type = "mqueue",
-	 .source = "mqueue",
-	 .options = OPTS("nosuid", "noexec", "nodev")},
-	{.destination = "/sys",
-	 .type = "sysfs",
-	 .source = "sysfs",
-	 .options = OPTS("nosuid", "noexec", "nodev", "ro")},
-	{.destination = "/sys/fs/cgroup",
-	 .type = "cgroup",
-	 .source = "cgroup",
-	 .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
-	/* not in runc's default: a read-only bind of a host dir */
-	{.destination = "/data", .source = NULL, .options = OPTS("rbind", "ro")},
+    {.destination = "/proc", .type = "proc", .source = "proc"},
+    {.destination = "/dev",
+     .type = "tmpfs",
+     .source = "tmpfs",
+     .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
+    {.destination = "/dev/pts",
+     .type = "devpts",
+     .source = "devpts",
+     .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
+    {.destination = "/dev/shm",
+     .type = "tmpfs",
+     .source = "shm",
+     .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
+    {.destination = "/dev/mqueue",
+     .type = "mqueue",
+     .source = "mqueue",
+     .options = OPTS("nosuid", "noexec", "nodev")},
+    {.destination = "/sys",
+     .type = "sysfs",
+     .source = "sysfs",
+     .options = OPTS("nosuid", "noexec", "nodev", "ro")},
+    {.destination = "/sys/fs/cgroup",
+     .type = "cgroup",
+     .source = "cgroup",
+     .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
+    /* not in runc's default: a tmpfs copied up from the image, and a
+     * read-only bind of a host dir (kept last: its source is set per test) */
+    {.destination = "/etc",
+     .type = "tmpfs",
+     .source = "tmpfs",
+     .options = OPTS("tmpcopyup", "nosuid", "mode=755")},
+    {.destination = "/data", .source = NULL, .options = OPTS("rbind", "ro")},
 };
 
 static struct oci_namespace namespaces[] = {
-	{.type = OCI_NS_PID}, {.type = OCI_NS_NETWORK}, {.type = OCI_NS_IPC},
-	{.type = OCI_NS_UTS}, {.type = OCI_NS_MOUNT},
+    {.type = OCI_NS_PID}, {.type = OCI_NS_NETWORK}, {.type = OCI_NS_IPC},
+    {.type = OCI_NS_UTS}, {.type = OCI_NS_MOUNT},
 };
 
 static char *sysctl_keys[] = {"kernel.shmmni"};
 static char *sysctl_values[] = {"1234"};
 
 /* runc spec's lists (static: the config keeps pointers to them). */
-static char *masked[] = {"/proc/acpi",	      "/proc/asound",	    "/proc/kcore",
-			 "/proc/keys",	      "/proc/latency_stats", "/proc/timer_list",
-			 "/proc/timer_stats", "/proc/sched_debug",   "/sys/firmware",
-			 "/proc/scsi",	      NULL};
-static char *readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-			   NULL};
+static char *masked[] = {"/proc/acpi",
+			 "/proc/asound",
+			 "/proc/kcore",
+			 "/proc/keys",
+			 "/proc/latency_stats",
+			 "/proc/timer_list",
+			 "/proc/timer_stats",
+			 "/proc/sched_debug",
+			 "/sys/firmware",
+			 "/proc/scsi",
+			 NULL};
+static char *readonly[] = {"/proc/bus",		  "/proc/fs", "/proc/irq", "/proc/sys",
+			   "/proc/sysrq-trigger", NULL};
 
 static struct oci_config make_cfg(const char *rootfs, char *data_src)
 {
@@ -124,13 +136,26 @@ static bool copy_file(const char *from, const char *to, mode_t mode)
 static bool make_rootfs(const char *rootfs)
 {
 	char p[256];
-	const char *tools[] = {"sh", "cat", "ls", "stat", "hostname", "grep", "echo", "touch"};
+	const char *tools[] = {"sh",   "cat",  "ls",	"stat", "hostname",
+			       "grep", "echo", "touch", "wc"};
 	if (mkdir(rootfs, 0755) < 0)
 		return false;
 	snprintf(p, sizeof(p), "%s/bin", rootfs);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/bin/busybox", rootfs);
 	if (!copy_file("/bin/busybox", p, 0755))
+		return false;
+	snprintf(p, sizeof(p), "%s/etc", rootfs);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/etc/sub", rootfs);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/etc/motd", rootfs);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, "hello from the image\n", 21) < 0)
+		return false;
+	close(fd);
+	snprintf(p, sizeof(p), "%s/etc/link", rootfs);
+	if (symlink("motd", p) < 0)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
 		snprintf(p, sizeof(p), "%s/bin/%s", rootfs, tools[i]);
@@ -141,21 +166,26 @@ static bool make_rootfs(const char *rootfs)
 }
 
 static const char script[] =
-	"cat /proc/self/mountinfo; echo ---; "
-	"stat -c '%n %F %t:%T %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom "
-	"/dev/tty; "
-	"ls -l /dev/fd /dev/stdin /dev/stdout /dev/stderr /dev/ptmx; "
-	"echo ---; hostname; cat /proc/sys/kernel/shmmni; "
-	"touch /data/x 2>/dev/null && echo data-rw || echo data-ro; "
-	"touch /newfile 2>/dev/null && echo root-rw || echo root-ro; "
-	"cat /proc/keys | wc -c; echo end";
+    "cat /proc/self/mountinfo; echo ---; "
+    "stat -c '%n %F %t:%T %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom "
+    "/dev/tty; "
+    "ls -l /dev/fd /dev/stdin /dev/stdout /dev/stderr /dev/ptmx; "
+    "echo ---; hostname; cat /proc/sys/kernel/shmmni; "
+    "touch /data/x 2>/dev/null && echo data-rw || echo data-ro; "
+    "touch /newfile 2>/dev/null && echo root-rw || echo root-ro; "
+    "cat /proc/keys | wc -c; echo end; cat /etc/motd; ls -l /etc/link; "
+    "stat -c 'etc %a %F' /etc /etc/sub; touch /etc/new && echo etc-rw";
 
 /* In the child (new mount/uts/ipc ns; pid 1 of a new pid ns). */
 static void container_main(const char *rootfs, const char *data_src, bool no_pivot, bool ro)
 {
 	struct oci_config cfg = make_cfg(rootfs, (char *)data_src);
 	cfg.root.readonly = ro;
-	struct rootfs_opts opts = {.no_pivot = no_pivot};
+	/* The --no-pivot run also takes the user-namespace path for devices
+	 * (bind the host's nodes instead of mknod) and a private cgroup
+	 * namespace (fresh cgroup mounts instead of binds). */
+	struct rootfs_opts opts = {
+	    .no_pivot = no_pivot, .userns = no_pivot, .new_cgroupns = no_pivot};
 	error *e = rootfs_prepare(&cfg, &opts);
 	if (!e)
 		e = rootfs_pivot(&cfg, &opts);
@@ -188,7 +218,8 @@ static char *run(const char *rootfs, const char *data_src, bool no_pivot, bool r
 	if (pid == 0) {
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
-		if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0)
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+			    (no_pivot ? CLONE_NEWCGROUP : 0)) < 0)
 			_exit(5);
 		pid_t init = fork();
 		if (init == 0)
@@ -282,8 +313,9 @@ static void check_default_container(const char *out, bool want_root_ro, const ch
 	CHECK((l = mount_line(out, "/sys/fs/cgroup", b, sizeof(b))) && strstr(l, " ro,"));
 	CHECK((l = mount_line(out, "/sys/fs/cgroup/memory", b, sizeof(b))) && strstr(l, " ro,"));
 	/* masked: a file gets /dev/null (root "/null" of the /dev tmpfs), a dir a ro tmpfs */
-	CHECK((l = mount_line(out, "/proc/keys", b, sizeof(b))) && strstr(l, " /null ") &&
-	      strstr(l, " - tmpfs "));
+	/* /dev/null of the container's /dev (a node on its tmpfs, or the
+	 * host's node bound there in the userns case) */
+	CHECK((l = mount_line(out, "/proc/keys", b, sizeof(b))) && strstr(l, " /null "));
 	CHECK((l = mount_line(out, "/proc/timer_list", b, sizeof(b))) && strstr(l, " /null "));
 	if (access("/proc/kcore", F_OK) == 0)
 		CHECK((l = mount_line(out, "/proc/kcore", b, sizeof(b))) && strstr(l, " /null "));
@@ -310,6 +342,13 @@ static void check_default_container(const char *out, bool want_root_ro, const ch
 	CHECK(strstr(out, "data-ro"));
 	CHECK(strstr(out, want_root_ro ? "root-ro" : "root-rw"));
 	CHECK(strstr(out, "\n0\nend")); /* /proc/keys reads as /dev/null */
+	/* tmpcopyup: the image's /etc content, on a tmpfs, writable */
+	CHECK((l = mount_line(out, "/etc", b, sizeof(b))) && strstr(l, " - tmpfs "));
+	CHECK(strstr(out, "\nhello from the image\n"));
+	CHECK(strstr(out, "/etc/link -> motd"));
+	CHECK(strstr(out, "etc 755 directory"));
+	CHECK(strstr(out, "etc 700 directory"));
+	CHECK(strstr(out, "etc-rw"));
 }
 
 static void test_default_spec_pivot(void)
@@ -354,6 +393,9 @@ static void test_no_pivot_hostile_dev(void)
 		/* The link resolved inside the rootfs: the mounts sit on
 		 * <rootfs><hostdev>, reached in the container through /dev. */
 		check_default_container(out, true, hostdev);
+		char mp[256], b[1024];
+		snprintf(mp, sizeof(mp), "%s/null", hostdev);
+		CHECK(mount_line(out, mp, b, sizeof(b)) != NULL); /* bound from the host */
 		if (unit_cur_failed)
 			printf("# container output:\n%s\n", out);
 	}
@@ -376,8 +418,6 @@ static void test_fake_dev_null_refused(void)
 	snprintf(data, sizeof(data), "%s/data3", base);
 	mkdir(data, 0755);
 	CHECK(make_rootfs(rootfs));
-	snprintf(p, sizeof(p), "%s/etc", rootfs);
-	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/etc/secret", rootfs);
 	CHECK(copy_file("/etc/hostname", p, 0600));
 	/* /dev bind-mounted from a dir of the image: no device setup, and
@@ -389,8 +429,8 @@ static void test_fake_dev_null_refused(void)
 	struct oci_mount saved = default_mounts[1];
 	char src[160];
 	snprintf(src, sizeof(src), "%s/fakedev", rootfs);
-	default_mounts[1] = (struct oci_mount){
-		.destination = "/dev", .source = src, .options = OPTS("rbind")};
+	default_mounts[1] =
+	    (struct oci_mount){.destination = "/dev", .source = src, .options = OPTS("rbind")};
 	char *out = run(rootfs, data, false, false);
 	default_mounts[1] = saved;
 	CHECK(out && strstr(out, "ERROR: maskedPaths: /dev/null is not the null device"));

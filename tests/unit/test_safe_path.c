@@ -85,8 +85,8 @@ static void setup(void)
 	/* Hostile links: all must stay inside root. */
 	link_at("/etc", "abs_etc");
 	link_at("../../../../../../etc", "dotdot_etc");
-	link_at(outside, "to_outside");	       /* absolute host path of outside */
-	link_at("../outside", "rel_outside");  /* one level up = base/outside */
+	link_at(outside, "to_outside");		/* absolute host path of outside */
+	link_at("../outside", "rel_outside");	/* one level up = base/outside */
 	link_at("/newdir/sub", "dangling_abs"); /* target missing */
 	link_at("../../dangle_rel", "dangling_rel");
 	link_at("/proc/self/root", "magic");

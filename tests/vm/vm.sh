@@ -99,7 +99,12 @@ resolve_kernel_pkg() { # prints "PKG VERSION" of the cloud kernel apt would inst
 newest_cached() { ls -1dt "$cache"/linux-image-*/.ready 2>/dev/null | head -n1 | xargs -r dirname; }
 
 kdir=
-if pv=$(resolve_kernel_pkg); then
+resolved=$cache/resolved # "PKG VERSION" from apt, reused for a day (apt-cache takes seconds)
+if [ -f "$resolved" ] && [ -n "$(find "$resolved" -mmin -1440 2>/dev/null)" ] &&
+	read -r pv <"$resolved" && [ -f "$cache/${pv/ /_}/.ready" ]; then
+	kdir=$cache/${pv/ /_}
+elif pv=$(resolve_kernel_pkg); then
+	echo "$pv" >"$resolved"
 	kdir=$cache/${pv/ /_}
 elif kdir=$(newest_cached) && [ -n "$kdir" ]; then
 	: # apt knows no cloud kernel (no lists), but one is cached: use it
@@ -108,6 +113,7 @@ else
 	echo "vm.sh: apt-get update (to find $meta_pkg)" >&2
 	apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
 	pv=$(resolve_kernel_pkg) || die "no $meta_pkg package available from apt"
+	echo "$pv" >"$resolved"
 	kdir=$cache/${pv/ /_}
 fi
 
