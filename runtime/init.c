@@ -18,6 +18,7 @@
 #include "common/util.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
+#include "runtime/launch.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
@@ -115,10 +116,24 @@ static error *load_seccomp_early(const struct init_args *a, struct seccomp_progr
 }
 
 struct init_state {
-	char state_json[SYNC_TEXT_MAX];
+	pid_t host_pid; /* our pid as the runtime sees it, for the hooks' state */
 	char *exe;
 	struct seccomp_program *seccomp;
 };
+
+static error *run_hooks_in_container(const struct init_args *a, const struct init_state *s,
+				     const struct oci_hook_list *hooks, const char *phase,
+				     const char *status)
+{
+	if (!hooks->n)
+		return NULL;
+	const struct oci_config *cfg = a->cfg;
+	_cleanup_free_ char *json = hook_state_json(cfg->oci_version, a->id, status, s->host_pid,
+						    cfg->bundle, &cfg->annotations);
+	if (!json)
+		return err_sys(ENOMEM, "%s hooks", phase);
+	return hooks_run(hooks, phase, json);
+}
 
 static error *setup_before_ready(const struct init_args *a, struct init_state *s)
 {
@@ -133,7 +148,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
-	memcpy(s->state_json, msg.text, sizeof(s->state_json));
+	s->host_pid = msg.errnum;
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
 	if (wants_new(a->ns, OCI_NS_USER) && (e = become_userns_root()))
 		return e;
@@ -161,7 +176,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 			return e;
 	}
-	if ((e = hooks_run(&cfg->hooks.create_container, "createContainer", s->state_json)))
+	if ((e = run_hooks_in_container(a, s, &cfg->hooks.create_container, "createContainer",
+					"creating")))
 		return e;
 	if ((e = rootfs_pivot(cfg, &ropts)))
 		return e;
@@ -216,28 +232,48 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 
 /* Blocks until `start` opens the fifo for reading. The fd is an O_PATH handle
  * opened on the host; re-open it for writing through our own /proc. */
-static error *wait_for_start(const struct init_args *a)
+/* Blocks until the runtime starts us: `start` opening the exec fifo for
+ * reading (the fd is an O_PATH handle opened on the host; re-open it for
+ * writing through our own /proc), or SYNC_GO for `run`. Returns the channel
+ * to the starter, kept open close-on-exec: the starter reads it to EOF, which
+ * comes with execve, so poststart hooks run only once the process runs. */
+static error *wait_for_start(const struct init_args *a, int *channel)
 {
 	if (a->fifo_fd < 0) {
 		struct sync_msg msg;
+		*channel = a->sync_fd;
 		return sync_expect(a->sync_fd, SYNC_GO, &msg);
 	}
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_errno("open exec fifo");
+	close(a->sync_fd);
+	close(a->fifo_fd);
+	*channel = fd;
 	if (write(fd, "0", 1) != 1)
 		return err_errno("write exec fifo");
-	close(a->fifo_fd);
 	return NULL;
+}
+
+/* After start, errors go back over the channel the starter reads. */
+static void report_start_error(const struct init_args *a, int channel, const error *e)
+{
+	if (channel < 0)
+		return;
+	if (a->fifo_fd < 0)
+		sync_send_error(channel, e);
+	else
+		(void)!write(channel, e->msg, strlen(e->msg));
 }
 
 static error *setup_after_start(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_process *proc = &a->cfg->process;
 	error *e;
-	if ((e = hooks_run(&a->cfg->hooks.start_container, "startContainer", s->state_json)))
+	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
+					"created")))
 		return e;
 	if ((e = process_set_no_new_privs(proc)))
 		return e;
@@ -276,12 +312,12 @@ _Noreturn void container_init(const struct init_args *a)
 		sync_send_error(a->sync_fd, e);
 		_exit(1);
 	}
-	e = wait_for_start(a);
-	if (!e) {
-		close(a->sync_fd);
+	int channel = -1;
+	e = wait_for_start(a, &channel);
+	if (!e)
 		e = setup_after_start(a, &s);
-	}
-	/* The runtime that created us may be gone: stderr is all we have. */
+	report_start_error(a, channel, e);
+	/* The starter may be gone too: stderr is all that is left. */
 	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
 	_exit(1);
 }

@@ -166,7 +166,9 @@ static error *converse(struct conversation *c)
 		case SYNC_NS_READY:
 			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
 				return e;
-			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, c->creating_json, -1)))
+			/* init cannot see its own pid in the host namespace: tell it,
+			 * for the state its hooks get. */
+			if ((e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1)))
 				return e;
 			break;
 		case SYNC_RUN_HOOKS:

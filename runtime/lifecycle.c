@@ -65,6 +65,22 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	}
 	if (unlinkat(h->dir_fd, "exec.fifo", 0) < 0 && errno != ENOENT)
 		return err_errno("remove exec fifo");
+	/* init holds the fifo open until execve (close-on-exec), writing an
+	 * error instead if startContainer hooks or exec fail. */
+	fcntl(fifo, F_SETFL, 0);
+	char buf[SYNC_TEXT_MAX];
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = read(fifo, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (got += (size_t)n) == sizeof(buf) - 1)
+			break;
+	}
+	if (got > 0) {
+		buf[got] = '\0';
+		return err_new("unable to start container process: %s", buf);
+	}
 	return NULL;
 }
 
@@ -88,6 +104,21 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	}
 	container_unload(&c);
 	return e;
+}
+
+/* init closes its sync socket at execve (close-on-exec), or reports why not. */
+static error *wait_exec(int sync_fd)
+{
+	struct sync_msg msg;
+	error *e = sync_recv(sync_fd, &msg);
+	if (e) {
+		bool exec_done = e->errnum == EPIPE;
+		err_free(e);
+		return exec_done ? NULL : err_new("unable to start container process");
+	}
+	if (msg.type == SYNC_ERROR)
+		return err_new("unable to start container process: %s", msg.text);
+	return err_new("sync: unexpected message %u", msg.type);
 }
 
 static int status_to_exit_code(int status)
@@ -161,7 +192,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	error *e = launch_container(rt, o, false, keep_master, &l);
 	if (e)
 		goto out;
-	if ((e = sync_send(l.sync_fd, SYNC_GO, 0, NULL, -1))) {
+	if ((e = sync_send(l.sync_fd, SYNC_GO, 0, NULL, -1)) || (e = wait_exec(l.sync_fd))) {
 		launch_abort(&l);
 		goto out;
 	}

@@ -75,3 +75,24 @@ expect_failed_create() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "a cgroupsPath below a cgroup file (cannot be created)" {
+	make_bundle "$BUNDLE" '.linux.cgroupsPath = "/cgroup.procs/isorun-it-bad"'
+	expect_failed_create
+	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -name isorun-it-bad)" ]
+}
+
+@test "an explicit cgroupsPath is used in every hierarchy and removed by delete" {
+	make_bundle "$BUNDLE"
+	id=$(new_id)
+	edit_config "$BUNDLE" '.linux.cgroupsPath = "/" + $id' --arg id "$id"
+	set_args "$BUNDLE" sleep 100
+	create_ctr "$id"
+	pid=$(state_field "$id" pid)
+	# every hierarchy the host has (v1 controllers, name=systemd, the unified 0::)
+	[ "$(grep -c -v ":/$id\$" "/proc/$pid/cgroup")" = 0 ]
+	[ "$(wc -l <"/proc/$pid/cgroup")" = "$(wc -l </proc/self/cgroup)" ]
+	grep -qx "$pid" "/sys/fs/cgroup/memory/$id/cgroup.procs"
+	rt delete --force "$id"
+	assert_nothing_left "$id"
+}

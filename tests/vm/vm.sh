@@ -215,7 +215,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 t0=$(date +%s.%N)
-"$virtiofsd" --socket-path="$tmp/vfs.sock" -o source=/ -o sandbox=chroot -o cache=auto \
+"$virtiofsd" --socket-path="$tmp/vfs.sock" -o source=/ -o sandbox=chroot -o cache="${ISORUN_VM_FSCACHE:-auto}" \
 	-o log_level=err </dev/null >"$tmp/virtiofsd.log" 2>&1 &
 vfs_pid=$!
 for _ in $(seq 100); do
@@ -229,7 +229,7 @@ append="console=ttyS0 loglevel=1 panic=-1 rdinit=/init cgroup_no_v1=all mitigati
 append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modules=$kdir/modules"
 [ "$debug" = 1 ] && append+=" vm.debug=1" && append=${append/loglevel=1/loglevel=7}
 mkfifo "$tmp/console"
-"$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu max \
+"$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu "${ISORUN_VM_CPU:-max}" \
 	-smp "$smp" -m "${mem}M" \
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem \
 	-chardev "socket,id=vfs,path=$tmp/vfs.sock" -device vhost-user-fs-pci,chardev=vfs,tag=hostroot \
