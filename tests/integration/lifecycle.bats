@@ -309,3 +309,35 @@ load helpers
 	[[ "$allowed" == *" $ppid "* ]] || fail "parent $ppid ($(tr '\0' ' ' <"/proc/$ppid/cmdline")) not in [$allowed]"
 	[ "$(readlink "/proc/$ppid/exe")" != "$(readlink -f "$ISORUN")" ]
 }
+
+@test "create, start, kill, delete print nothing on success (stdio belongs to the container)" {
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 100
+	id=$(new_id)
+	create_ctr "$id"
+	[ ! -s "$TEST_DIR/$id.out" ]
+	[ ! -s "$TEST_DIR/$id.err" ]
+	for cmd in start "kill" delete; do
+		case $cmd in
+		"kill") args=(kill "$id" KILL) ;;
+		delete) wait_status "$id" stopped; args=(delete "$id") ;;
+		*) args=("$cmd" "$id") ;;
+		esac
+		run --separate-stderr rt "${args[@]}"
+		[ "$status" -eq 0 ] || fail "$cmd exited $status: $stderr"
+		[ -z "$output" ] || fail "$cmd printed: $output"
+		[ -z "$stderr" ] || fail "$cmd printed on stderr: $stderr"
+	done
+	assert_nothing_left "$id"
+}
+
+@test "kill without a signal sends SIGTERM" {
+	make_bundle "$BUNDLE"
+	set_cmd "$BUNDLE" 'trap "echo term > /tmp/sig; exit 0" TERM; trap "echo int > /tmp/sig; exit 0" INT; echo ready > /tmp/ready; while :; do sleep 0.1; done'
+	id=$(new_id)
+	run_d_ctr "$id"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	rt kill "$id"
+	wait_status "$id" stopped
+	[ "$(cat "$BUNDLE/rootfs/tmp/sig")" = term ]
+}

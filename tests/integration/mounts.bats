@@ -138,7 +138,7 @@ prop_bundle() {
 
 @test "rootfsPropagation slave: the root receives from the host, mounts do not leak out" {
 	prop_bundle
-	edit_config "$BUNDLE" '.rootfsPropagation = "rslave"'
+	edit_config "$BUNDLE" '.linux.rootfsPropagation = "rslave"'
 	run_sh "$(new_id)" "$MOUNTS"'; mounts | grep "^/ "; mount -t tmpfs leak-test /mnt && echo mounted; grep -c leak-test /proc/self/mountinfo'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ master:[0-9]+ ]]
@@ -154,12 +154,12 @@ prop_bundle() {
 	# container root ends up "master:N" whatever the value; isorun applies it to the new root.
 	is_isorun || skip "runc 1.1.5 does not apply rootfsPropagation to the container root"
 	prop_bundle
-	edit_config "$BUNDLE" '.rootfsPropagation = "shared"'
+	edit_config "$BUNDLE" '.linux.rootfsPropagation = "shared"'
 	run_sh "$(new_id)" "$MOUNTS"'; mounts | grep "^/ "'
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ shared:[0-9]+ ]]
 
-	edit_config "$BUNDLE" '.rootfsPropagation = "private"'
+	edit_config "$BUNDLE" '.linux.rootfsPropagation = "private"'
 	run_sh "$(new_id)" "$MOUNTS"'; mounts | grep "^/ "'
 	[ "$status" -eq 0 ]
 	[[ ! "$output" =~ (shared|master):[0-9]+ ]]

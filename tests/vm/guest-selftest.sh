@@ -30,7 +30,7 @@ has_ctrls() {
 	done
 }
 check "root subtree_control has memory pids cpu io" has_ctrls
-check "no cgroup v1 hierarchy is mounted" sh -c '! grep -qw cgroup /proc/mounts'
+check "no cgroup v1 hierarchy is mounted" sh -c '! awk "\$3 == \"cgroup\" {f=1} END {exit !f}" /proc/mounts'
 check "runc --version runs" runc --version
 check "crun --version runs" crun --version
 if [ -e "$ISORUN" ]; then

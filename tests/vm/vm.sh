@@ -6,6 +6,7 @@
 #   --timeout SECS  hard limit for the whole VM run (default 600); 124 on timeout
 #   --share DIR     host directory bound read-only at /mnt/host (default: repo root)
 #   --mem MiB       guest memory (default 1024)       --smp N  vCPUs (default 2)
+#   --env NAME=VALUE  export NAME=VALUE to SCRIPT (repeatable)
 #   --prepare       only download/build the kernel and initramfs (cached), no boot
 #   -v, --verbose   copy the guest console (kernel + init) to stderr, report timings
 #   --debug         like -v, and trace the guest init (set -x)
@@ -30,18 +31,22 @@ meta_pkg=linux-image-cloud-amd64
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
 	virtio_console fuse virtiofs overlay)
 
-usage() { sed -n '2,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 err() { echo "vm.sh: error: $*" >&2; }
 die() { err "$*"; exit 125; }
 log() { [ "$verbose" = 1 ] && echo "vm.sh: $*" >&2; return 0; }
 
 script=
+envs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=${2:?--timeout needs a value}; shift 2 ;;
 	--share) share=${2:?--share needs a value}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
+	--env)
+		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { err "bad --env ${2:-}"; exit 2; }
+		envs+=("$2"); shift 2 ;;
 	--prepare) prepare_only=1; shift ;;
 	-v | --verbose) verbose=1; shift ;;
 	--debug) verbose=1 debug=1; shift ;;
@@ -176,10 +181,28 @@ if [ ! -f "$initrd" ]; then
 	else
 		(cd "$st/root" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc) | gzip -1 >"$st/initrd"
 	fi
-	rm -f "$kdir"/initramfs-*.cpio.gz
+	find "$kdir" -maxdepth 1 -name 'initramfs-*.cpio.gz' -mmin +120 -delete 2>/dev/null || true
 	mv "$st/initrd" "$initrd"
 	rm -rf "$st"
 	trap - EXIT
+fi
+# a busybox rootfs made on the host by tests/make-rootfs.sh (cached), for guest scripts
+# that want one quickly (make-rootfs.sh itself takes ~30 s under TCG: one process per applet)
+rootfs=
+if [ -f "$repo/tests/make-rootfs.sh" ]; then
+	rhash=$( { cat "$repo/tests/make-rootfs.sh" "$busybox"; } | sha256sum | cut -c1-16)
+	rootfs=$cache/rootfs-$rhash
+	if [ ! -d "$rootfs" ]; then
+		find "$cache" -maxdepth 1 -name 'rootfs-*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
+		rt=$(mktemp -d "$cache/.rootfs.XXXXXX")
+		if bash "$repo/tests/make-rootfs.sh" "$rt/rootfs" >"$rt/log" 2>&1; then
+			mv -T "$rt/rootfs" "$rootfs" 2>/dev/null || true
+		else
+			err "warning: tests/make-rootfs.sh failed: $(tail -n2 "$rt/log")"
+			rootfs=
+		fi
+		rm -rf "$rt"
+	fi
 fi
 if [ "$prepare_only" = 1 ]; then
 	echo "vm.sh: ready: kernel $kver ($vmlinuz), initramfs $initrd"
@@ -201,6 +224,7 @@ tmp=$(mktemp -d /tmp/isorun-vm.XXXXXX)
 qemu_pid= vfs_pid=
 cleanup() {
 	local p
+	trap '' INT TERM HUP PIPE # a second signal must not cut the cleanup short
 	for p in $qemu_pid $vfs_pid; do
 		kill -TERM "$p" 2>/dev/null || continue
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
@@ -213,9 +237,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
+trap 'exit 141' PIPE
+
+guest_path() { # host path -> the same file in the guest
+	case $1 in
+	"$share") echo /mnt/host ;;
+	"$share"/*) echo "/mnt/host/${1#"$share"/}" ;;
+	*) echo "/.vm/hostroot$1" ;;
+	esac
+}
+# environment for the script: a file the guest reads through /.vm/hostroot
+: >"$tmp/env"
+isorun_bin=${ISORUN:-$repo/isorun}
+[[ $isorun_bin = /* ]] || isorun_bin=$PWD/$isorun_bin
+envs=("VM_REPO=$(guest_path "$repo")" "ISORUN=$(guest_path "$isorun_bin")"
+	${rootfs:+"VM_ROOTFS=/.vm/hostroot$rootfs"} ${envs[@]+"${envs[@]}"})
+for e in "${envs[@]}"; do
+	v=${e#*=}
+	printf "export %s='%s'\n" "${e%%=*}" "${v//\'/\'\\\'\'}" >>"$tmp/env"
+done
 
 t0=$(date +%s.%N)
-"$virtiofsd" --socket-path="$tmp/vfs.sock" -o source=/ -o sandbox=chroot -o cache="${ISORUN_VM_FSCACHE:-auto}" \
+"$virtiofsd" --socket-path="$tmp/vfs.sock" -o source=/ -o sandbox=chroot -o cache="${ISORUN_VM_FSCACHE:-always}" \
 	-o log_level=err </dev/null >"$tmp/virtiofsd.log" 2>&1 &
 vfs_pid=$!
 for _ in $(seq 100); do
@@ -226,10 +269,10 @@ done
 [ -S "$tmp/vfs.sock" ] || die "virtiofsd did not create its socket"
 
 append="console=ttyS0 loglevel=1 panic=-1 rdinit=/init cgroup_no_v1=all mitigations=off"
-append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modules=$kdir/modules"
+append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modules=$kdir/modules vm.env=$tmp/env"
 [ "$debug" = 1 ] && append+=" vm.debug=1" && append=${append/loglevel=1/loglevel=7}
 mkfifo "$tmp/console"
-"$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu "${ISORUN_VM_CPU:-max}" \
+"$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu "${ISORUN_VM_CPU:-qemu64}" \
 	-smp "$smp" -m "${mem}M" \
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem \
 	-chardev "socket,id=vfs,path=$tmp/vfs.sock" -device vhost-user-fs-pci,chardev=vfs,tag=hostroot \
