@@ -80,6 +80,29 @@ static error *write_pid_file(const char *path, pid_t pid)
 	return NULL;
 }
 
+/* systemd socket activation: fds 3..3+n-1 handed to us for our pid go to the
+ * container first (before --preserve-fds), announced as LISTEN_FDS with
+ * LISTEN_PID=1, as runc does. */
+static int listen_fds_for_us(void)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	long long n, p;
+	if (!fds || !pid || parse_int64(fds, &n) < 0 || parse_int64(pid, &p) < 0)
+		return 0;
+	if (p != getpid() || n <= 0 || n > 1024)
+		return 0;
+	return (int)n;
+}
+
+static error *add_listen_env(struct oci_process *p, int n)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "LISTEN_FDS=%d", n);
+	if (strv_push(&p->env, buf) < 0 || strv_push(&p->env, "LISTEN_PID=1") < 0)
+		return err_sys(ENOMEM, "LISTEN_FDS");
+	return NULL;
+}
+
 static error *validate_terminal(const struct oci_config *cfg, const struct create_opts *o,
 				bool detached)
 {
@@ -288,6 +311,9 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		return err_new("config.json: process: required to create a container");
 	if ((e = validate_terminal(cfg, o, use_fifo || o->detach)))
 		return e;
+	int listen_fds = listen_fds_for_us();
+	if (listen_fds && (e = add_listen_env(&cfg->process, listen_fds)))
+		return e;
 
 	struct ns_plan plan;
 	if ((e = ns_plan_build(cfg, &plan)))
@@ -337,7 +363,7 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		.sync_fd = sv[1],
 		.fifo_fd = fifo_fd,
 		.no_pivot = o->no_pivot,
-		.preserve_fds = o->preserve_fds,
+		.preserve_fds = listen_fds + o->preserve_fds,
 	};
 	int saved_ns[2];
 	e = enter_for_children(&plan, saved_ns);

@@ -16,9 +16,17 @@ cleanup() {
 trap cleanup EXIT
 tests/make-rootfs.sh "$bundle/rootfs"
 cp config.json.example "$bundle/config.json"
-echo "== host:"
-echo "hostname: $(hostname)"
-for ns in /proc/self/ns/*; do echo "$(basename "$ns"): $(readlink "$ns")"; done
+echo "== isorun run --bundle $bundle $id"
+out=$(./isorun --root "$root" run --bundle "$bundle" "$id")
+echo "$out"
 echo
-echo "== isorun run --bundle $bundle $id:"
-./isorun --root "$root" run --bundle "$bundle" "$id"
+echo "== namespaces, container vs host (from /proc/self/ns):"
+for ns in cgroup ipc mnt net pid time user uts; do
+	inside=$(echo "$out" | sed -n "s/^$ns: //p")
+	host=$(readlink "/proc/self/ns/$ns")
+	if [ "$inside" = "$host" ]; then
+		printf '  %-7s shared with the host (%s)\n' "$ns" "$host"
+	else
+		printf '  %-7s private (%s, host %s)\n' "$ns" "$inside" "$host"
+	fi
+done

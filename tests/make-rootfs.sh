@@ -5,11 +5,11 @@ set -euo pipefail
 dir=$1
 bb=/bin/busybox
 [ -x "$bb" ] || { echo "busybox-static is not installed" >&2; exit 1; }
-mkdir -p "$dir"/{bin,sbin,etc,proc,sys,dev,tmp,root,home/tester,usr/bin,usr/sbin,var,run}
+mkdir -p "$dir"/{bin,sbin,etc,proc,sys,dev,tmp,root,home/tester,usr/bin,usr/sbin,mnt,var,run}
 chmod 1777 "$dir/tmp"
 cp "$bb" "$dir/bin/busybox"
 for applet in $("$bb" --list); do
-	[ -e "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"
+	[ "$applet" = busybox ] || ln -sf busybox "$dir/bin/$applet"
 done
 cat >"$dir/etc/passwd" <<'P'
 root:x:0:0:root:/root:/bin/sh
@@ -19,8 +19,9 @@ P
 cat >"$dir/etc/group" <<'G'
 root:x:0:
 tester:x:1000:
-users:x:100:tester
 nogroup:x:65534:
 G
+echo "127.0.0.1 localhost" >"$dir/etc/hosts"
 echo "isorun" >"$dir/etc/hostname"
 chown 1000:1000 "$dir/home/tester"
+chmod 755 "$dir"

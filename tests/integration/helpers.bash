@@ -45,29 +45,10 @@ ensure_busybox_cache() {
 		flock 9
 		[ -f "$BUSYBOX_ROOTFS.ok" ] && exit 0
 		set -e
-		local tmp a
+		local tmp
 		rm -rf "$BUSYBOX_ROOTFS"
 		tmp=$(mktemp -d "$CACHE_DIR/rootfs.XXXXXX")
-		mkdir -p "$tmp"/{bin,etc,proc,sys,dev,root,home/tester,usr/bin,sbin,mnt,run,var}
-		mkdir -m 1777 "$tmp/tmp"
-		chmod 1777 "$tmp/tmp"
-		cp /bin/busybox "$tmp/bin/busybox"
-		for a in $(/bin/busybox --list); do
-			[ "$a" = busybox ] || ln -sf busybox "$tmp/bin/$a"
-		done
-		cat >"$tmp/etc/passwd" <<-'EOF'
-			root:x:0:0:root:/root:/bin/sh
-			tester:x:1000:1000:tester:/home/tester:/bin/sh
-			nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-		EOF
-		cat >"$tmp/etc/group" <<-'EOF'
-			root:x:0:
-			tester:x:1000:
-			nogroup:x:65534:
-		EOF
-		echo "127.0.0.1 localhost" >"$tmp/etc/hosts"
-		chown 1000:1000 "$tmp/home/tester"
-		chmod 755 "$tmp"
+		"$REPO_ROOT/tests/make-rootfs.sh" "$tmp"
 		mv "$tmp" "$BUSYBOX_ROOTFS"
 		touch "$BUSYBOX_ROOTFS.ok"
 	) 9>"$CACHE_DIR/.lock"

@@ -1,11 +1,11 @@
 #!/bin/sh
 # driver.sh: guest side of tests/vm/run.sh (runs INSIDE the VM). Runs every guest-*.sh
 # next to it in turn (or those whose name after "guest-" contains $VM_ONLY), each in a fresh
-# scratch dir under /tmp with a per-script timeout ($VM_SCRIPT_TIMEOUT, default 900 s),
+# scratch dir under /tmp with a per-script timeout ($VM_SCRIPT_TIMEOUT, default 600 s),
 # framing each script's output with VMTAP-BEGIN/VMTAP-END lines for run.sh.
 # A script with the executable bit runs through its #! line, otherwise with /bin/sh.
 dir=$(cd "$(dirname "$0")" && pwd)
-per=${VM_SCRIPT_TIMEOUT:-900}
+per=${VM_SCRIPT_TIMEOUT:-600}
 for f in "$dir"/guest-*.sh; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f")

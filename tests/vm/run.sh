@@ -5,13 +5,12 @@
 # given), renumbering their TAP lines consecutively ("ok N - guest-x.sh: ...").
 # A script that exits non-zero without a failing test, or whose plan does not match,
 # adds a "not ok". Prints "ok 1 - vm # SKIP <reason>" and exits 0 when no VM can run
-# here. Environment: ISORUN_VM_TIMEOUT (whole run, default 1500 s),
-# VM_SCRIPT_TIMEOUT (per guest script, default 900 s), ISORUN (isorun binary).
+# here. Environment: ISORUN_VM_TIMEOUT (whole run, default 850 s: below SUITE_TIMEOUT=900 of tests/run.sh),
+# VM_SCRIPT_TIMEOUT (per guest script, default 600 s), ISORUN (isorun binary).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 filter=${1:-}
-total_timeout=${ISORUN_VM_TIMEOUT:-1500}
+total_timeout=${ISORUN_VM_TIMEOUT:-850}
 
 skip() { echo "ok 1 - vm # SKIP $*"; exit 0; }
 
@@ -74,7 +73,7 @@ end_script() { # end_script NAME RC
 t0=$SECONDS
 mkfifo "$tmp/out"
 "$here/vm.sh" --timeout "$total_timeout" --env "VM_ONLY=$filter" \
-	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-900}" "$here/driver.sh" >"$tmp/out" &
+	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-600}" "$here/driver.sh" >"$tmp/out" &
 vm_pid=$!
 exec {vmout}<"$tmp/out"
 tap_re='^(not )?ok([[:space:]]+[0-9]+)?([[:space:]]*-)?[[:space:]]*(.*)$'
