@@ -22,7 +22,7 @@ echo "$out"
 echo
 echo "== namespaces, container vs host (from /proc/self/ns):"
 for ns in cgroup ipc mnt net pid time user uts; do
-	inside=$(echo "$out" | sed -n "s/^$ns: //p")
+	inside=$(echo "$out" | sed -n "s/^$ns: \($ns:\[\)/\1/p")
 	host=$(readlink "/proc/self/ns/$ns")
 	if [ "$inside" = "$host" ]; then
 		printf '  %-7s shared with the host (%s)\n' "$ns" "$host"
