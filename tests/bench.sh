@@ -42,3 +42,9 @@ awk -v n="$N" -v mi="$mi" -v mr="$mr" 'BEGIN {
 	printf "  runc   median: %8.2f ms\n", mr / 1000
 	printf "  runc/isorun:   %8.2fx\n", mr / mi
 }'
+
+# The same on a pure cgroup v2 kernel, with crun (which refuses hybrid hosts).
+if [ "${BENCH_VM:-1}" = 1 ] && command -v qemu-system-x86_64 >/dev/null; then
+	echo
+	tests/vm/vm.sh --timeout 600 tests/vm/bench-guest.sh || echo "(VM bench failed: exit $?)"
+fi
