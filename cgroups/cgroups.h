@@ -103,4 +103,87 @@ error *cgroup_signal_all(const struct cgroup *cg, int sig);
 error *cgroup_destroy(struct cgroup *cg);
 void cgroup_free(struct cgroup *cg);
 
+/* ---- stats and OOM notifications (`events`; cgroups/stats.c, cgroups/oom.c) ----
+ * Units and meanings are runc's (libcontainer/cgroups/stats.go): nanoseconds
+ * for cpu, bytes for memory, v2 converted to v1's shape ("swap" is
+ * memory+swap, cpu.stat microseconds * 1000). Missing files leave zeros. */
+enum {
+	CG_BLKIO_SERVICE_BYTES,
+	CG_BLKIO_SERVICED,
+	CG_BLKIO_QUEUED,
+	CG_BLKIO_SERVICE_TIME,
+	CG_BLKIO_WAIT_TIME,
+	CG_BLKIO_MERGED,
+	CG_BLKIO_TIME,
+	CG_BLKIO_SECTORS,
+	CG_BLKIO_N
+};
+/* cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate,
+ * memory_spread_page, memory_spread_slab, memory_pressure, sched_load_balance,
+ * sched_relax_domain_level (v1 cpuset files, in this order). */
+#define CG_CPUSET_NFLAGS 9
+struct cgroup_blkio_entry {
+	uint64_t major, minor;
+	char op[16]; /* "Read", "Write", "Sync", "Async", "Discard", "Total" or "" */
+	uint64_t value;
+};
+struct cgroup_blkio_list {
+	struct cgroup_blkio_entry *e;
+	size_t n;
+};
+struct cgroup_mem_data {
+	uint64_t limit, usage, max, failcnt;
+};
+struct cgroup_kv {
+	char *key;
+	uint64_t value;
+};
+struct cgroup_hugetlb_stat {
+	char *page_size; /* "2MB" */
+	uint64_t usage, max, failcnt;
+};
+struct cgroup_stats {
+	bool v2;
+	uint64_t cpu_total, cpu_kernel, cpu_user;
+	uint64_t *percpu, *percpu_kernel, *percpu_user;
+	size_t n_percpu, n_percpu_kernel, n_percpu_user;
+	uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_time;
+	bool has_cpuset;
+	uint16_t *cpus, *mems;
+	size_t n_cpus, n_mems;
+	int64_t cpuset_flags[CG_CPUSET_NFLAGS];
+	uint64_t mem_cache;
+	struct cgroup_mem_data mem_usage, mem_swap, mem_kernel, mem_kernel_tcp;
+	struct cgroup_kv *mem_raw; /* memory.stat, file order */
+	size_t n_mem_raw;
+	uint64_t oom_kill;		   /* memory.oom_control / memory.events oom_kill */
+	uint64_t pids_current, pids_limit; /* limit 0: unlimited */
+	struct cgroup_blkio_list blkio[CG_BLKIO_N];
+	struct cgroup_hugetlb_stat *hugetlb;
+	size_t n_hugetlb;
+};
+/* Where the collector reads: (controller, file) -> malloc'd text or an errno. */
+struct cgroup_stats_reader {
+	int (*read)(void *ctx, const char *controller, const char *file, char **out);
+	void *ctx;
+};
+/* Pure given the reader: what cgroup_stats does, for fixture tests. */
+void cgroup_stats_collect(const struct cgroup_stats_reader *r, bool v2, char *const *hugepage_sizes,
+			  struct cgroup_stats *out);
+error *cgroup_stats(const struct cgroup *cg, struct cgroup_stats *out);
+void cgroup_stats_free(struct cgroup_stats *st);
+/* A memory.stat value by key (0 when absent). */
+uint64_t cgroup_stats_raw(const struct cgroup_stats *st, const char *key);
+
+/* OOM notifications: v1 an eventfd registered through cgroup.event_control
+ * on memory.oom_control; v2 inotify on memory.events, counting oom_kill. */
+struct cgroup_oom;
+/* Errors when the cgroup has no memory controller. */
+error *cgroup_oom_watch(const struct cgroup *cg, struct cgroup_oom **out);
+/* Poll it for POLLIN. */
+int cgroup_oom_fd(const struct cgroup_oom *w);
+/* After POLLIN: how many new OOM events (0 for a spurious wakeup). */
+error *cgroup_oom_take(struct cgroup_oom *w, uint64_t *events);
+void cgroup_oom_free(struct cgroup_oom *w);
+
 #endif

@@ -48,6 +48,11 @@ struct command {
 /* The subcommands, one file each. */
 extern const struct command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill, cmd_delete,
     cmd_list, cmd_spec;
+extern const struct command cmd_inspect;
+extern const struct command cmd_check;
+extern const struct command cmd_exec;
+extern const struct command cmd_features;
+extern const struct command cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
 
 /* urfave/cli's command help (NAME, USAGE, DESCRIPTION, OPTIONS) for `CMD --help`. */
 void cmd_print_help(FILE *out, const struct command *cmd);

@@ -21,6 +21,9 @@
 
 static const struct command *const commands[] = {
     &cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
+    &cmd_inspect, &cmd_check,
+    &cmd_exec, &cmd_features,
+    &cmd_events, &cmd_pause, &cmd_ps, &cmd_resume, &cmd_update,
 };
 
 static const struct flag_def global_flags[] = {

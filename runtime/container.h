@@ -55,4 +55,39 @@ error *container_list(const struct runtime_ctx *rt, struct container_info **out,
 error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, bool all);
 error *container_delete(const struct runtime_ctx *rt, const char *id, bool force);
 
+/* ---- update, pause, resume, ps, events (runtime/update.c, pause.c, ps.c,
+ * events.c) ---- */
+struct oci_resources;
+/* Applies upd to the running (or created/paused) container's cgroup (never
+ * the device rules), then merges it into linux.resources of the config.json
+ * copy in the state dir, which is where the container's current limits are
+ * kept. Stopped: "container not running". */
+error *container_update(const struct runtime_ctx *rt, const char *id,
+			const struct oci_resources *upd);
+/* Freezes a running/created container ("container not running" otherwise). */
+error *container_pause(const struct runtime_ctx *rt, const char *id);
+/* Thaws a paused one ("container not paused" otherwise). */
+error *container_resume(const struct runtime_ctx *rt, const char *id);
+/* Host pids in the container's cgroup (empty for a stopped container). */
+error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids, size_t *n);
+/* runc's `ps` table: runs the host's `ps` with ps_args (NULL or empty: -ef)
+ * and keeps the header and the rows whose PID column is in the container.
+ * *out is the text to print, malloc'd. */
+error *container_ps_table(const struct runtime_ctx *rt, const char *id, char *const *ps_args,
+			  char **out);
+
+struct events_opts {
+	long interval_ms; /* > 0 */
+	bool stats_once;  /* --stats: one stats line, then return */
+};
+/* Receives each event as one JSON line (no newline); an error stops events. */
+typedef error *(*events_sink)(void *arg, const char *json);
+/* `events`: {"type":"stats","id":ID,"data":{...}} every interval and
+ * {"type":"oom","id":ID} on OOM, until the container stops. */
+error *container_events(const struct runtime_ctx *rt, const char *id, const struct events_opts *o,
+			events_sink sink, void *arg);
+/* One stats event line for those stats (malloc'd, NULL on ENOMEM). */
+struct cgroup_stats;
+char *events_stats_json(const char *id, const struct cgroup_stats *st);
+
 #endif

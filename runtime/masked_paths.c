@@ -14,6 +14,24 @@
 #include "runtime/mount_plan.h"
 #include "runtime/safe_path.h"
 
+/* The mounts below name their source and target as /proc/self/fd/N, which
+ * after pivot_root goes through the container's /proc. Should that not be a
+ * real procfs (a spec without a proc mount leaves the image's own /proc
+ * directory there, where fd/N can be any symlink), the kernel would follow
+ * whatever the image put there: check that the path still is the file we
+ * opened before handing it to mount(2). */
+static error *check_fd_path(int fd, const char *p, const char *what, size_t i, const char *path)
+{
+	struct stat want, got;
+	if (fstat(fd, &want) < 0 || stat(p, &got) < 0)
+		return err_errno("%s[%zu] (%s): stat %s", what, i, path, p);
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+		return err_new("%s[%zu] (%s): %s does not lead to the opened file (is /proc a "
+			       "real procfs?)",
+			       what, i, path, p);
+	return NULL;
+}
+
 /* Opens path inside root; *fd stays -1 (and no error) when it is missing. */
 static error *open_if_exists(int rootfd, const char *path, int *fd)
 {
@@ -65,6 +83,9 @@ error *rootfs_mask_paths(int rootfd, char *const *paths, const char *mount_label
 		if (fstat(fd, &st) < 0)
 			return err_errno("maskedPaths[%zu] (%s): stat", i, paths[i]);
 		safe_fd_path(fd, tp, sizeof(tp));
+		if ((e = check_fd_path(fd, tp, "maskedPaths", i, paths[i])) ||
+		    (e = check_fd_path(null, np, "maskedPaths", i, paths[i])))
+			return e;
 		if (S_ISDIR(st.st_mode)) {
 			if (mount("tmpfs", tp, "tmpfs", MS_RDONLY, data) < 0)
 				return err_errno("maskedPaths[%zu] (%s): mount tmpfs", i, paths[i]);
@@ -86,6 +107,8 @@ error *rootfs_readonly_paths(int rootfd, char *const *paths)
 			continue;
 		char p[32];
 		safe_fd_path(fd, p, sizeof(p));
+		if ((e = check_fd_path(fd, p, "readonlyPaths", i, paths[i])))
+			return e;
 		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return err_errno("readonlyPaths[%zu] (%s): bind", i, paths[i]);
 		_cleanup_close_ int top = -1;

@@ -4,6 +4,7 @@
 #define ISORUN_RUNTIME_SECCOMP_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "spec/config.h"
@@ -23,5 +24,10 @@ void seccomp_program_free(struct seccomp_program *prog);
  * (runtime-spec: SCM_RIGHTS over a unix socket). state_json is built by the
  * caller. */
 error *seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json);
+/* The runtime-spec "container process state" an agent expects as payload
+ * (what runc sends): {"ociVersion","fds":["seccompFd"],"pid","metadata",
+ * "state":<state_json>}. NULL on ENOMEM. */
+char *seccomp_listener_payload(const char *oci_version, pid_t pid, const char *metadata,
+			       const char *state_json);
 
 #endif

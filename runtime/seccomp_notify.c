@@ -2,6 +2,8 @@
  * message on a unix stream socket with the state JSON as payload and the
  * listener fd in SCM_RIGHTS. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -9,6 +11,7 @@
 #include "common/cleanup.h"
 #include "runtime/console.h"
 #include "runtime/seccomp.h"
+#include "spec/go_json.h"
 
 error *seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json)
 {
@@ -34,4 +37,24 @@ error *seccomp_send_listener(const char *listener_path, int notify_fd, const cha
 	if (fd_send(sock, notify_fd, state_json, state_json ? strlen(state_json) : 0) < 0)
 		return err_errno("linux.seccomp.listenerPath %s: sendmsg", listener_path);
 	return NULL;
+}
+
+char *seccomp_listener_payload(const char *oci_version, pid_t pid, const char *metadata,
+			       const char *state_json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("{\"ociVersion\":", f);
+	go_json_quote(f, oci_version ? oci_version : "");
+	fprintf(f, ",\"fds\":[\"seccompFd\"],\"pid\":%d,\"metadata\":", (int)pid);
+	go_json_quote(f, metadata ? metadata : "");
+	fprintf(f, ",\"state\":%s}", state_json && *state_json ? state_json : "{}");
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

@@ -358,6 +358,21 @@ void spec_free(struct oci_config *cfg);
 void spec_process_free(struct oci_process *p);
 void spec_resources_free(struct oci_resources *r);
 
+/* `update` (spec/resources_json.c). The LinuxResources object as compact JSON
+ * (only what is set; malloc'd, NULL on ENOMEM); spec_parse_resources reads it
+ * back to the same struct. */
+char *spec_resources_to_json(const struct oci_resources *r);
+/* Merges an update into saved limits the way runc's update does: a key the
+ * update omits keeps its value, and 0 means "unchanged" for memory limits, cpu
+ * shares/quota/period/rt values and blkio weights; devices are never changed;
+ * cpus/mems replace when non-empty; arrays replace when given; unified merges
+ * by key. */
+error *spec_resources_merge(struct oci_resources *dst, const struct oci_resources *upd);
+/* Rewrites config JSON text with linux.resources replaced by res (added when
+ * absent); every other member is kept as it was. *out is malloc'd. */
+error *spec_config_set_resources(const char *json, size_t len, const struct oci_resources *res,
+				 char **out, size_t *out_len);
+
 /* Helpers for consumers. */
 const char *spec_ns_name(enum oci_ns_type t); /* "pid", "network", ... (spec names) */
 /* The namespace entry of that type, or NULL when the spec does not ask for it. */

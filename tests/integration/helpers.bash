@@ -317,3 +317,41 @@ setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 setup() { common_setup; }
 teardown() { common_teardown; }
+
+# cgroup_dir_of PID CONTROLLER: the host directory of PID's cgroup for a controller
+# ("memory", "pids", ...; "" for the cgroup2 tree), from /proc/PID/cgroup and the
+# mounts: a v1 hierarchy carrying the controller, else the cgroup2 mount.
+cgroup_dir_of() {
+	local pid=$1 ctl=$2 path mnt
+	path=$(awk -F: -v c="$ctl" 'c != "" { n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) { print $3; exit } }' "/proc/$pid/cgroup")
+	if [ -n "$path" ]; then
+		mnt=$(awk -v c="$ctl" '{ split($0, p, " - "); split(p[2], q, " "); if (q[1] != "cgroup") next;
+			n = split(q[3], o, ","); for (i = 1; i <= n; i++) if (o[i] == c) { print $5; exit } }' /proc/self/mountinfo)
+	else
+		path=$(awk -F: '$1 == "0" { print $3; exit }' "/proc/$pid/cgroup")
+		mnt=$(awk '{ split($0, p, " - "); split(p[2], q, " "); if (q[1] == "cgroup2") { print $5; exit } }' /proc/self/mountinfo)
+	fi
+	[ -n "$path" ] && [ -n "$mnt" ] || return 1
+	echo "$mnt${path%/}"
+}
+
+# ---------------------------------------------------------------- isorun spec knobs (lab)
+
+# The binary that writes knob configs: `runc spec` has no knobs, so when the runtime under
+# test is runc (validating the tests), configs still come from isorun's spec.
+spec_bin() {
+	if is_isorun; then echo "$ISORUN"; else echo "${ISORUN_SPEC:-$REPO_ROOT/isorun}"; fi
+}
+
+# spec_bundle [SPEC FLAGS...]: $BUNDLE = busybox rootfs + `isorun spec FLAGS` (knobs).
+spec_bundle() {
+	mkdir -p "$BUNDLE"
+	make_busybox_rootfs "$BUNDLE/rootfs"
+	"$(spec_bin)" spec --bundle "$BUNDLE" "$@"
+}
+
+# cg_file_in CONTROLLER V1FILE V2FILE: a shell snippet for inside a container that prints
+# its own cgroup file (v1 hierarchy or the v2 unified one).
+cg_file_in() {
+	echo "cat /sys/fs/cgroup/$1/$2 2>/dev/null || cat /sys/fs/cgroup/$3"
+}

@@ -1,0 +1,38 @@
+/* pause and resume: the container's cgroup frozen or thawed (the v1 freezer
+ * on v1/hybrid hosts, cgroup.freeze on v2); `state` then reports "paused". */
+#include <string.h>
+
+#include "cgroups/cgroups.h"
+#include "runtime/container.h"
+#include "runtime/container_status.h"
+
+error *container_pause(const struct runtime_ctx *rt, const char *id)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	/* runc pauses running and created containers alike. */
+	if (strcmp(c.status, "running") && strcmp(c.status, "created"))
+		e = err_new("container not running");
+	else if (!c.cg)
+		e = err_new("container %s: no cgroup to freeze", id);
+	else
+		e = cgroup_freeze(c.cg, true);
+	container_unload(&c);
+	return e;
+}
+
+error *container_resume(const struct runtime_ctx *rt, const char *id)
+{
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	if (strcmp(c.status, "paused"))
+		e = err_new("container not paused");
+	else
+		e = cgroup_freeze(c.cg, false);
+	container_unload(&c);
+	return e;
+}

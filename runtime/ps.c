@@ -1,0 +1,157 @@
+/* ps: the container's processes, as the host pids in its cgroup (json) or as
+ * the rows of the host's `ps` whose PID is one of them (table), like runc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "runtime/container.h"
+#include "runtime/container_status.h"
+
+extern char **environ;
+
+error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids, size_t *n)
+{
+	*pids = NULL;
+	*n = 0;
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	if (c.cg && strcmp(c.status, "stopped"))
+		e = cgroup_pids(c.cg, pids, n);
+	container_unload(&c);
+	return e;
+}
+
+/* Runs argv, returning stdout+stderr combined (Go's CombinedOutput). */
+static error *run_capture(char *const *argv, char **out, int *status)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_errno("pipe");
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc) {
+		close(p[0]);
+		return err_sys(rc, "exec: \"%s\"", argv[0]);
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	char chunk[4096];
+	ssize_t r;
+	while ((r = read(p[0], chunk, sizeof(chunk))) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0 && m)
+			fwrite(chunk, 1, (size_t)r, m);
+	close(p[0]);
+	if (m)
+		fclose(m);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	*out = buf;
+	return buf ? NULL : err_sys(ENOMEM, "ps output");
+}
+
+/* Index of the PID column in ps's header ("couldn't find PID field" else). */
+static int pid_index(const char *header)
+{
+	_cleanup_free_ char *h = strdup(header);
+	if (!h)
+		return -1;
+	int i = 0;
+	char *save = NULL;
+	for (char *f = strtok_r(h, " \t", &save); f; f = strtok_r(NULL, " \t", &save), i++)
+		if (!strcmp(f, "PID"))
+			return i;
+	return -1;
+}
+
+static bool row_matches(const char *line, int idx, const pid_t *pids, size_t n, error **e)
+{
+	_cleanup_free_ char *l = strdup(line);
+	if (!l) {
+		*e = err_sys(ENOMEM, "ps");
+		return false;
+	}
+	char *save = NULL, *f = strtok_r(l, " \t", &save);
+	for (int i = 0; f && i < idx; i++)
+		f = strtok_r(NULL, " \t", &save);
+	long long v;
+	if (!f || parse_int64(f, &v) < 0) {
+		*e = err_new("unable to parse pid: strconv.Atoi: parsing \"%s\": invalid syntax",
+			     f ? f : "");
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == v)
+			return true;
+	return false;
+}
+
+error *container_ps_table(const struct runtime_ctx *rt, const char *id, char *const *ps_args,
+			  char **out)
+{
+	*out = NULL;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	error *e = container_pids(rt, id, &pids, &n);
+	if (e)
+		return e;
+	size_t na = strv_len(ps_args);
+	_cleanup_free_ char **argv = calloc(na + 3, sizeof(char *));
+	if (!argv)
+		return err_sys(ENOMEM, "ps");
+	argv[0] = "ps";
+	if (na == 0)
+		argv[1] = "-ef";
+	for (size_t i = 0; i < na; i++)
+		argv[i + 1] = ps_args[i];
+	_cleanup_free_ char *text = NULL;
+	int status = 0;
+	if ((e = run_capture(argv, &text, &status)))
+		return e;
+	if (status)
+		return err_new("exit status %d: %s", status, text);
+	char *save = NULL;
+	char *header = strtok_r(text, "\n", &save);
+	if (!header)
+		return err_new("couldn't find PID field in ps output");
+	int idx = pid_index(header);
+	if (idx < 0)
+		return err_new("couldn't find PID field in ps output");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (!m)
+		return err_sys(ENOMEM, "ps");
+	fprintf(m, "%s\n", header);
+	for (char *line = strtok_r(NULL, "\n", &save); line && !e;
+	     line = strtok_r(NULL, "\n", &save))
+		if (row_matches(line, idx, pids, n, &e))
+			fprintf(m, "%s\n", line);
+	fclose(m);
+	if (e) {
+		free(buf);
+		return e;
+	}
+	*out = buf;
+	return NULL;
+}

