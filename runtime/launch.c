@@ -223,10 +223,17 @@ static error *converse(struct conversation *c)
 			}
 			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
 				return e;
-			if (cfg->linux_.seccomp.listener_path &&
-			    (e = seccomp_send_listener(cfg->linux_.seccomp.listener_path, fd,
-						       c->creating_json)))
-				return e;
+			if (cfg->linux_.seccomp.listener_path) {
+				/* runtime-spec's container process state, as runc sends it. */
+				_cleanup_free_ char *payload = seccomp_listener_payload(
+					cfg->oci_version, l->pid, cfg->linux_.seccomp.listener_metadata,
+					c->creating_json);
+				if (!payload)
+					return err_sys(ENOMEM, "linux.seccomp.listenerPath");
+				if ((e = seccomp_send_listener(cfg->linux_.seccomp.listener_path, fd,
+							       payload)))
+					return e;
+			}
 			break;
 		case SYNC_ERROR:
 			return err_new("%s", msg.text);

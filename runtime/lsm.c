@@ -8,6 +8,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,6 +22,19 @@ static bool is_procfs(int fd)
 {
 	struct statfs sfs;
 	return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Both fds on one mount; false when the kernel cannot tell (< 5.8), which
+ * the caller treats as a refusal. */
+static bool same_mount(int a, int b)
+{
+	struct statx sa, sb;
+	if (statx(a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) < 0 ||
+	    statx(b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) < 0)
+		return false;
+	if (!(sa.stx_mask & STATX_MNT_ID) || !(sb.stx_mask & STATX_MNT_ID))
+		return false;
+	return sa.stx_mnt_id == sb.stx_mnt_id;
 }
 
 error *proc_self_open(const char *rel, int flags, int *fd_out)
@@ -42,10 +56,21 @@ error *proc_self_open(const char *rel, int flags, int *fd_out)
 	    .resolve = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
 	};
 	_cleanup_close_ int fd = (int)syscall(SYS_openat2, procfd, sub, &how, sizeof(how));
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+	bool fallback = false;
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+		/* No openat2 (old kernel, or a seccomp profile loaded early that
+		 * refuses it): plain openat crosses mounts, so check below that
+		 * the file is on the very mount /proc is. */
 		fd = openat(procfd, sub, flags | O_CLOEXEC | O_NOFOLLOW);
+		fallback = true;
+	}
 	if (fd < 0)
 		return err_errno("open /proc/self/%s", rel);
+	if (fallback && !same_mount(procfd, fd))
+		return err_new(
+		    "open /proc/self/%s: crosses a mount over /proc (or the mount cannot "
+		    "be checked)",
+		    rel);
 	if (!is_procfs(fd))
 		return err_new("open /proc/self/%s: not on procfs", rel);
 	*fd_out = steal_fd(fd);

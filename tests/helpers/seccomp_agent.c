@@ -38,8 +38,8 @@ static int recv_state(int conn, char *buf, size_t len, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
 	struct iovec iov = {buf, len - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return -1;
@@ -96,10 +96,10 @@ int main(int argc, char **argv)
 	struct seccomp_notif_sizes sz;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
 		return die("SECCOMP_GET_NOTIF_SIZES");
-	struct seccomp_notif *req = calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif
-									    : sizeof(*req));
-	struct seccomp_notif_resp *resp =
-	    calloc(1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp : sizeof(*resp));
+	struct seccomp_notif *req =
+	    calloc(1, sz.seccomp_notif > sizeof(*req) ? sz.seccomp_notif : sizeof(*req));
+	struct seccomp_notif_resp *resp = calloc(
+	    1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp : sizeof(*resp));
 	if (!req || !resp)
 		return die("calloc");
 	for (;;) {

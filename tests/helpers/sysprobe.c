@@ -6,6 +6,7 @@
  *   sysprobe unshare HEXFLAGS   unshare(flags)
  *   sysprobe mount              mount("none", "/mnt", "tmpfs", 0, "")
  *   sysprobe personality N      personality(N)
+ *   sysprobe mkdir32 PATH       mkdir(PATH) through the i386 syscall entry (int 0x80)
  *   sysprobe kill PID SIG       kill(PID, SIG)
  *   sysprobe status             the Cap*, NoNewPrivs and Seccomp lines of /proc/self/status
  *   sysprobe fds                every open fd of this process with its target
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -140,6 +142,29 @@ static int overwrite_exe(int secs)
 	return 0;
 }
 
+/* mkdir through the i386 entry point (int 0x80), which a seccomp filter sees
+ * with AUDIT_ARCH_I386: what a multi-architecture profile is for. The path
+ * must live below 4 GiB for the 32-bit ABI. Returns the raw kernel result. */
+static long int80_mkdir(const char *path)
+{
+#if defined(__x86_64__)
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		       -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	snprintf(p, 4096, "%s", path);
+	long ret;
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(39L), "b"(p), "c"(0755L)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return ret;
+#else
+	(void)path;
+	return -ENOSYS;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -147,8 +172,8 @@ int main(int argc, char **argv)
 		goto usage;
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "keyctl"))
-		return report(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
-				      KEY_SPEC_SESSION_KEYRING, 0));
+		return report(
+		    syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
 	if (!strcmp(cmd, "unshare") && argc == 3)
 		return report(unshare((int)strtol(argv[2], NULL, 16)));
 	if (!strcmp(cmd, "mount"))
@@ -157,6 +182,12 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_personality, strtoul(argv[2], NULL, 0)));
 	if (!strcmp(cmd, "kill") && argc == 4)
 		return report(kill(atoi(argv[2]), atoi(argv[3])));
+	if (!strcmp(cmd, "mkdir32") && argc == 3) {
+		long r = int80_mkdir(argv[2]);
+		if (r < 0)
+			errno = (int)-r;
+		return report(r < 0 ? -1 : r);
+	}
 	if (!strcmp(cmd, "status"))
 		return print_status();
 	if (!strcmp(cmd, "fds"))
@@ -171,6 +202,6 @@ int main(int argc, char **argv)
 		return overwrite_exe(atoi(argv[2]));
 usage:
 	fprintf(stderr, "usage: sysprobe keyctl|unshare HEX|mount|personality N|kill PID SIG|"
-			"status|fds|open PATH r|w|p|dumpable|overwrite-exe SECS\n");
+			"mkdir32 PATH|status|fds|open PATH r|w|p|dumpable|overwrite-exe SECS\n");
 	return 2;
 }

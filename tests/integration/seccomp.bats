@@ -85,9 +85,26 @@ MKDIR_NAMES='["mkdir","mkdirat"]'
 	[[ "$output" != *after* ]]
 }
 
+# audit_count PATTERN: seccomp audit records (type=1326) in the kernel log matching PATTERN.
+audit_count() {
+	dmesg 2>/dev/null | grep 'type=1326' | grep -c -- "$1" || true
+}
+
+# wait_audit PATTERN BEFORE: waits (1 s) until there are more records than BEFORE.
+wait_audit() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		[ "$(audit_count "$1")" -gt "$2" ] && return 0
+		sleep 0.05
+	done
+	fail "no new seccomp audit record matching $1"
+}
+
 @test "seccomp: SCMP_ACT_LOG and SCMP_ACT_ALLOW let the syscall through" {
 	make_bundle "$BUNDLE"
 	local act
+	local logged
+	logged=$(audit_count 'comm="mkdir".*code=0x7ffc0000')
 	for act in SCMP_ACT_LOG SCMP_ACT_ALLOW; do
 		rm -rf "$BUNDLE/rootfs/tmp/x"
 		sc_set "$(jq -cn --arg a "$act" --argjson n "$MKDIR_NAMES" \
@@ -97,6 +114,10 @@ MKDIR_NAMES='["mkdir","mkdirat"]'
 		echo "$act: $output"
 		[ "$status" -eq 0 ]
 		[ -d "$BUNDLE/rootfs/tmp/x" ]
+		# LOG leaves an audit record (SECCOMP_RET_LOG = 0x7ffc0000)
+		if [ "$act" = SCMP_ACT_LOG ] && grep -qw log /proc/sys/kernel/seccomp/actions_logged; then
+			wait_audit 'comm="mkdir".*code=0x7ffc0000' "$logged"
+		fi
 	done
 }
 
@@ -165,13 +186,33 @@ kill_probe() {
 	[ "$blocked" = "99 101 " ]
 }
 
-@test "seccomp: a multi-architecture profile filters the native syscalls" {
+@test "seccomp: a multi-architecture profile filters the i386 entry point too" {
+	[ "$(uname -m)" = x86_64 ] || skip "x86_64 host only"
 	make_bundle "$BUNDLE"
-	sc_set "$(jq -cn --argjson n "$MKDIR_NAMES" '{defaultAction: "SCMP_ACT_ALLOW",
+	install_helper sysprobe
+	run_ctr "$(new_id)" sysprobe mkdir32 /tmp/m32
+	echo "no filter: $output"
+	[[ "$output" != *"errno 38"* ]] || skip "kernel without IA32 emulation"
+	[[ "$output" == "ok 0" ]]
+	[ -d "$BUNDLE/rootfs/tmp/m32" ]
+	rmdir "$BUNDLE/rootfs/tmp/m32"
+	local p
+	p=$(jq -cn --argjson n "$MKDIR_NAMES" '{defaultAction: "SCMP_ACT_ALLOW",
 		architectures: ["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],
-		syscalls: [{names: $n, action: "SCMP_ACT_ERRNO", errnoRet: 18}]}')"
-	run_sh "$(new_id)" 'mkdir /tmp/x'
-	[[ "$output" == *"Invalid cross-device link"* ]]
+		syscalls: [{names: $n, action: "SCMP_ACT_ERRNO", errnoRet: 18}]}')
+	sc_set "$p"
+	run_sh "$(new_id)" 'mkdir /tmp/x; sysprobe mkdir32 /tmp/m32'
+	echo "x86_64+x86+x32: $output"
+	[[ "$output" == *"can't create directory '/tmp/x': Invalid cross-device link"* ]]
+	[[ "$output" == *"errno 18 Invalid cross-device link"* ]]
+	[ ! -e "$BUNDLE/rootfs/tmp/m32" ]
+	# native only: a syscall of another architecture is never let through
+	# (libseccomp's bad-architecture action kills)
+	sc_set "$(jq -c '.architectures = ["SCMP_ARCH_X86_64"]' <<<"$p")"
+	run_ctr "$(new_id)" sysprobe mkdir32 /tmp/m32
+	echo "x86_64 only: status $status: $output"
+	[ "$status" -eq 159 ]
+	[ ! -e "$BUNDLE/rootfs/tmp/m32" ]
 }
 
 @test "seccomp: without noNewPrivileges the filter is loaded too (caps dropped or kept)" {
@@ -201,10 +242,16 @@ kill_probe() {
 	p=$(allow_but '[{"names":'"$MKDIR_NAMES"',"action":"SCMP_ACT_ERRNO","errnoRet":18}]')
 	is_isorun || skip "runc 1.1.5: seccomp flags are not yet supported by runc"
 	sc_set "$(jq -c '.flags = ["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW"]' <<<"$p")"
+	local logged
+	logged=$(audit_count 'comm="mkdir".*code=0x50000')
 	run_sh "$(new_id)" 'mkdir /tmp/x; grep -E "^(Seccomp|Speculation_Store_Bypass)" /proc/self/status'
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Invalid cross-device link"* ]]
+	# with FLAG_LOG even the ERRNO action (0x50000, errno not shown) is audited
+	if grep -qw errno /proc/sys/kernel/seccomp/actions_logged; then
+		wait_audit 'comm="mkdir".*code=0x50000' "$logged"
+	fi
 	[[ "$output" =~ Seccomp:[[:space:]]+2 ]]
 	local with
 	with=$(grep Speculation_Store_Bypass <<<"$output" || true)
