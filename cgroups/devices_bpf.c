@@ -150,11 +150,17 @@ error *cg_devices_attach(int cgroup_fd, const struct oci_device_cgroup *rules, s
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)count;
 	attr.license = (uint64_t)(uintptr_t) "Apache";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof(log);
-	attr.log_level = 1;
-	/* The kernel sets O_CLOEXEC on bpf fds (since 4.x). */
+	/* The kernel sets O_CLOEXEC on bpf fds (since 4.x). Loaded without a
+	 * verifier log first: with log_level 1 the kernel fails the load with
+	 * ENOSPC as soon as the log outgrows the buffer, which a dozen rules do.
+	 * The log is only asked for to explain a failure. */
 	_cleanup_close_ int prog = (int)bpf(BPF_PROG_LOAD, &attr);
+	if (prog < 0) {
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = sizeof(log);
+		attr.log_level = 1;
+		prog = (int)bpf(BPF_PROG_LOAD, &attr);
+	}
 	if (prog < 0) {
 		int saved = errno;
 		log[strcspn(log, "\n")] = '\0';

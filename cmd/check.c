@@ -38,13 +38,12 @@ static error *run_check(struct cmd_ctx *ctx, const struct command *cmd,
 const struct command cmd_check = {
     .name = "check",
     .summary = "report what this host can isolate (namespaces, cgroups, seccomp, ...)",
-    .description =
-	"The check command probes the kernel for the isolation features isorun uses:\n"
-	"namespaces, the cgroup layout (v2, v1 or hybrid) and its controllers, user\n"
-	"namespaces, seccomp and its notify support, clone3 and CLONE_INTO_CGROUP,\n"
-	"pidfds, idmapped mounts, overlayfs, AppArmor/SELinux, newuidmap and subuid\n"
-	"ranges, time namespaces. Each missing feature names what it disables. The\n"
-	"exit status is 0 when containers can run on this host, 1 otherwise.",
+    .description = "The check command probes the kernel for the isolation features isorun uses:\n"
+		   "namespaces, the cgroup layout (v2, v1 or hybrid) and its controllers, user\n"
+		   "namespaces, seccomp and its notify support, clone3 and CLONE_INTO_CGROUP,\n"
+		   "pidfds, idmapped mounts, overlayfs, AppArmor/SELinux, newuidmap and subuid\n"
+		   "ranges, time namespaces. Each missing feature names what it disables. The\n"
+		   "exit status is 0 when containers can run on this host, 1 otherwise.",
     .flags = check_flags,
     .n_flags = ARRAY_SIZE(check_flags),
     .check = ARGS_EXACT,

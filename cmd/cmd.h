@@ -42,6 +42,9 @@ struct command {
 	size_t n_flags;
 	enum args_check check;
 	int min_args, max_args; /* ARGS_EXACT uses min_args */
+	/* Flags only before the first argument (exec: `exec ID sh -c x` keeps -c
+	 * for the command), instead of urfave's reordering. */
+	bool in_order;
 	cmd_fn run;
 };
 

@@ -39,64 +39,6 @@ static const struct flag_def exec_flags[] = {
     {"ignore-paused", NULL, FLAG_BOOL, "allow exec in a paused container"},
 };
 
-/* runc parses exec's flags only before the container id (urfave's
- * SkipArgReorder): everything after the id is the command, `sh -c x`
- * included. main.c parses every command with reordering, which would take
- * `-c` as --cap. Until struct command can ask for in-order parsing, recover
- * the original argv and parse it again in order: the kernel lays the argument
- * strings out back to back from argv[0] (glibc's program_invocation_name),
- * /proc/self/cmdline gives their count, and pa->pos[0] points at the id's
- * string, which pins down where this command's arguments are. Any surprise
- * keeps the reordered parse. */
-static bool reparse_in_order(const struct command *cmd, const struct parsed_args *pa,
-			     struct parsed_args *out)
-{
-	extern char *program_invocation_name;
-	if (pa->n_pos == 0 || !program_invocation_name)
-		return false;
-	_cleanup_free_ char *cmdline = NULL;
-	size_t len = 0;
-	error *e = read_file("/proc/self/cmdline", &cmdline, &len);
-	if (e) {
-		err_free(e);
-		return false;
-	}
-	size_t argc = 0;
-	for (size_t i = 0; i < len; i++)
-		argc += cmdline[i] == '\0';
-	_cleanup_free_ char **argv = calloc(argc + 1, sizeof(*argv));
-	if (!argv)
-		return false;
-	char *p = program_invocation_name;
-	long id_at = -1;
-	for (size_t i = 0; i < argc; i++) {
-		if (strcmp(p, cmdline + (p - program_invocation_name)) != 0)
-			return false; /* not the layout we expect */
-		argv[i] = p;
-		if (p == pa->pos[0])
-			id_at = (long)i;
-		p += strlen(p) + 1;
-		if ((size_t)(p - program_invocation_name) > len)
-			return false;
-	}
-	for (long j = id_at - 1; j >= 1; j--) {
-		if (strcmp(argv[j], cmd->name) != 0)
-			continue;
-		struct parsed_args again;
-		e = args_parse(cmd->flags, cmd->n_flags, (int)(argc - (size_t)j - 1), argv + j + 1,
-			       true, &again);
-		if (e) {
-			err_free(e);
-			continue;
-		}
-		if (again.n_pos > 0 && again.pos[0] == pa->pos[0]) {
-			*out = again;
-			return true;
-		}
-		args_free(&again);
-	}
-	return false;
-}
 
 static error *parse_gids(const struct flag_val *v, uint32_t **out)
 {
@@ -193,9 +135,7 @@ static void exec_with(struct cmd_ctx *ctx, const struct parsed_args *args, const
 
 static error *run_exec(struct cmd_ctx *ctx, const struct command *cmd, const struct parsed_args *pa)
 {
-	struct parsed_args ordered;
-	bool own = reparse_in_order(cmd, pa, &ordered);
-	const struct parsed_args *args = own ? &ordered : pa;
+	const struct parsed_args *args = pa;
 	/* runc's checkArgs: a command is needed unless --process gives one. */
 	const char *pp = args_str(args, "process");
 	struct command need = *cmd;
@@ -210,8 +150,6 @@ static error *run_exec(struct cmd_ctx *ctx, const struct command *cmd, const str
 	} else if (!(e = cmd_container_id(args, &id))) {
 		exec_with(ctx, args, id);
 	}
-	if (own)
-		args_free(&ordered);
 	return e;
 }
 
@@ -228,6 +166,7 @@ const struct command cmd_exec = {
 	"following will output a list of processes running in the container:\n\n"
 	"       # " ISORUN_NAME " exec <container-id> ps",
     .flags = exec_flags,
+    .in_order = true,
     .n_flags = ARRAY_SIZE(exec_flags),
     .check = ARGS_ANY, /* 1 with --process, else 2: checked in run_exec */
     .max_args = 1 << 20,

@@ -65,13 +65,12 @@ const struct command cmd_inspect = {
     .summary = "show what a running container is isolated from, read from the kernel",
     .args_usage = "<container-id>\n\n"
 		  "Where \"<container-id>\" is your name for the instance of the container.",
-    .description =
-	"The inspect command reports the isolation of a live container as the kernel\n"
-	"sees it (not as config.json asked for it): which namespaces are private and\n"
-	"which are the host's (compared with /proc/1), the cgroup limits next to the\n"
-	"current use, each marked reserved, limited or best effort, the capabilities,\n"
-	"seccomp mode, LSM label, read-only and masked paths, allowed devices, and\n"
-	"what bounds its faults (oom_score_adj, rlimits, pids.max).",
+    .description = "The inspect command reports the isolation of a live container as the kernel\n"
+		   "sees it (not as config.json asked for it): which namespaces are private and\n"
+		   "which are the host's (compared with /proc/1), the cgroup limits next to the\n"
+		   "current use, each marked reserved, limited or best effort, the capabilities,\n"
+		   "seccomp mode, LSM label, read-only and masked paths, allowed devices, and\n"
+		   "what bounds its faults (oom_score_adj, rlimits, pids.max).",
     .flags = inspect_flags,
     .n_flags = ARRAY_SIZE(inspect_flags),
     .check = ARGS_EXACT,

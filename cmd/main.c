@@ -139,7 +139,7 @@ static int help_command(int argc, char **argv)
 static int run_command(struct cmd_ctx *ctx, const struct command *c, int argc, char **argv)
 {
 	struct parsed_args pa;
-	error *e = args_parse(c->flags, c->n_flags, argc, argv, false, &pa);
+	error *e = args_parse(c->flags, c->n_flags, argc, argv, c->in_order, &pa);
 	if (e) {
 		printf("Incorrect Usage: %s\n\n", err_msg(e));
 		cmd_print_help(stdout, c);

@@ -22,11 +22,12 @@ static error *run_ps(struct cmd_ctx *ctx, const struct command *cmd, const struc
 	const char *format = args_str(pa, "format");
 	if (!format)
 		format = "table";
+	/* runc looks the container up before it checks the format. */
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if ((e = container_pids(&ctx->rt, id, &pids, &n)))
+		return e;
 	if (!strcmp(format, "json")) {
-		_cleanup_free_ pid_t *pids = NULL;
-		size_t n = 0;
-		if ((e = container_pids(&ctx->rt, id, &pids, &n)))
-			return e;
 		/* Go encodes an empty (nil) slice as null. */
 		if (!n)
 			fputs("null", stdout);

@@ -111,8 +111,9 @@ static error *run_spec(struct cmd_ctx *ctx, const struct command *cmd, const str
 		return err_errno("close %s/config.json", bundle);
 	/* The mapped root must be able to reach its files; say so once. */
 	if (args_bool(pa, "userns"))
-		fprintf(stderr, "note: --userns maps container root to host uid %u: the rootfs "
-				"must be owned by it (chown -R %u:%u rootfs) or at least readable\n",
+		fprintf(stderr,
+			"note: --userns maps container root to host uid %u: the rootfs "
+			"must be owned by it (chown -R %u:%u rootfs) or at least readable\n",
 			KNOB_USERNS_HOST_ID, KNOB_USERNS_HOST_ID, KNOB_USERNS_HOST_ID);
 	return NULL;
 }

@@ -223,6 +223,11 @@ static error *run_update(struct cmd_ctx *ctx, const struct command *cmd,
 	error *e = cmd_container_id(pa, &id);
 	if (e)
 		return e;
+	/* runc looks the container up before reading the new limits. */
+	struct container_info ci;
+	if ((e = container_state(&ctx->rt, id, &ci)))
+		return e;
+	container_info_free(&ci);
 	struct oci_resources *r = NULL;
 	const char *in = args_str(pa, "resources");
 	if (in && *in) {

@@ -438,8 +438,10 @@ static error *check_status(const struct loaded_container *c, const struct exec_o
 static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 			  const struct oci_process *proc, struct exec_run *r)
 {
+	/* The pidfd pins init; the start time proves it is still the same
+	 * process the state recorded (not a reused pid). */
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
-	if (pidfd < 0)
+	if (pidfd < 0 || proc_start_time(c->st.pid) != c->st.pid_start_time)
 		return err_new("cannot exec in a stopped container");
 	int ns_fds[OCI_NS_COUNT];
 	error *e = open_init_ns(c->st.pid, pidfd, ns_fds);

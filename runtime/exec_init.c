@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "runtime/console.h"
 #include "runtime/process.h"
@@ -90,6 +92,19 @@ static error *load_filter(struct seccomp_program **prog)
 	return e;
 }
 
+/* runc's exec does not create a missing cwd (only create does, while it
+ * prepares the rootfs): refuse it with runc's wording before process_chdir,
+ * which would create it. Other errors (EACCES as root on a root_squash
+ * volume...) are left to process_chdir's retry as the container user. */
+static error *check_cwd_exists(const struct oci_process *p)
+{
+	struct stat st;
+	if (stat(p->cwd, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+		return NULL;
+	return err_new("chdir to cwd (\"%s\") set in config.json failed: %s", p->cwd,
+		       go_strerror(errno));
+}
+
 /* Only stdio and the preserved fds 3..3+n-1 reach the process. */
 static error *close_fds(int preserve)
 {
@@ -126,8 +141,9 @@ static error *setup(const struct exec_child_args *a, char **exe)
 				goto fail;
 		}
 	}
-	if ((e = process_chdir(p)) || (e = process_apply_identity(p)) ||
-	    (e = process_find_executable(p, exe)) || (e = process_set_no_new_privs(p)))
+	if ((e = check_cwd_exists(p)) || (e = process_chdir(p)) ||
+	    (e = process_apply_identity(p)) || (e = process_find_executable(p, exe)) ||
+	    (e = process_set_no_new_privs(p)))
 		goto fail;
 	if (prog && (e = load_filter(&prog)))
 		goto fail;

@@ -68,12 +68,14 @@ static void cgroup_mounts(const char *mountinfo, char **v1_ctrls, char **v2_moun
 		} else if (!strcmp(fstype, "cgroup") && *v1_ctrls) {
 			/* super options: rw,memory or rw,cpu,cpuacct or rw,name=systemd */
 			char *save = NULL;
-			for (char *t = strtok_r(sopts, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t = strtok_r(sopts, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
 				if (!strcmp(t, "rw") || !strcmp(t, "ro") || strchr(t, '=') ||
 				    !strcmp(t, "clone_children") || !strcmp(t, "noprefix") ||
 				    !strcmp(t, "xattr"))
 					continue;
-				char *next = str_printf("%s%s%s", *v1_ctrls, **v1_ctrls ? "," : "", t);
+				char *next =
+				    str_printf("%s%s%s", *v1_ctrls, **v1_ctrls ? "," : "", t);
 				free(*v1_ctrls);
 				*v1_ctrls = next;
 				if (!next)
@@ -126,8 +128,8 @@ static bool check_cgroups(struct report *r, const char *mountinfo)
 
 static bool check_namespaces(struct report *r)
 {
-	static const char *const types[] = {"mnt", "pid", "net", "uts", "ipc", "user", "cgroup",
-					    "time"};
+	static const char *const types[] = {"mnt", "pid",  "net",    "uts",
+					    "ipc", "user", "cgroup", "time"};
 	_cleanup_free_ char *have = strdup(""), *lack = strdup("");
 	bool core = true;
 	for (size_t i = 0; i < ARRAY_SIZE(types) && have && lack; i++) {
@@ -356,4 +358,3 @@ error *host_check(struct report *out, bool *can_run)
 	*out = r;
 	return NULL;
 }
-

@@ -53,8 +53,8 @@ struct report_row *report_row(struct report *r, const char *section, const char 
 	return row;
 }
 
-void report_field(struct report *r, struct report_row *row, const char *name,
-		  enum report_kind kind, const char *fmt, ...)
+void report_field(struct report *r, struct report_row *row, const char *name, enum report_kind kind,
+		  const char *fmt, ...)
 {
 	if (!row)
 		return;
@@ -207,8 +207,8 @@ static const struct {
 	const char *name; /* /proc/PID/ns/<name> */
 	const char *item; /* report name */
 } ns_types[] = {
-    {"pid", "pid"},   {"mnt", "mount"},	  {"net", "network"}, {"uts", "uts"},
-    {"ipc", "ipc"},   {"user", "user"},	  {"cgroup", "cgroup"}, {"time", "time"},
+    {"pid", "pid"}, {"mnt", "mount"}, {"net", "network"},   {"uts", "uts"},
+    {"ipc", "ipc"}, {"user", "user"}, {"cgroup", "cgroup"}, {"time", "time"},
 };
 
 /* The reference is /proc/1, not /proc/self: when isorun itself runs inside a
@@ -271,7 +271,8 @@ static char *cg_dir(const struct cg_where *w, const char *controller)
 		controller = NULL;
 	/* 1. the mount */
 	_cleanup_free_ char *mnt = NULL, *mroot = NULL;
-	for (const char *l = w->mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+	for (const char *l = w->mountinfo; l && *l;
+	     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
 		if (!line)
 			return NULL;
@@ -312,6 +313,7 @@ static char *cg_dir(const struct cg_where *w, const char *controller)
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
+		*c1 = 0; /* line is now the hierarchy id */
 		*c2 = 0;
 		const char *ctrls = c1 + 1, *path = c2 + 1;
 		bool match;
@@ -445,7 +447,8 @@ static void inspect_cpu(struct report *r, const struct cg_where *w)
 	num_field(r, "period", period);
 	if (limited && period && strtoull(period, NULL, 10))
 		report_field(r, LAST(r), "cpus", RK_STRING, "%.2f",
-			     (double)strtoull(quota, NULL, 10) / (double)strtoull(period, NULL, 10));
+			     (double)strtoull(quota, NULL, 10) /
+				 (double)strtoull(period, NULL, 10));
 	num_field(r, w->v2 ? "weight" : "shares", weight);
 	num_field(r, w->v2 ? "usage_usec" : "usage_ns", usage);
 	num_field(r, "nr_throttled", thr);
@@ -487,7 +490,8 @@ static void inspect_io(struct report *r, const struct cg_where *w)
 {
 	if (w->v2) {
 		_cleanup_free_ char *dir = cg_dir(w, "io");
-		_cleanup_free_ char *max = cg_read(dir, "io.max"), *weight = cg_read(dir, "io.weight");
+		_cleanup_free_ char *max = cg_read(dir, "io.max"),
+				    *weight = cg_read(dir, "io.weight");
 		if (!dir || (!max && !weight))
 			return;
 		report_row(r, "resources", "io", isolation_mark(false, max && *max));
@@ -584,7 +588,9 @@ static void status_caps(struct report *r, const char *status)
 {
 	static const struct {
 		const char *key, *name;
-	} sets[] = {{"CapEff", "effective"}, {"CapBnd", "bounding"}, {"CapPrm", "permitted"},
+	} sets[] = {{"CapEff", "effective"},
+		    {"CapBnd", "bounding"},
+		    {"CapPrm", "permitted"},
 		    {"CapAmb", "ambient"}};
 	report_row(r, "security", "capabilities", NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
@@ -654,11 +660,10 @@ static void inspect_security(struct report *r, pid_t pid, const struct cg_where 
 	if (status) {
 		status_caps(r, status);
 		_cleanup_free_ char *nnp = keyed_value(status, "NoNewPrivs");
-		report_row(r, "security", "no_new_privs",
-			   nnp && !strcmp(nnp, "1") ? "yes" : "no");
+		report_row(r, "security", "no_new_privs", nnp && !strcmp(nnp, "1") ? "yes" : "no");
 		_cleanup_free_ char *mode = keyed_value(status, "Seccomp");
 		_cleanup_free_ char *filters = keyed_value(status, "Seccomp_filters");
-		const char *m = !mode ? "unknown"
+		const char *m = !mode		     ? "unknown"
 				: !strcmp(mode, "2") ? "filter"
 				: !strcmp(mode, "1") ? "strict"
 						     : "disabled";
@@ -667,8 +672,8 @@ static void inspect_security(struct report *r, pid_t pid, const struct cg_where 
 		num_field(r, "filters", filters);
 	}
 	_cleanup_free_ char *lsms = read_trim("/sys/kernel/security/lsm");
-	bool has_label_lsm = lsms && (strstr(lsms, "apparmor") || strstr(lsms, "selinux") ||
-				      strstr(lsms, "smack"));
+	bool has_label_lsm =
+	    lsms && (strstr(lsms, "apparmor") || strstr(lsms, "selinux") || strstr(lsms, "smack"));
 	_cleanup_free_ char *label = NULL;
 	if (has_label_lsm) {
 		snprintf(path, sizeof(path), "/proc/%d/attr/current", pid);
@@ -710,14 +715,22 @@ static void inspect_faults(struct report *r, pid_t pid, const struct cg_where *w
 	static const struct {
 		const char *label, *name;
 	} names[] = {
-	    {"Max cpu time", "CPU"},	     {"Max file size", "FSIZE"},
-	    {"Max data size", "DATA"},	     {"Max stack size", "STACK"},
-	    {"Max core file size", "CORE"},  {"Max resident set", "RSS"},
-	    {"Max processes", "NPROC"},	     {"Max open files", "NOFILE"},
-	    {"Max locked memory", "MEMLOCK"}, {"Max address space", "AS"},
-	    {"Max file locks", "LOCKS"},     {"Max pending signals", "SIGPENDING"},
-	    {"Max msgqueue size", "MSGQUEUE"}, {"Max nice priority", "NICE"},
-	    {"Max realtime priority", "RTPRIO"}, {"Max realtime timeout", "RTTIME"},
+	    {"Max cpu time", "CPU"},
+	    {"Max file size", "FSIZE"},
+	    {"Max data size", "DATA"},
+	    {"Max stack size", "STACK"},
+	    {"Max core file size", "CORE"},
+	    {"Max resident set", "RSS"},
+	    {"Max processes", "NPROC"},
+	    {"Max open files", "NOFILE"},
+	    {"Max locked memory", "MEMLOCK"},
+	    {"Max address space", "AS"},
+	    {"Max file locks", "LOCKS"},
+	    {"Max pending signals", "SIGPENDING"},
+	    {"Max msgqueue size", "MSGQUEUE"},
+	    {"Max nice priority", "NICE"},
+	    {"Max realtime priority", "RTPRIO"},
+	    {"Max realtime timeout", "RTTIME"},
 	};
 	for (size_t i = 0; limits && i < ARRAY_SIZE(names); i++) {
 		const char *p = strstr(limits, names[i].label);
@@ -827,13 +840,15 @@ char *report_to_table(const struct report *r)
 		if (!row->state && row->n_fields == 1 && !strcmp(row->fields[0].name, row->item))
 			fprintf(f, "  %-*s  %s", iw, row->item, row->fields[0].value);
 		else if (row->n_fields)
-			fprintf(f, "  %-*s  %-*s", iw, row->item, sw, row->state ? row->state : "-");
+			fprintf(f, "  %-*s  %-*s", iw, row->item, sw,
+				row->state ? row->state : "-");
 		else
 			fprintf(f, "  %-*s  %s", iw, row->item, row->state ? row->state : "-");
 		/* Long rows (rlimits, capabilities) put one field per line, under
 		 * the fields column, so the table stays readable. */
 		bool multi = row->n_fields > 4;
-		bool bare = !row->state && row->n_fields == 1 && !strcmp(row->fields[0].name, row->item);
+		bool bare =
+		    !row->state && row->n_fields == 1 && !strcmp(row->fields[0].name, row->item);
 		for (size_t j = 0; !bare && j < row->n_fields; j++) {
 			if (multi && j > 0)
 				fprintf(f, "\n  %-*s  %-*s", iw, "", sw, "");

@@ -43,8 +43,8 @@ struct report {
 /* Building a report (used by the collectors and by unit tests). */
 struct report_row *report_row(struct report *r, const char *section, const char *item,
 			      const char *state);
-void report_field(struct report *r, struct report_row *row, const char *name,
-		  enum report_kind kind, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void report_field(struct report *r, struct report_row *row, const char *name, enum report_kind kind,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void report_free(struct report *r);
 
 /* Rendering, as malloc'd text (NULL on ENOMEM): an aligned table grouped by

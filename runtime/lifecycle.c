@@ -36,15 +36,18 @@ error *container_create(const struct runtime_ctx *rt, const struct create_opts *
  * (it is then past every check and about to exec) or died. */
 static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 {
+	/* The pidfd first: opening the fifo releases init, and a short-lived
+	 * process can exit and be reaped by a subreaper (the shim) before a
+	 * later pidfd_open, which would then wrongly report "stopped". */
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return err_new("cannot start a container that has stopped");
 	_cleanup_close_ int fifo = openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		if (errno == ENOENT)
 			return err_new("cannot start an already running container");
 		return err_errno("open exec fifo");
 	}
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
-		return err_new("cannot start a container that has stopped");
 	struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
 	for (;;) {
 		int r = poll(pfd, 2, -1);

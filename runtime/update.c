@@ -83,6 +83,12 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 	    !(upd.memory.limit.set && upd.memory.limit.value != 0) && saved->limit.set &&
 	    saved->limit.value != 0)
 		upd.memory.limit = saved->limit;
+	/* A period alone keeps the quota (runc): v2's cpu.max holds both, and
+	 * writing the period alone there would reset the quota to "max". */
+	const struct oci_cpu *saved_cpu = &c.cfg->linux_.resources.cpu;
+	if (upd.has_cpu && upd.cpu.period.set && upd.cpu.period.value != 0 &&
+	    !opt_i64_nonzero(upd.cpu.quota) && opt_i64_nonzero(saved_cpu->quota))
+		upd.cpu.quota = saved_cpu->quota;
 	if (opt_i64_nonzero(upd.memory.kernel) || opt_i64_nonzero(upd.memory.kernel_tcp))
 		log_warn("Kernel memory settings are ignored and will be removed");
 	/* runc's update drops both, like the rest of its kernel memory support. */

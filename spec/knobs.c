@@ -77,11 +77,24 @@ error *knobs_parse_size(const char *s, int64_t *out)
 		return err_new("invalid size \"%s\": out of range", s);
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	case 'T': shift = 40; end++; break;
-	default: break;
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (shift && !strcasecmp(end, "ib"))
 		end += 2;
@@ -331,14 +344,44 @@ static void write_tree(struct go_json *w, const char *key, yajl_val v)
  * with the host (modules, kexec, clocks, keyrings, other processes' memory,
  * new namespaces, mounts): a short cousin of Docker's default profile. */
 static const char *const denied_syscalls[] = {
-    "acct",	       "add_key",	    "bpf",	    "clock_adjtime",	 "clock_settime",
-    "delete_module",   "finit_module",	    "init_module",  "ioperm",		 "iopl",
-    "kcmp",	       "kexec_file_load",   "kexec_load",   "keyctl",		 "lookup_dcookie",
-    "mount",	       "move_mount",	    "fsopen",	    "fsmount",		 "open_tree",
-    "name_to_handle_at", "open_by_handle_at", "perf_event_open", "pivot_root",
-    "process_vm_readv", "process_vm_writev", "ptrace",	     "quotactl",	 "reboot",
-    "request_key",     "setns",		    "settimeofday", "swapon",		 "swapoff",
-    "syslog",	       "umount2",	    "unshare",	    "userfaultfd",
+    "acct",
+    "add_key",
+    "bpf",
+    "clock_adjtime",
+    "clock_settime",
+    "delete_module",
+    "finit_module",
+    "init_module",
+    "ioperm",
+    "iopl",
+    "kcmp",
+    "kexec_file_load",
+    "kexec_load",
+    "keyctl",
+    "lookup_dcookie",
+    "mount",
+    "move_mount",
+    "fsopen",
+    "fsmount",
+    "open_tree",
+    "name_to_handle_at",
+    "open_by_handle_at",
+    "perf_event_open",
+    "pivot_root",
+    "process_vm_readv",
+    "process_vm_writev",
+    "ptrace",
+    "quotactl",
+    "reboot",
+    "request_key",
+    "setns",
+    "settimeofday",
+    "swapon",
+    "swapoff",
+    "syslog",
+    "umount2",
+    "unshare",
+    "userfaultfd",
 };
 
 void knobs_write_seccomp(struct go_json *w, const struct spec_knobs *k)

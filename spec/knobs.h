@@ -33,8 +33,8 @@ struct spec_knobs {
 	int64_t pids;	   /* 0: unset */
 	int64_t cpu_quota; /* 0: unset; with cpu_period */
 	uint64_t cpu_period;
-	char *cpuset;  /* cpus, NULL: unset */
-	int readonly;  /* -1 unset, 0 writable, 1 readonly */
+	char *cpuset; /* cpus, NULL: unset */
+	int readonly; /* -1 unset, 0 writable, 1 readonly */
 	enum knob_seccomp seccomp;
 	void *seccomp_tree; /* KNOB_SECCOMP_FILE: the parsed file (opaque outside spec/) */
 	char **caps;	    /* final capability list (all sets), NULL: the default */

@@ -36,11 +36,11 @@ runtime_path() {
 
 # missing_cmds NEEDS...: the isorun commands among NEEDS that do not exist yet.
 missing_cmds() {
-	local c out=()
+	local c list=()
 	for c in "$@"; do
-		"$ISORUN" "$c" --help >/dev/null 2>&1 || out+=("$c")
+		"$ISORUN" "$c" --help >/dev/null 2>&1 || list+=("$c")
 	done
-	echo "${out[*]}"
+	echo "${list[*]}"
 }
 
 # A check body reports why it failed with fail MSG (and returns 1).
@@ -132,6 +132,14 @@ wait_for_socket() {
 	return 1
 }
 
+# alive PID: the process exists and is not a zombie (a dead child of ours not yet reaped,
+# e.g. an engine killed by the suite timeout's TERM to the whole process group)
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	[[ "$st" != Z* ]]
+}
+
 # stop_pid PID [SECONDS]: TERM, wait, then KILL one process we started.
 stop_pid() {
 	local pid=$1 i
@@ -176,7 +184,7 @@ rm_cgroups() {
 build_image() {
 	local cache=$REPO_ROOT/tests/.cache
 	IMAGE_TAR=$cache/engine-busybox.tar
-	[ -s "$IMAGE_TAR" ] && return 0
+	[ -s "$IMAGE_TAR" ] && [ "$IMAGE_TAR" -nt "$ENGINES_DIR/make-image.sh" ] && return 0
 	mkdir -p "$cache"
 	"$ENGINES_DIR/make-image.sh" "$IMAGE_TAR" "$IMAGE"
 }

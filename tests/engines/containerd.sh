@@ -17,18 +17,27 @@ ctd_pid=
 cleanup() {
 	trap '' INT TERM HUP
 	kill_check
-	if [ -n "$ctd_pid" ] && kill -0 "$ctd_pid" 2>/dev/null; then
-		# tasks first (their shims outlive containerd), then containers, images
-		local id
-		for id in $(timeout 10 ctr --address "$SOCK" -n "$NS" tasks ls -q 2>/dev/null); do
-			timeout 10 ctr --address "$SOCK" -n "$NS" tasks kill -s KILL "$id" >/dev/null 2>&1
-			timeout 10 ctr --address "$SOCK" -n "$NS" tasks delete -f "$id" >/dev/null 2>&1
+	local id cc=(timeout 10 ctr --connect-timeout 2s --address "$SOCK" -n "$NS")
+	if [ -n "$ctd_pid" ] && alive "$ctd_pid"; then
+		# tasks first (their shims outlive containerd), then containers
+		for id in $("${cc[@]}" tasks ls -q 2>/dev/null); do
+			"${cc[@]}" tasks kill -s KILL "$id" >/dev/null 2>&1
+			"${cc[@]}" tasks delete -f "$id" >/dev/null 2>&1
 		done
-		for id in $(timeout 10 ctr --address "$SOCK" -n "$NS" containers ls -q 2>/dev/null); do
-			timeout 10 ctr --address "$SOCK" -n "$NS" containers delete "$id" >/dev/null 2>&1
+		for id in $("${cc[@]}" containers ls -q 2>/dev/null); do
+			"${cc[@]}" containers delete "$id" >/dev/null 2>&1
 		done
-		stop_pid "$ctd_pid" 10
 	fi
+	stop_pid "$ctd_pid" 10
+	# containerd gone early (e.g. TERM to the process group): containers the runtimes
+	# still have in their private roots are force-deleted directly
+	local label rt d
+	for label in runc isorun; do
+		rt=$(runtime_path "$label")
+		for d in "$SUITE_TMP/rt-$label/$NS"/*; do
+			[ -d "$d" ] && timeout 10 "$rt" --root "$SUITE_TMP/rt-$label/$NS" delete -f "${d##*/}" >/dev/null 2>&1
+		done
+	done
 	# shims we caused: they run with our socket path in their argv
 	local p
 	for p in $(pgrep -f "containerd-shim-runc-v2 .*-address $SOCK" 2>/dev/null); do

@@ -20,12 +20,12 @@ dockerd_pid=
 cleanup() {
 	trap '' INT TERM HUP
 	kill_check
-	if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
+	if [ -n "$dockerd_pid" ] && alive "$dockerd_pid"; then
 		local ids
 		ids=$(timeout 20 "$DOCKER" -H "unix://$SOCK" ps -aq 2>/dev/null)
 		[ -z "$ids" ] || timeout 60 "$DOCKER" -H "unix://$SOCK" rm -f $ids >/dev/null 2>&1
-		stop_pid "$dockerd_pid" 20 # stops its managed containerd too
 	fi
+	stop_pid "$dockerd_pid" 20 # stops its managed containerd too
 	# whatever is still running with our private paths in its argv (managed containerd,
 	# shims) was started by this suite
 	local p

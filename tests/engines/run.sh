@@ -9,7 +9,8 @@
 # ENGINE_CMD_TIMEOUT (per engine command, default 40 s), ENGINES_NO_INSTALL=1 (never apt-get).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export ISORUN=${ISORUN:-$here/../../isorun}
+ISORUN=$(readlink -f "${ISORUN:-$here/../../isorun}")
+export ISORUN
 engines=("$@")
 [ ${#engines[@]} -gt 0 ] || engines=(containerd podman docker)
 suite_tmo=${ENGINE_SUITE_TIMEOUT:-150}

@@ -207,11 +207,20 @@ exec_raw() {
 	[ "$(state_field "$ID" status)" = running ]
 }
 
-@test "exec with a missing cwd fails" {
-	start_sleeper '.root.readonly = true'
+@test "exec with a missing cwd fails and does not create it" {
+	start_sleeper
 	run rt exec --cwd /no/such/dir "$ID" true
 	[ "$status" -eq 255 ]
-	[[ "$output" == *"exec failed: unable to start container process:"*"/no/such/dir"* ]]
+	[[ "${output//\\/}" == *'exec failed: unable to start container process: chdir to cwd ("/no/such/dir") set in config.json failed: no such file or directory'* ]]
+	[ ! -e "$BUNDLE/rootfs/no" ]
+}
+
+@test "exec --cgroup (sub-cgroups) is refused clearly" {
+	is_isorun || skip "runc supports --cgroup"
+	start_sleeper
+	run rt exec --cgroup sub "$ID" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"exec failed: --cgroup: "*"not supported"* ]]
 }
 
 @test "exec -t -d --console-socket: the process gets a pty of the container's devpts" {
@@ -243,19 +252,23 @@ exec_raw() {
 
 @test "exec: the process inherits no extra fds, --preserve-fds passes fd 3" {
 	start_sleeper
-	run rt exec "$ID" sh -c 'ls /proc/$$/fd | tr "\n" " "'
+	# ls is the exec'd binary itself; its only own fd is 3, the directory it
+	# reads (a leaked fd would show up and push that to a higher number)
+	run rt exec "$ID" ls /proc/self/fd
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "$output" = "0 1 2 " ]
+	[ "$(echo $output)" = "0 1 2 3" ]
 	echo preserved-MARK >"$TEST_DIR/data"
-	run exec_raw --preserve-fds 1 "$ID" sh -c 'ls /proc/$$/fd | tr "\n" " "; cat <&3' 3<"$TEST_DIR/data"
+	run exec_raw --preserve-fds 1 "$ID" ls /proc/self/fd 3<"$TEST_DIR/data"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "${lines[0]}" = "0 1 2 3 preserved-MARK" ]
+	[ "$(echo $output)" = "0 1 2 3 4" ]
+	run exec_raw --preserve-fds 1 "$ID" sh -c 'cat <&3' 3<"$TEST_DIR/data"
+	[ "$status" -eq 0 ]
+	[ "$output" = preserved-MARK ]
 }
 
-@test "exec: the joining process is not dumpable until execve" {
-	# A process inside the container cannot open /proc/<exec pid>/exe of the
-	# runtime: the exec'd command sees itself, and the runtime binary is not
-	# reachable through any process of the container.
+@test "exec: no process in the container runs the runtime binary afterwards" {
+	# /proc/<pid>/exe of every process the container can see is a container
+	# binary: no runtime stage (intermediate or child) stayed in there.
 	start_sleeper
 	run rt exec "$ID" sh -c 'for p in /proc/[0-9]*; do readlink $p/exe; done'
 	[ "$status" -eq 0 ]
@@ -332,4 +345,15 @@ exec_raw() {
 	[ ! -e "$TEST_DIR/exec2.pid" ]
 	msg=$(jq -rs 'map(select(.level == "error")) | last | .msg' "$log")
 	[ "$msg" = 'exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH' ]
+}
+
+@test "exec into a created (not yet started) container" {
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 600
+	ID=$(new_id)
+	create_ctr "$ID" || { cat "$TEST_DIR/$ID.err"; false; }
+	run rt exec "$ID" sh -c 'echo in-created; cat /proc/1/cmdline | tr "\0" " "'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "${lines[0]}" = in-created ]
+	[ "$(state_field "$ID" status)" = created ]
 }

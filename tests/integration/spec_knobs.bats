@@ -190,3 +190,14 @@ run_knobs() {
 		[ ! -e "$TEST_DIR/config.json" ] || fail "wrote config for: $bad"
 	done
 }
+
+@test "spec --seccomp FILE: Docker's default profile (tests/data) runs a shell" {
+	local prof=$REPO_ROOT/tests/data/seccomp/docker-default.json
+	[ -f "$prof" ] || skip "no $prof"
+	run_knobs "$(new_id)" --writable --seccomp "$prof" --args \
+		"sh -c 'mkdir /tmp/d && echo made; grep ^Seccomp: /proc/self/status'"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = made ]
+	[[ "${lines[1]}" == *2 ]]
+	[ "$(jq -r .linux.seccomp.defaultAction "$BUNDLE/config.json")" = SCMP_ACT_ERRNO ]
+}

@@ -49,8 +49,8 @@ static void test_mountinfo(void)
 	CHECK_STR(readonly, "/proc/bus,/proc/sys");
 	/* a writable root stacked over: the last "/" mount counts */
 	_cleanup_free_ char *m2 = NULL, *r2 = NULL;
-	CHECK_OK(inspect_parse_mountinfo("1 0 0:1 / / ro - ext4 a rw\n2 1 0:2 / / rw - tmpfs b rw\n",
-					 &ro, &m2, &r2));
+	CHECK_OK(inspect_parse_mountinfo(
+	    "1 0 0:1 / / ro - ext4 a rw\n2 1 0:2 / / rw - tmpfs b rw\n", &ro, &m2, &r2));
 	CHECK(!ro);
 	CHECK_STR(m2, "");
 }

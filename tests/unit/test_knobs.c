@@ -40,7 +40,8 @@ static void test_size(void)
 	CHECK_ERR(knobs_parse_size("64X", &v), "invalid size \"64X\" (want e.g. 64M, 512K, 1G)");
 	CHECK_ERR(knobs_parse_size("-1", &v), "invalid size \"-1\" (want e.g. 64M, 512K, 1G)");
 	CHECK_ERR(knobs_parse_size("0", &v), "invalid size \"0\": must be above 0");
-	CHECK_ERR(knobs_parse_size("99999999999T", &v), "invalid size \"99999999999T\": out of range");
+	CHECK_ERR(knobs_parse_size("99999999999T", &v),
+		  "invalid size \"99999999999T\": out of range");
 }
 
 static void test_cpus(void)
@@ -55,8 +56,10 @@ static void test_cpus(void)
 	CHECK(q == 125000);
 	CHECK_OK(knobs_parse_cpus(".1", &q, &p));
 	CHECK(q == 10000);
-	CHECK_ERR(knobs_parse_cpus("half", &q, &p), "--cpus half: want a decimal number of CPUs, e.g. 0.5");
-	CHECK_ERR(knobs_parse_cpus("0.001", &q, &p), "--cpus 0.001: below the kernel's minimum quota (0.01)");
+	CHECK_ERR(knobs_parse_cpus("half", &q, &p),
+		  "--cpus half: want a decimal number of CPUs, e.g. 0.5");
+	CHECK_ERR(knobs_parse_cpus("0.001", &q, &p),
+		  "--cpus 0.001: below the kernel's minimum quota (0.01)");
 	CHECK_OK(knobs_check_cpuset("0-1,3"));
 	CHECK_ERR(knobs_check_cpuset("all"), "--cpuset all: want a list like 0 or 0-1 or 0,2");
 }
@@ -139,8 +142,9 @@ static void test_document(void)
 	knobs_init(&none);
 	_cleanup_free_ char *same = spec_default_json_knobs(false, &none);
 	CHECK(plain && same && !strcmp(plain, same));
-	CHECK_ERR(knobs_validate(&(struct spec_knobs){.hostname = "h", .share = KNOB_NS_UTS}, false),
-		  "--hostname needs a private UTS namespace: not with --share uts");
+	CHECK_ERR(
+	    knobs_validate(&(struct spec_knobs){.hostname = "h", .share = KNOB_NS_UTS}, false),
+	    "--hostname needs a private UTS namespace: not with --share uts");
 }
 
 int main(void)

@@ -32,7 +32,16 @@ result() {
 
 bin() { if [ "$1" = isorun ]; then echo "$ISORUN"; else echo "$1"; fi; }
 # rt RUNTIME ARGS...: the runtime with its own state root, bounded in time
-rt() { local r=$1; shift; timeout -k 5 60 "$(bin "$r")" --root "$work/state-$r" "$@"; }
+rt() { local r=$1; shift; timeout -k 5 30 "$(bin "$r")" --root "$work/state-$r" "$@"; }
+# create RUNTIME ID: create from $b, its output in $out. Not through $(...): the
+# container's init inherits create's stdout and would hold the pipe open.
+create() {
+	local rc
+	(cd "$b" && rt "$1" create "$2" >"$work/create.out" 2>&1 </dev/null)
+	rc=$?
+	out=$(cat "$work/create.out")
+	return $rc
+}
 # has_cmd RUNTIME CMD: the runtime implements CMD
 has_cmd() { rt "$1" "$2" --help >/dev/null 2>&1; }
 
@@ -82,7 +91,7 @@ pid_of() { rt "$1" state "$2" 2>/dev/null | jq -r .pid; }
 key() { awk -v k="$2" '$1 == k {print $2}' "$1" 2>/dev/null; } # key FILE KEY: flat-keyed value
 # start_ct RUNTIME ID: create + start from $b, with diagnostics in $out
 start_ct() {
-	out=$(cd "$b" && rt "$1" create "$2" 2>&1 </dev/null) || return 1
+	create "$1" "$2" || return 1
 	out+=$(rt "$1" start "$2" 2>&1 </dev/null) || return 1
 	wait_state "$1" "$2" running
 }
@@ -107,7 +116,7 @@ t_files() {
 		"memory.high=52428800")
 	[ -n "$huge" ] && expect+=("hugetlb.2MB.max=4194304")
 	# io.weight from blkio weight with runc's conversion, or the raw weight in BFQ's file
-	if out=$(cd "$b" && rt "$r" create "$id" 2>&1 </dev/null); then
+	if create "$r" "$id"; then
 		if [ -e "$dir/io.bfq.weight" ]; then expect+=("io.bfq.weight=default 500")
 		elif [ -e "$dir/io.weight" ]; then expect+=("io.weight=default 4950"); fi
 		local seen=
@@ -295,7 +304,7 @@ t_killall() {
 t_born() {
 	local r=$1 pid got
 	cfg "$r" born '.'
-	if out=$(cd "$b" && rt "$r" create "$id" 2>&1 </dev/null); then
+	if create "$r" "$id"; then
 		pid=$(pid_of "$r" "$id")
 		got=$(cat "/proc/$pid/cgroup" 2>&1)
 		result "$r: init is in its cgroup right after create ($got)" \
@@ -310,13 +319,17 @@ t_born() {
 t_invalid() {
 	local r=$1 rc left=
 	cfg "$r" invalid '.linux.resources.unified = {"memory.foo": "1"}'
-	out=$(cd "$b" && rt "$r" create "$id" 2>&1 </dev/null)
+	create "$r" "$id"
 	rc=$?
 	[ -e "$dir" ] && left+="cgroup $dir "
 	[ -e "$work/state-$r/$id" ] && left+="state $work/state-$r/$id "
 	rt "$r" state "$id" >/dev/null 2>&1 && left+="(state succeeds) "
-	result "$r: unified memory.foo fails create naming the key, nothing left" \
-		"$([ "$rc" != 0 ] && grep -q 'memory\.foo' <<<"$out" && [ -z "$left" ]; echo $?)" "exit $rc: $out; left: $left"
+	local desc="$r: unified memory.foo fails create naming the key, nothing left"
+	if [ "$r" = crun ] && [ "$rc" != 0 ] && grep -q 'memory\.foo' <<<"$out" && [ "$left" = "cgroup $dir " ]; then
+		todo "$desc" "crun 1.8.1 leaves the cgroup of a failed create"
+	else
+		result "$desc" "$([ "$rc" != 0 ] && grep -q 'memory\.foo' <<<"$out" && [ -z "$left" ]; echo $?)" "exit $rc: $out; left: $left"
+	fi
 	cleanup_ct "$r" "$id"
 }
 
