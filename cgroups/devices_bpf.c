@@ -155,6 +155,7 @@ error *cg_devices_attach(int cgroup_fd, const struct oci_device_cgroup *rules, s
 	 * ENOSPC as soon as the log outgrows the buffer, which a dozen rules do.
 	 * The log is only asked for to explain a failure. */
 	_cleanup_close_ int prog = (int)bpf(BPF_PROG_LOAD, &attr);
+	int saved = errno; /* the retry's own errno may be ENOSPC from the log */
 	if (prog < 0) {
 		attr.log_buf = (uint64_t)(uintptr_t)log;
 		attr.log_size = sizeof(log);
@@ -162,7 +163,6 @@ error *cg_devices_attach(int cgroup_fd, const struct oci_device_cgroup *rules, s
 		prog = (int)bpf(BPF_PROG_LOAD, &attr);
 	}
 	if (prog < 0) {
-		int saved = errno;
 		log[strcspn(log, "\n")] = '\0';
 		if (log[0])
 			return err_sys(

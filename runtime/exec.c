@@ -28,20 +28,8 @@
 #include "runtime/console.h"
 #include "runtime/container_status.h"
 #include "runtime/exec_init.h"
+#include "runtime/spawn.h"
 #include "runtime/sync.h"
-
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* Kernel ABI of clone3 (CLONE_ARGS_SIZE_VER2). */
-struct clone3_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-	    set_tid_size, cgroup;
-};
 
 static error *parse_id_part(const char *s, size_t len, const char *what, uint32_t *out)
 {
@@ -231,65 +219,7 @@ static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
 	return NULL;
 }
 
-/* pid and time namespaces apply to children only: enter them "for children"
- * around clone3 and come back, as launch.c does for create. */
-static error *enter_for_children(const int fds[OCI_NS_COUNT], int saved[2])
-{
-	static const enum oci_ns_type types[2] = {OCI_NS_PID, OCI_NS_TIME};
-	static const char *self[2] = {"/proc/self/ns/pid_for_children",
-				      "/proc/self/ns/time_for_children"};
-	saved[0] = saved[1] = -1;
-	for (int i = 0; i < 2; i++) {
-		if (fds[types[i]] < 0)
-			continue;
-		saved[i] = open(self[i], O_RDONLY | O_CLOEXEC);
-		if (saved[i] < 0)
-			return err_errno("open %s", self[i]);
-		error *e = ns_join(fds[types[i]], types[i]);
-		if (e)
-			return e;
-	}
-	return NULL;
-}
-
-static void restore_for_children(int saved[2])
-{
-	static const int flags[2] = {CLONE_NEWPID, CLONE_NEWTIME};
-	for (int i = 0; i < 2; i++) {
-		if (saved[i] < 0)
-			continue;
-		if (setns(saved[i], flags[i]) < 0)
-			log_warn("exec: restore namespace after clone: %s", strerror(errno));
-		close(saved[i]);
-		saved[i] = -1;
-	}
-}
-
 /* ---------------------------------------------------------------- pid file */
-
-/* Same format as create's (runtime/launch.c write_pid_file, static there):
- * digits only, no newline, temp file + rename so a reader never sees half. */
-static error *write_pid_file(const char *path, pid_t pid)
-{
-	_cleanup_free_ char *copy = strdup(path), *copy2 = strdup(path);
-	if (!copy || !copy2)
-		return err_sys(ENOMEM, "pid file");
-	_cleanup_free_ char *tmp = str_printf("%s/.%s", dirname(copy), basename(copy2));
-	if (!tmp)
-		return err_sys(ENOMEM, "pid file");
-	_cleanup_close_ int fd =
-	    open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
-	if (fd < 0)
-		return err_errno("pid file %s", tmp);
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
-		error *e = err_errno("pid file %s", path);
-		unlink(tmp);
-		return e;
-	}
-	return NULL;
-}
 
 /* ---------------------------------------------------------------- running */
 
@@ -312,21 +242,11 @@ static void exec_run_kill(struct exec_run *r)
 static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_child,
 			  const int ns_fds[OCI_NS_COUNT], const struct cgroup *cg, int child_sock)
 {
-	struct clone3_args ca = {0};
-	int pidfd = -1;
-	ca.flags = CLONE_PIDFD;
-	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	ca.exit_signal = SIGCHLD;
-	int cgfd = cg ? cgroup_v2_dirfd(cg) : -1;
-	if (cgfd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cgfd;
-	}
-	int saved[2];
-	error *e = enter_for_children(ns_fds, saved);
+	int saved[2], pidfd = -1;
+	error *e = spawn_enter_for_children(ns_fds[OCI_NS_PID], ns_fds[OCI_NS_TIME], saved);
 	pid_t pid = -1;
 	if (!e) {
-		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		pid = spawn_clone3(0, cg ? cgroup_v2_dirfd(cg) : -1, &pidfd);
 		if (pid < 0)
 			e = err_errno("clone3");
 	}
@@ -334,7 +254,7 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		close(r->sync_fd);
 		exec_child(ca_child); /* never returns */
 	}
-	restore_for_children(saved);
+	spawn_restore_for_children(saved);
 	if (e)
 		return e;
 	r->pid = pid;
@@ -375,51 +295,6 @@ static error *converse(struct exec_run *r, const struct exec_opts *o)
 			return err_new("sync: unexpected message %u", msg.type);
 		}
 	}
-}
-
-static int status_to_exit_code(int status)
-{
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Foreground without a terminal: forward what we receive, reap the process. */
-static error *forward_and_wait(pid_t pid, int pidfd, const sigset_t *mask, int *exit_code)
-{
-	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	if (sfd < 0)
-		return err_errno("signalfd");
-	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid) {
-			*exit_code = status_to_exit_code(status);
-			return NULL;
-		}
-		if (w < 0 && errno != EINTR)
-			return err_errno("wait for exec process");
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_errno("read signalfd");
-		}
-		if (n != sizeof(si) || si.ssi_signo == SIGCHLD)
-			continue;
-		if (syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0) < 0 &&
-		    errno != ESRCH)
-			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
-	}
-}
-
-static void forwarded_signals(sigset_t *mask)
-{
-	sigfillset(mask);
-	static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
-	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-		sigdelset(mask, keep[i]);
 }
 
 static error *check_status(const struct loaded_container *c, const struct exec_opts *o)
@@ -493,7 +368,7 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 	struct oci_process *file_proc = NULL;
 	struct exec_run r = {.pid = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
 	sigset_t mask, old;
-	forwarded_signals(&mask);
+	forwarded_signal_set(&mask);
 	bool blocked = false;
 
 	if ((e = check_status(&c, o)))
@@ -533,9 +408,9 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 		e = console_proxy_signals(r.master, r.pidfd, &forward);
 		int status = 0;
 		if (!e && waitpid(r.pid, &status, 0) == r.pid)
-			*exit_status = status_to_exit_code(status);
+			*exit_status = wait_status_to_exit_code(status);
 	} else {
-		e = forward_and_wait(r.pid, r.pidfd, &mask, exit_status);
+		e = forward_signals_until_exit(r.pid, r.pidfd, &mask, false, exit_status);
 	}
 	r.pid = -1;
 out:

@@ -26,21 +26,9 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/seccomp.h"
+#include "runtime/spawn.h"
 #include "runtime/sync.h"
 #include "spec/state_json.h"
-
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* Kernel ABI of clone3 (CLONE_ARGS_SIZE_VER2). */
-struct clone3_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-		set_tid_size, cgroup;
-};
 
 char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
 		      const char *bundle, const struct str_map *annotations)
@@ -54,30 +42,6 @@ char *hook_state_json(const char *oci_version, const char *id, const char *statu
 		.annotations = annotations,
 	};
 	return oci_state_to_json(&st, false);
-}
-
-static error *write_pid_file(const char *path, pid_t pid)
-{
-	/* Engines read it with Atoi and no trimming: digits only, written
-	 * atomically (temp file + rename) like runc. */
-	_cleanup_free_ char *copy = strdup(path), *copy2 = strdup(path);
-	if (!copy || !copy2)
-		return err_sys(ENOMEM, "pid file");
-	_cleanup_free_ char *tmp = str_printf("%s/.%s", dirname(copy), basename(copy2));
-	if (!tmp)
-		return err_sys(ENOMEM, "pid file");
-	_cleanup_close_ int fd =
-		open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
-	if (fd < 0)
-		return err_errno("pid file %s", tmp);
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
-		error *e = err_errno("pid file %s", path);
-		unlink(tmp);
-		return e;
-	}
-	return NULL;
 }
 
 /* systemd socket activation: fds 3..3+n-1 handed to us for our pid go to the
@@ -113,40 +77,6 @@ static error *validate_terminal(const struct oci_config *cfg, const struct creat
 	if (o->console_socket && (!terminal || !detached))
 		return err_new("cannot use console socket if isorun will not detach or allocate tty");
 	return NULL;
-}
-
-/* Joins pid/time namespaces "for children" around clone3 and returns how to
- * restore, so that hooks forked later by the runtime stay in its own. */
-static error *enter_for_children(const struct ns_plan *plan, int saved[2])
-{
-	static const enum oci_ns_type types[2] = {OCI_NS_PID, OCI_NS_TIME};
-	static const char *self[2] = {"/proc/self/ns/pid", "/proc/self/ns/time"};
-	saved[0] = saved[1] = -1;
-	for (int i = 0; i < 2; i++) {
-		int fd = plan->join_fd[types[i]];
-		if (fd < 0)
-			continue;
-		saved[i] = open(self[i], O_RDONLY | O_CLOEXEC);
-		if (saved[i] < 0)
-			return err_errno("open %s", self[i]);
-		error *e = ns_join(fd, types[i]);
-		if (e)
-			return e;
-	}
-	return NULL;
-}
-
-static void restore_for_children(int saved[2])
-{
-	static const int flags[2] = {CLONE_NEWPID, CLONE_NEWTIME};
-	for (int i = 0; i < 2; i++) {
-		if (saved[i] < 0)
-			continue;
-		if (setns(saved[i], flags[i]) < 0)
-			log_warn("restore namespace after clone: %s", strerror(errno));
-		close(saved[i]);
-		saved[i] = -1;
-	}
 }
 
 static error *describe_child_exit(pid_t pid)
@@ -271,22 +201,13 @@ static error *apply_resources(const struct oci_config *cfg, const struct cgroup 
 static error *clone_init(struct launched *l, const struct ns_plan *plan, struct init_args *ia,
 			 int child_sock, int parent_sock)
 {
-	struct clone3_args ca = {0};
-	int pidfd = -1;
-	ca.flags = CLONE_PIDFD;
-	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	ca.exit_signal = SIGCHLD;
 	/* time and cgroup namespaces are made by init itself, later (offsets
 	 * first; cgroup membership first). */
-	ca.flags |= plan->clone_all
-			    ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
-			    : (plan->new_flags & CLONE_NEWPID);
-	int cgfd = cgroup_v2_dirfd(l->cg);
-	if (cgfd >= 0) {
-		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)cgfd;
-	}
-	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	uint64_t flags = plan->clone_all
+				 ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
+				 : (plan->new_flags & CLONE_NEWPID);
+	int pidfd = -1;
+	pid_t pid = spawn_clone3(flags, cgroup_v2_dirfd(l->cg), &pidfd);
 	if (pid < 0)
 		return err_errno("clone3");
 	if (pid == 0) {
@@ -373,10 +294,10 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		.preserve_fds = listen_fds + o->preserve_fds,
 	};
 	int saved_ns[2];
-	e = enter_for_children(&plan, saved_ns);
+	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
 	if (!e)
 		e = clone_init(l, &plan, &ia, sv[1], sv[0]);
-	restore_for_children(saved_ns);
+	spawn_restore_for_children(saved_ns);
 	if (e) {
 		close(sv[1]);
 		goto fail_ns;

@@ -20,6 +20,7 @@
 #include "runtime/container_status.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/spawn.h"
 #include "runtime/sync.h"
 
 error *container_create(const struct runtime_ctx *rt, const struct create_opts *o)
@@ -124,56 +125,6 @@ static error *wait_exec(int sync_fd)
 	return err_new("sync: unexpected message %u", msg.type);
 }
 
-static int status_to_exit_code(int status)
-{
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
-/* Forwards every signal we receive to init and reaps children (we are a
- * subreaper) until init exits. Signals were blocked before clone so none is
- * lost between the start of the container and this loop. */
-static error *forward_and_wait(pid_t pid, int pidfd, const sigset_t *mask, int *exit_code)
-{
-	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	if (sfd < 0)
-		return err_errno("signalfd");
-	for (;;) {
-		int status;
-		pid_t r;
-		while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (r == pid) {
-				*exit_code = status_to_exit_code(status);
-				return NULL;
-			}
-		}
-		if (r < 0 && errno == ECHILD)
-			return err_new("container init vanished");
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return err_errno("read signalfd");
-		}
-		if (n != sizeof(si) || si.ssi_signo == SIGCHLD)
-			continue;
-		if (syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0) < 0 &&
-		    errno != ESRCH)
-			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
-	}
-}
-
-static void forwarded_signals(sigset_t *mask)
-{
-	sigfillset(mask);
-	/* Synchronous faults must stay deliverable to us. */
-	static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
-	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
-		sigdelset(mask, keep[i]);
-}
-
 static error *delete_after_run(const struct runtime_ctx *rt, const char *id)
 {
 	return container_delete(rt, id, true);
@@ -183,7 +134,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 {
 	*exit_status = 0;
 	sigset_t mask, old;
-	forwarded_signals(&mask);
+	forwarded_signal_set(&mask);
 	if (!o->detach) {
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		/* Processes orphaned inside the container (no pid namespace)
@@ -222,9 +173,9 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 		close(master);
 		int status = 0;
 		if (!e && waitpid(pid, &status, 0) == pid)
-			*exit_status = status_to_exit_code(status);
+			*exit_status = wait_status_to_exit_code(status);
 	} else {
-		e = forward_and_wait(pid, pidfd, &mask, exit_status);
+		e = forward_signals_until_exit(pid, pidfd, &mask, true, exit_status);
 	}
 	close(pidfd);
 	if (!o->keep) {

@@ -129,8 +129,8 @@ ctr_cg() {
 	local round full half ratio ok=0 busy=0
 	# The host may be busy with other work: then even the unlimited container gets only
 	# part of a CPU and the quota has nothing to cut (the guide says so). Up to 5 rounds,
-	# each pair run one after the other; a host whose load stayed above 1.5 per CPU in
-	# every failed round cannot show the effect and the test is skipped, not failed.
+	# each pair run one after the other; when the load was above 1 per CPU in at least 3
+	# of the failed rounds the host cannot show the effect: skipped, not failed.
 	for round in 1 2 3 4 5; do
 		lab_do 'rm -f config.json'
 		lab_do "isorun spec --cpus 1 --args '/spin 3'"
@@ -148,9 +148,9 @@ ctr_cg() {
 			ok=1
 			break
 		fi
-		awk -v n="$(nproc)" '{ exit !($1 / n > 1.5) }' /proc/loadavg && busy=$((busy + 1))
+		awk -v n="$(nproc)" '{ exit !($1 / n > 1.0) }' /proc/loadavg && busy=$((busy + 1))
 	done
-	if [ "$ok" != 1 ] && [ "$busy" = 5 ]; then
+	if [ "$ok" != 1 ] && [ "$busy" -ge 3 ]; then
 		skip "host too busy to measure a quota (load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs; last ratio $ratio)"
 	fi
 	[ "$ok" = 1 ] || fail "ratio $ratio not in 0.35-0.65"
@@ -210,15 +210,16 @@ ctr_cg() {
 	lab_do 'rm -f config.json'
 	lab_do 'isorun spec --writable --args '\''sh -c "grep CapEff /proc/self/status; chown 1000 /tmp && echo chowned"'\'''
 	lab_do 'isorun run cap1'
-	[[ "${lines[0]}" == *0000000020000420 ]]
+	# stdout and stderr may be copied separately (runc): no order between the lines
+	grep -Eq '^CapEff:.*0000000020000420$' <<<"$output" || fail "output: $output"
 	[[ "$output" == *"chown: /tmp: Operation not permitted"* ]]
 	[[ "$output" != *chowned* ]]
 	lab_do 'rm -f config.json'
 	lab_do 'isorun spec --writable --cap-add CHOWN --args '\''sh -c "grep CapEff /proc/self/status; chown 1000 /tmp && echo chowned"'\'''
 	lab_do 'isorun run cap2'
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == *0000000020000421 ]]
-	[ "${lines[1]}" = chowned ]
+	grep -Eq '^CapEff:.*0000000020000421$' <<<"$output"
+	grep -qx chowned <<<"$output"
 	[ "$(stat -c %u "$BUNDLE/rootfs/tmp")" = 1000 ]
 }
 

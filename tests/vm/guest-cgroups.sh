@@ -81,7 +81,8 @@ cfg() {
 	ids+=("$r $id")
 	jq --arg cgp "/$PARENT/$id" "$@" ".linux.cgroupsPath = \$cgp | $filter" "$work/base.json" >"$b/config.json"
 }
-args() { jq -nc '$ARGS.positional' --args "$@"; } # JSON array of the arguments
+# args ARG...: a JSON array of the arguments (jq --args would take "-c" as its own option)
+args() { printf '%s\0' "$@" | jq -Rsc 'split("\u0000")[:-1]'; }
 state_of() { rt "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null; }
 wait_state() { # wait_state RUNTIME ID STATUS: up to ~10 s
 	for _ in $(seq 50); do [ "$(state_of "$1" "$2")" = "$3" ] && return 0; sleep 0.2; done
@@ -337,7 +338,11 @@ echo "# kernel $(uname -r); isorun $("$ISORUN" --version 2>&1 | head -n1); $(cru
 if [ ! -x "$ISORUN" ]; then echo "1..0 # SKIP $ISORUN not built"; exit 0; fi
 for t in files oom events_oom pids cpu devices update pause killall born invalid; do
 	[ -n "${CG_ONLY:-}" ] && [[ " $CG_ONLY " != *" $t "* ]] && continue
-	for r in "${RUNTIMES[@]}"; do "t_$t" "$r"; done
+	for r in "${RUNTIMES[@]}"; do
+		t0=$SECONDS
+		"t_$t" "$r"
+		echo "# $t with $r: $((SECONDS - t0)) s"
+	done
 	if [ "$t" = files ]; then
 		result "isorun and crun write the same resource files" \
 			"$([ "${files_seen[isorun]:-}" = "${files_seen[crun]:-}" ]; echo $?)" \

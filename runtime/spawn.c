@@ -1,0 +1,145 @@
+#include "runtime/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* Kernel ABI of clone3 (CLONE_ARGS_SIZE_VER2). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
+{
+	struct clone3_args ca = {0};
+	*pidfd = -1;
+	ca.flags = flags | CLONE_PIDFD;
+	ca.pidfd = (uint64_t)(uintptr_t)pidfd;
+	ca.exit_signal = SIGCHLD;
+	if (cgroup_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgroup_fd;
+	}
+	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])
+{
+	const int fds[2] = {pid_ns_fd, time_ns_fd};
+	static const int types[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+	static const char *self[2] = {"/proc/self/ns/pid_for_children",
+				      "/proc/self/ns/time_for_children"};
+	saved[0] = saved[1] = -1;
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] < 0)
+			continue;
+		saved[i] = open(self[i], O_RDONLY | O_CLOEXEC);
+		if (saved[i] < 0)
+			return err_errno("open %s", self[i]);
+		if (setns(fds[i], types[i]) < 0)
+			return err_errno("setns %s namespace", i ? "time" : "pid");
+	}
+	return NULL;
+}
+
+void spawn_restore_for_children(int saved[2])
+{
+	static const int types[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+	for (int i = 0; i < 2; i++) {
+		if (saved[i] < 0)
+			continue;
+		if (setns(saved[i], types[i]) < 0)
+			log_warn("restore namespace after clone: %s", strerror(errno));
+		close(saved[i]);
+		saved[i] = -1;
+	}
+}
+
+error *write_pid_file(const char *path, pid_t pid)
+{
+	_cleanup_free_ char *copy = strdup(path), *copy2 = strdup(path);
+	if (!copy || !copy2)
+		return err_sys(ENOMEM, "pid file");
+	_cleanup_free_ char *tmp = str_printf("%s/.%s", dirname(copy), basename(copy2));
+	if (!tmp)
+		return err_sys(ENOMEM, "pid file");
+	_cleanup_close_ int fd =
+		open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
+	if (fd < 0)
+		return err_errno("pid file %s", tmp);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+	if (write_all(fd, buf, (size_t)n) < 0 || rename(tmp, path) < 0) {
+		error *e = err_errno("pid file %s", path);
+		unlink(tmp);
+		return e;
+	}
+	return NULL;
+}
+
+int wait_status_to_exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+void forwarded_signal_set(sigset_t *mask)
+{
+	sigfillset(mask);
+	static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		sigdelset(mask, keep[i]);
+}
+
+error *forward_signals_until_exit(pid_t pid, int pidfd, const sigset_t *mask, bool reap_any,
+				  int *exit_code)
+{
+	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		return err_errno("signalfd");
+	for (;;) {
+		int status;
+		pid_t r;
+		while ((r = waitpid(reap_any ? -1 : pid, &status, WNOHANG)) > 0) {
+			if (r == pid) {
+				*exit_code = wait_status_to_exit_code(status);
+				return NULL;
+			}
+		}
+		if (r < 0 && errno != EINTR)
+			return err_errno("wait for container process");
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_errno("read signalfd");
+		}
+		if (n != sizeof(si) || si.ssi_signo == SIGCHLD)
+			continue;
+		if (syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0) < 0 &&
+		    errno != ESRCH)
+			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
+	}
+}
