@@ -6,10 +6,6 @@
 #include "common/util.h"
 #include "runtime/host_check.h"
 
-/* In cmd/inspect.c. */
-error *cmd_report_format(const struct parsed_args *pa, bool *json);
-error *cmd_print_report(const struct report *r, bool json);
-
 static const struct flag_def check_flags[] = {
     {"format", "f", FLAG_STRING, "select one of: table or json (default: \"table\")"},
 };

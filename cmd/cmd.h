@@ -82,6 +82,11 @@ error *cmd_resolve_rootless(struct cmd_ctx *ctx);
  * "invalid container ID format" ([A-Za-z0-9_+.-]+, not "." or ".."). */
 error *cmd_container_id(const struct parsed_args *pa, const char **id);
 
+/* inspect and check: --format table|json, and printing a report in it. */
+struct report;
+error *cmd_report_format(const struct parsed_args *pa, bool *json);
+error *cmd_print_report(const struct report *r, bool json);
+
 /* create and run: the flags both have, into o. Strings point into argv or into
  * the strv *to_free, which the caller frees after the call that uses o. */
 error *cmd_fill_create_opts(const struct parsed_args *pa, struct create_opts *o, char ***to_free);

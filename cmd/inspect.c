@@ -14,8 +14,6 @@ static const struct flag_def inspect_flags[] = {
     {"format", "f", FLAG_STRING, "select one of: table or json (default: \"table\")"},
 };
 
-/* Shared with check: --format table|json. */
-error *cmd_report_format(const struct parsed_args *pa, bool *json);
 error *cmd_report_format(const struct parsed_args *pa, bool *json)
 {
 	const char *f = args_str(pa, "format");
@@ -30,8 +28,6 @@ error *cmd_report_format(const struct parsed_args *pa, bool *json)
 	return err_new("invalid format option");
 }
 
-/* Prints r in the chosen format. */
-error *cmd_print_report(const struct report *r, bool json);
 error *cmd_print_report(const struct report *r, bool json)
 {
 	_cleanup_free_ char *text = json ? report_to_json(r) : report_to_table(r);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "runtime/cloned_binary.h"
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -136,6 +137,8 @@ static int help_command(int argc, char **argv)
 	return 0;
 }
 
+static char **main_argv;
+
 static int run_command(struct cmd_ctx *ctx, const struct command *c, int argc, char **argv)
 {
 	struct parsed_args pa;
@@ -205,6 +208,12 @@ static int dispatch(const struct parsed_args *g)
 		},
 	    .rootless_raw = args_str(g, "rootless"),
 	};
+	/* The commands whose processes enter a container run from a sealed copy
+	 * of the binary (CVE-2019-5736); see runtime/cloned_binary.h. */
+	if (c == &cmd_create || c == &cmd_run || c == &cmd_exec) {
+		if ((e = ensure_cloned_binary(main_argv)))
+			return cmd_report_error(e);
+	}
 	/* create/run reject a bad --rootless; the other commands do not care (like
 	 * runc) and keep the default. */
 	err_free(cmd_resolve_rootless(&ctx));
@@ -213,6 +222,7 @@ static int dispatch(const struct parsed_args *g)
 
 int main(int argc, char **argv)
 {
+	main_argv = argv;
 	struct parsed_args g;
 	error *e = args_parse(global_flags, ARRAY_SIZE(global_flags), argc - 1, argv + 1, true, &g);
 	if (e) {
