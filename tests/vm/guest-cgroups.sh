@@ -6,7 +6,9 @@
 # OOM kill, pids.max, cpu.max throttling, the eBPF device filter, update, pause/resume,
 # kill --all (cgroup.kill), delete, CLONE_INTO_CGROUP, and a refused unified key.
 # Commands isorun does not have yet (update, pause, resume, events) are reported as
-# "not ok N - ... # TODO isorun <cmd> missing" (a skip) until they exist.
+# "not ok N - ... # TODO isorun <cmd> missing" until they exist (tests/run.sh counts
+# that as skipped; tests/vm/run.sh still counts it as failed). Run alone:
+# tests/vm/run.sh cgroups (CG_ONLY="files oom ..." through vm.sh picks checks).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${VM_REPO:-$(cd "$here/../.." && pwd)}
@@ -17,6 +19,7 @@ work=$(mktemp -d /tmp/cgroups.XXXXXX)
 b=$work/bundle
 n=0 failed=0
 ids=()
+declare -A leaked=() # RUNTIME -> cgroup dirs still there after its delete -f
 RUNTIMES=(isorun crun)
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -46,14 +49,15 @@ create() {
 has_cmd() { rt "$1" "$2" --help >/dev/null 2>&1; }
 
 cleanup_ct() { # cleanup_ct RUNTIME ID: no container, no cgroup left
-	local r=$1 id=$2 d=$CG/$PARENT/$2 p
+	local r=$1 id=$2 d=$CG/$PARENT/$2
 	rt "$r" delete -f "$id" >/dev/null 2>&1
+	# (crun-invalid: crun's known leftover, see t_invalid)
+	[ -d "$d" ] && [ "$id" != crun-invalid ] && leaked[$r]+="$d "
 	if [ -d "$d" ]; then
 		echo 1 >"$d/cgroup.kill" 2>/dev/null
 		echo 0 >"$d/cgroup.freeze" 2>/dev/null
 		for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$d" 2>/dev/null && break; sleep 0.2; done
 	fi
-	for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 	return 0
 }
 cleanup_all() {
@@ -81,8 +85,9 @@ cfg() {
 	ids+=("$r $id")
 	jq --arg cgp "/$PARENT/$id" "$@" ".linux.cgroupsPath = \$cgp | $filter" "$work/base.json" >"$b/config.json"
 }
-# args ARG...: a JSON array of the arguments (jq --args would take "-c" as its own option)
-args() { printf '%s\0' "$@" | jq -Rsc 'split("\u0000")[:-1]'; }
+# args ARG...: a JSON array of the arguments, none with a newline (jq 1.6 would take
+# "-c" after --args as its own option, and -R strings end at a NUL)
+args() { printf '%s\n' "$@" | jq -Rsc 'split("\n")[:-1]'; }
 state_of() { rt "$1" state "$2" 2>/dev/null | jq -r .status 2>/dev/null; }
 wait_state() { # wait_state RUNTIME ID STATUS: up to ~10 s
 	for _ in $(seq 50); do [ "$(state_of "$1" "$2")" = "$3" ] && return 0; sleep 0.2; done
@@ -93,8 +98,7 @@ key() { awk -v k="$2" '$1 == k {print $2}' "$1" 2>/dev/null; } # key FILE KEY: f
 # start_ct RUNTIME ID: create + start from $b, with diagnostics in $out
 start_ct() {
 	create "$1" "$2" || return 1
-	out+=$(rt "$1" start "$2" 2>&1 </dev/null) || return 1
-	wait_state "$1" "$2" running
+	out+=$(rt "$1" start "$2" 2>&1 </dev/null) # returns once the program runs
 }
 
 # ---------------------------------------------------------------- checks
@@ -128,6 +132,8 @@ t_files() {
 			[ "$got" = "$want" ] || bad+="$f: want '$want', got '$got'"$'\n'
 		done
 		files_seen[$r]=$seen
+		# isorun also limits hugetlb reservations (runc 1.2); only shown, not compared
+		[ -n "$huge" ] && echo "# $r: hugetlb.2MB.rsvd.max $(cat "$dir/hugetlb.2MB.rsvd.max" 2>&1)"
 		result "$r: create writes ${expect[*]%%=*}" "$([ -z "$bad" ]; echo $?)" "$bad"
 	else
 		result "$r: create writes the resource files" 1 "$out"
@@ -159,8 +165,10 @@ t_events_oom() {
 	cfg "$r" evoom '.linux.resources.memory = {limit: 33554432, swap: 33554432} | .process.args = $a' \
 		--argjson a "$(args sh -c 'sleep 2; awk "BEGIN { s = \"x\"; while (1) s = s s }"; exec sleep 30')"
 	if start_ct "$r" "$id"; then
-		ev=$(timeout 6 "$(bin "$r")" --root "$work/state-$r" events --interval 1s "$id" 2>&1)
-		result "$r: events reports an OOM" "$(grep -q '"type": *"oom"' <<<"$ev"; echo $?)" "$ev"
+		# the stream ends at the first oom event (grep quits, events gets EPIPE), or after 12 s
+		timeout 12 "$(bin "$r")" --root "$work/state-$r" events --interval 1s "$id" 2>&1 |
+			tee "$work/events.out" | grep -q -m1 '"type": *"oom"'
+		result "$r: events reports an OOM" "$?" "$(cat "$work/events.out")"
 	else
 		result "$r: events reports an OOM" 1 "$out"
 	fi
@@ -246,24 +254,26 @@ t_pause() {
 		todo "$r: pause freezes and resume thaws" "$r pause/resume missing"; return
 	fi
 	cfg "$r" pause '.process.args = $a' \
-		--argjson a "$(args sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/counter; usleep 50000; done')"
-	rm -f "$b/rootfs/tmp/counter"
+		--argjson a "$(args sh -c 'i=0; while :; do i=$((i + 1)); echo $i >>/dev/shm/counter; usleep 50000; done')"
 	if start_ct "$r" "$id"; then
-		sleep 0.5
+		# the rootfs is read-only: the counter is in the container's /dev/shm; it is
+		# appended to (a truncating write could be frozen half-way) and read as a line count
+		local counter=/proc/$(pid_of "$r" "$id")/root/dev/shm/counter
+		for _ in $(seq 50); do [ -s "$counter" ] && break; sleep 0.1; done
 		out=$(rt "$r" pause "$id" 2>&1)
 		st=$(state_of "$r" "$id")
 		fr1=$(key "$dir/cgroup.events" frozen)
-		c1=$(cat "$b/rootfs/tmp/counter")
+		c1=$(wc -l <"$counter")
 		sleep 1
-		c2=$(cat "$b/rootfs/tmp/counter")
+		c2=$(wc -l <"$counter")
 		out+=$(rt "$r" resume "$id" 2>&1)
 		fr2=$(key "$dir/cgroup.events" frozen)
 		sleep 1
-		c3=$(cat "$b/rootfs/tmp/counter")
+		c3=$(wc -l <"$counter")
 		result "$r: pause freezes (frozen $fr1, $st, counter $c1 -> $c2)" \
-			"$([ "$fr1" = 1 ] && [ "$st" = paused ] && [ -n "$c1" ] && [ "$c1" = "$c2" ]; echo $?)" "$out"
+			"$([ "$fr1" = 1 ] && [ "$st" = paused ] && [ "${c1:-0}" -gt 0 ] && [ "$c1" = "$c2" ]; echo $?)" "$out"
 		result "$r: resume thaws (frozen $fr2, counter $c2 -> $c3)" \
-			"$([ "$fr2" = 0 ] && [ "${c3:-0}" -gt "${c2:-0}" ]; echo $?)" "$out"
+			"$([ "$fr2" = 0 ] && [ -n "$c2" ] && [ "${c3:-0}" -gt "$c2" ]; echo $?)" "$out"
 	else
 		result "$r: pause freezes" 1 "$out"
 		result "$r: resume thaws" 1 "$out"
@@ -279,7 +289,7 @@ t_killall() {
 	cfg "$r" killall '.linux.namespaces |= map(select(.type != "pid")) | .process.args = $a' \
 		--argjson a "$(args sh -c 'sleep 30 & sleep 30 & sleep 30 & exec sleep 30')"
 	if start_ct "$r" "$id"; then
-		sleep 0.5
+		for _ in $(seq 50); do [ "$(wc -l <"$dir/cgroup.procs")" -ge 4 ] && break; sleep 0.1; done
 		pids=$(cat "$dir/cgroup.procs")
 		procs=$(echo "$pids" | wc -l)
 		out=$(rt "$r" kill --all "$id" KILL 2>&1)
@@ -327,7 +337,8 @@ t_invalid() {
 	rt "$r" state "$id" >/dev/null 2>&1 && left+="(state succeeds) "
 	local desc="$r: unified memory.foo fails create naming the key, nothing left"
 	if [ "$r" = crun ] && [ "$rc" != 0 ] && grep -q 'memory\.foo' <<<"$out" && [ "$left" = "cgroup $dir " ]; then
-		todo "$desc" "crun 1.8.1 leaves the cgroup of a failed create"
+		# a defect of the reference, not of isorun: visible, but not a failure
+		skip "$desc" "crun 1.8.1 leaves the cgroup dir of a failed create"
 	else
 		result "$desc" "$([ "$rc" != 0 ] && grep -q 'memory\.foo' <<<"$out" && [ -z "$left" ]; echo $?)" "exit $rc: $out; left: $left"
 	fi
@@ -349,5 +360,13 @@ for t in files oom events_oom pids cpu devices update pause killall born invalid
 			"$(diff <(echo "${files_seen[isorun]:-}") <(echo "${files_seen[crun]:-}"))"
 	fi
 done
+# nothing left behind by either runtime (every check cleaned up after itself
+# through the runtime; cleanup_ct only removes what a runtime left)
+if [ -z "${CG_ONLY:-}" ]; then
+	for r in "${RUNTIMES[@]}"; do
+		left="${leaked[$r]:-}$(rt "$r" list -q 2>&1)"
+		result "$r: delete -f left no cgroup, list shows no container" "$([ -z "$left" ]; echo $?)" "$left"
+	done
+fi
 echo "1..$n"
 [ "$failed" = 0 ]

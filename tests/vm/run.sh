@@ -105,7 +105,10 @@ while IFS= read -r -u "$vmout" line; do
 	*)
 		if [ -n "$cur" ] && [[ $line =~ $tap_re ]]; then
 			cnt=$((cnt + 1))
-			if [ -n "${BASH_REMATCH[1]}" ]; then
+			if [ -n "${BASH_REMATCH[1]}" ] && [[ ${BASH_REMATCH[4]} =~ \#\ (TODO|todo) ]]; then
+				# A TODO is a known gap, counted as skipped (as tests/run.sh does).
+				n=$((n + 1)); echo "not ok $n - $cur: ${BASH_REMATCH[4]}"
+			elif [ -n "${BASH_REMATCH[1]}" ]; then
 				emit not-ok "$cur: ${BASH_REMATCH[4]}"
 				cur_failed=1
 			else
