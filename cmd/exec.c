@@ -39,7 +39,6 @@ static const struct flag_def exec_flags[] = {
     {"ignore-paused", NULL, FLAG_BOOL, "allow exec in a paused container"},
 };
 
-
 static error *parse_gids(const struct flag_val *v, uint32_t **out)
 {
 	*out = NULL;

@@ -21,10 +21,9 @@
 #define ISORUN_SPEC_VERSION "1.2.0"
 
 static const struct command *const commands[] = {
-    &cmd_create, &cmd_delete, &cmd_kill, &cmd_list, &cmd_run, &cmd_spec, &cmd_start, &cmd_state,
-    &cmd_inspect, &cmd_check,
-    &cmd_exec, &cmd_features,
-    &cmd_events, &cmd_pause, &cmd_ps, &cmd_resume, &cmd_update,
+    &cmd_create, &cmd_delete, &cmd_kill,    &cmd_list,	 &cmd_run,    &cmd_spec,
+    &cmd_start,	 &cmd_state,  &cmd_inspect, &cmd_check,	 &cmd_exec,   &cmd_features,
+    &cmd_events, &cmd_pause,  &cmd_ps,	    &cmd_resume, &cmd_update,
 };
 
 static const struct flag_def global_flags[] = {

@@ -34,10 +34,10 @@ static inline void cleanup_strvp(char ***v)
 	free(*v);
 }
 
-#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
-#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_free_	 __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_	 __attribute__((cleanup(cleanup_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
-#define _cleanup_strv_ __attribute__((cleanup(cleanup_strvp)))
+#define _cleanup_strv_	 __attribute__((cleanup(cleanup_strvp)))
 
 /* Hand ownership out of a cleanup-guarded variable. */
 #define steal_ptr(p)                                                                               \

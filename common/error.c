@@ -76,5 +76,11 @@ void err_free(error *e)
 	free(e);
 }
 
-int err_errnum(const error *e) { return e ? e->errnum : 0; }
-const char *err_msg(const error *e) { return e ? e->msg : ""; }
+int err_errnum(const error *e)
+{
+	return e ? e->errnum : 0;
+}
+const char *err_msg(const error *e)
+{
+	return e ? e->msg : "";
+}

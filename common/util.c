@@ -158,7 +158,8 @@ ssize_t read_all(int fd, void *buf, size_t len)
 
 error *write_file_at(int dirfd, const char *path, const char *data, size_t len)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_CREAT | O_TRUNC, 0644);
+	_cleanup_close_ int fd =
+	    openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return err_errno("open %s", path);
 	if (write_all(fd, data, len) < 0)

@@ -13,9 +13,9 @@ struct default_rule {
 
 /* runc's specconv.AllowedDevices. */
 static const struct default_rule default_rules[] = {
-	{'c', -1, -1, "m"}, {'b', -1, -1, "m"},	 {'c', 1, 3, "rwm"},   {'c', 1, 8, "rwm"},
-	{'c', 1, 7, "rwm"}, {'c', 5, 0, "rwm"},	 {'c', 1, 5, "rwm"},   {'c', 1, 9, "rwm"},
-	{'c', 136, -1, "rwm"}, {'c', 5, 2, "rwm"}, {'c', 10, 200, "rwm"},
+    {'c', -1, -1, "m"},	   {'b', -1, -1, "m"}, {'c', 1, 3, "rwm"},    {'c', 1, 8, "rwm"},
+    {'c', 1, 7, "rwm"},	   {'c', 5, 0, "rwm"}, {'c', 1, 5, "rwm"},    {'c', 1, 9, "rwm"},
+    {'c', 136, -1, "rwm"}, {'c', 5, 2, "rwm"}, {'c', 10, 200, "rwm"},
 };
 
 static void set_num(opt_i64 *o, int64_t v)

@@ -52,7 +52,7 @@ static error *enter_namespaces(const struct init_args *a)
 			return e;
 	}
 	unsigned long rest =
-		ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
+	    ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
 	if (rest && unshare((int)rest) < 0)
 		return err_errno("unshare namespaces");
 	return NULL;
@@ -164,9 +164,9 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 
 	struct rootfs_opts ropts = {
-		.no_pivot = a->no_pivot,
-		.userns = userns,
-		.new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
+	    .no_pivot = a->no_pivot,
+	    .userns = userns,
+	    .new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
 	};
 	if ((e = rootfs_prepare(cfg, &ropts)))
 		return e;

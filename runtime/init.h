@@ -15,8 +15,8 @@ struct init_args {
 	const struct ns_plan *ns;
 	const char *id;
 	bool no_new_keyring; /* --no-new-keyring: keep the caller's session keyring */
-	int sync_fd;	  /* child's end of the socketpair */
-	int fifo_fd;	  /* O_PATH fd of exec.fifo; -1: wait for SYNC_GO instead (run) */
+	int sync_fd;	     /* child's end of the socketpair */
+	int fifo_fd;	     /* O_PATH fd of exec.fifo; -1: wait for SYNC_GO instead (run) */
 	bool no_pivot;
 	int preserve_fds; /* fds 3 .. 3+n-1 survive execve */
 	bool cgroup_v2_host;

@@ -34,12 +34,12 @@ char *hook_state_json(const char *oci_version, const char *id, const char *statu
 		      const char *bundle, const struct str_map *annotations)
 {
 	struct oci_state st = {
-		.oci_version = oci_version,
-		.id = id,
-		.status = status,
-		.pid = pid,
-		.bundle = bundle,
-		.annotations = annotations,
+	    .oci_version = oci_version,
+	    .id = id,
+	    .status = status,
+	    .pid = pid,
+	    .bundle = bundle,
+	    .annotations = annotations,
 	};
 	return oci_state_to_json(&st, false);
 }
@@ -75,7 +75,8 @@ static error *validate_terminal(const struct oci_config *cfg, const struct creat
 		return err_new("cannot allocate tty if isorun will detach without setting console "
 			       "socket");
 	if (o->console_socket && (!terminal || !detached))
-		return err_new("cannot use console socket if isorun will not detach or allocate tty");
+		return err_new(
+		    "cannot use console socket if isorun will not detach or allocate tty");
 	return NULL;
 }
 
@@ -156,12 +157,12 @@ static error *converse(struct conversation *c)
 			if (cfg->linux_.seccomp.listener_path) {
 				/* runtime-spec's container process state, as runc sends it. */
 				_cleanup_free_ char *payload = seccomp_listener_payload(
-					cfg->oci_version, l->pid, cfg->linux_.seccomp.listener_metadata,
-					c->creating_json);
+				    cfg->oci_version, l->pid, cfg->linux_.seccomp.listener_metadata,
+				    c->creating_json);
 				if (!payload)
 					return err_sys(ENOMEM, "linux.seccomp.listenerPath");
-				if ((e = seccomp_send_listener(cfg->linux_.seccomp.listener_path, fd,
-							       payload)))
+				if ((e = seccomp_send_listener(cfg->linux_.seccomp.listener_path,
+							       fd, payload)))
 					return e;
 			}
 			break;
@@ -204,8 +205,8 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	/* time and cgroup namespaces are made by init itself, later (offsets
 	 * first; cgroup membership first). */
 	uint64_t flags = plan->clone_all
-				 ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
-				 : (plan->new_flags & CLONE_NEWPID);
+			     ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
+			     : (plan->new_flags & CLONE_NEWPID);
 	int pidfd = -1;
 	pid_t pid = spawn_clone3(flags, cgroup_v2_dirfd(l->cg), &pidfd);
 	if (pid < 0)
@@ -284,14 +285,14 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	}
 	l->sync_fd = sv[0];
 	struct init_args ia = {
-		.cfg = cfg,
-		.ns = &plan,
-		.id = o->id,
-		.no_new_keyring = o->no_new_keyring,
-		.sync_fd = sv[1],
-		.fifo_fd = fifo_fd,
-		.no_pivot = o->no_pivot,
-		.preserve_fds = listen_fds + o->preserve_fds,
+	    .cfg = cfg,
+	    .ns = &plan,
+	    .id = o->id,
+	    .no_new_keyring = o->no_new_keyring,
+	    .sync_fd = sv[1],
+	    .fifo_fd = fifo_fd,
+	    .no_pivot = o->no_pivot,
+	    .preserve_fds = listen_fds + o->preserve_fds,
 	};
 	int saved_ns[2];
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
@@ -306,14 +307,14 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		goto fail_ns;
 
 	creating = hook_state_json(cfg->oci_version, o->id, "creating", l->pid, cfg->bundle,
-				&cfg->annotations);
+				   &cfg->annotations);
 	struct conversation conv = {
-		.o = o,
-		.cfg = cfg,
-		.l = l,
-		.new_userns = (plan.new_flags & CLONE_NEWUSER) != 0,
-		.keep_master = keep_master,
-		.creating_json = creating,
+	    .o = o,
+	    .cfg = cfg,
+	    .l = l,
+	    .new_userns = (plan.new_flags & CLONE_NEWUSER) != 0,
+	    .keep_master = keep_master,
+	    .creating_json = creating,
 	};
 	e = converse(&conv);
 	ns_plan_close(&plan);
@@ -328,16 +329,16 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	format_rfc3339_nano(created, sizeof(created), &now);
 	cgstate = cgroup_state(l->cg);
 	struct saved_state st = {
-		.id = (char *)o->id,
-		.pid = l->pid,
-		.pid_start_time = proc_start_time(l->pid),
-		.bundle = cfg->bundle,
-		.rootfs = cfg->root.absolute_path,
-		.created = created,
-		.oci_version = cfg->oci_version,
-		.cgroup = cgstate,
-		.owner_uid = geteuid(),
-		.annotations = cfg->annotations,
+	    .id = (char *)o->id,
+	    .pid = l->pid,
+	    .pid_start_time = proc_start_time(l->pid),
+	    .bundle = cfg->bundle,
+	    .rootfs = cfg->root.absolute_path,
+	    .created = created,
+	    .oci_version = cfg->oci_version,
+	    .cgroup = cgstate,
+	    .owner_uid = geteuid(),
+	    .annotations = cfg->annotations,
 	};
 	if ((e = state_write(&l->st, &st)))
 		goto fail;
@@ -433,9 +434,8 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st)
 	error *e = load_saved_config(h, &cfg);
 	if (!e) {
 		if (cfg->hooks.poststop.n) {
-			_cleanup_free_ char *json =
-				hook_state_json(st->oci_version, st->id, "stopped", 0, st->bundle,
-						&st->annotations);
+			_cleanup_free_ char *json = hook_state_json(
+			    st->oci_version, st->id, "stopped", 0, st->bundle, &st->annotations);
 			hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
 		}
 		spec_free(cfg);

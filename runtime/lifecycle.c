@@ -43,7 +43,8 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return err_new("cannot start a container that has stopped");
-	_cleanup_close_ int fifo = openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int fifo =
+	    openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		if (errno == ENOENT)
 			return err_new("cannot start an already running container");
@@ -101,9 +102,8 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	else
 		e = open_exec_fifo(&c.h, c.st.pid);
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
-		_cleanup_free_ char *json =
-			hook_state_json(c.st.oci_version, id, "running", c.st.pid, c.st.bundle,
-					&c.st.annotations);
+		_cleanup_free_ char *json = hook_state_json(
+		    c.st.oci_version, id, "running", c.st.pid, c.st.bundle, &c.st.annotations);
 		hooks_run_warn(&c.cfg->hooks.poststart, "poststart", json);
 	}
 	container_unload(&c);

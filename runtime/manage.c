@@ -146,15 +146,15 @@ error *container_state_json(const struct runtime_ctx *rt, const char *id, char *
 		return e;
 	bool stopped = !strcmp(c.status, "stopped");
 	struct oci_state st = {
-		.oci_version = c.st.oci_version,
-		.id = c.st.id,
-		.status = c.status,
-		.pid = stopped ? 0 : c.st.pid,
-		.bundle = c.st.bundle,
-		.rootfs = c.st.rootfs,
-		.created = c.st.created,
-		.owner = "",
-		.annotations = &c.st.annotations,
+	    .oci_version = c.st.oci_version,
+	    .id = c.st.id,
+	    .status = c.status,
+	    .pid = stopped ? 0 : c.st.pid,
+	    .bundle = c.st.bundle,
+	    .rootfs = c.st.rootfs,
+	    .created = c.st.created,
+	    .owner = "",
+	    .annotations = &c.st.annotations,
 	};
 	*json_out = oci_state_to_json(&st, true);
 	container_unload(&c);
@@ -282,7 +282,8 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 		e = wait_init_gone(&c, 10000);
 	} else if (strcmp(status, "stopped") != 0) {
 		if (!force) {
-			e = err_new("cannot delete container %s that is not stopped: %s", id, status);
+			e = err_new("cannot delete container %s that is not stopped: %s", id,
+				    status);
 		} else {
 			if (c.cg)
 				e = cgroup_signal_all(c.cg, SIGKILL);

@@ -26,7 +26,7 @@
 /* Kernel ABI of clone3 (CLONE_ARGS_SIZE_VER2). */
 struct clone3_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-		set_tid_size, cgroup;
+	    set_tid_size, cgroup;
 };
 
 pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
@@ -84,7 +84,7 @@ error *write_pid_file(const char *path, pid_t pid)
 	if (!tmp)
 		return err_sys(ENOMEM, "pid file");
 	_cleanup_close_ int fd =
-		open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
+	    open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_SYNC, 0644);
 	if (fd < 0)
 		return err_errno("pid file %s", tmp);
 	char buf[32];

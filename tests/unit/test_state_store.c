@@ -42,16 +42,16 @@ static void test_roundtrip(void)
 	char *keys[] = {"a", "multi%line"};
 	char *values[] = {"1", "x\ny%z"};
 	struct saved_state in = {
-		.id = "rt",
-		.pid = 1234,
-		.pid_start_time = 987654321,
-		.bundle = "/b",
-		.rootfs = "/b/rootfs",
-		.created = "2026-11-24T00:00:00.000000001Z",
-		.oci_version = "1.2.0",
-		.cgroup = "v1 /isorun/rt created=1",
-		.owner_uid = 0,
-		.annotations = {.keys = keys, .values = values, .n = 2},
+	    .id = "rt",
+	    .pid = 1234,
+	    .pid_start_time = 987654321,
+	    .bundle = "/b",
+	    .rootfs = "/b/rootfs",
+	    .created = "2026-11-24T00:00:00.000000001Z",
+	    .oci_version = "1.2.0",
+	    .cgroup = "v1 /isorun/rt created=1",
+	    .owner_uid = 0,
+	    .annotations = {.keys = keys, .values = values, .n = 2},
 	};
 	CHECK_OK(state_write(&h, &in));
 	struct saved_state out;

@@ -12,7 +12,7 @@ static int unit_test_no, unit_failed_total, unit_cur_failed;
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);            \
+			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);        \
 			unit_cur_failed = 1;                                                       \
 		}                                                                                  \
 	} while (0)
@@ -21,7 +21,7 @@ static int unit_test_no, unit_failed_total, unit_cur_failed;
 	do {                                                                                       \
 		const char *_a = (a), *_b = (b);                                                   \
 		if (!_a || !_b || strcmp(_a, _b) != 0) {                                           \
-			printf("#   %s:%d: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__,         \
+			printf("#   %s:%d: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__,     \
 			       _b ? _b : "(null)", _a ? _a : "(null)");                            \
 			unit_cur_failed = 1;                                                       \
 		}                                                                                  \
@@ -32,24 +32,24 @@ static int unit_test_no, unit_failed_total, unit_cur_failed;
 	do {                                                                                       \
 		error *_e = (e);                                                                   \
 		if (_e) {                                                                          \
-			printf("#   %s:%d: unexpected error: %s\n", __FILE__, __LINE__, _e->msg);      \
+			printf("#   %s:%d: unexpected error: %s\n", __FILE__, __LINE__, _e->msg);  \
 			unit_cur_failed = 1;                                                       \
 			err_free(_e);                                                              \
 		}                                                                                  \
 	} while (0)
 
 /* The error e must be set and its message must equal msg exactly. */
-#define CHECK_ERR(e, expected)                                                                          \
+#define CHECK_ERR(e, expected)                                                                     \
 	do {                                                                                       \
 		error *_e = (e);                                                                   \
 		if (!_e) {                                                                         \
-			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__, __LINE__,  \
-			       (expected));                                                             \
+			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__,        \
+			       __LINE__, (expected));                                              \
 			unit_cur_failed = 1;                                                       \
 		} else {                                                                           \
-			if (strcmp(_e->msg, (expected)) != 0) {                                         \
-				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__,     \
-				       __LINE__, (expected), _e->msg);                                  \
+			if (strcmp(_e->msg, (expected)) != 0) {                                    \
+				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__, \
+				       __LINE__, (expected), _e->msg);                             \
 				unit_cur_failed = 1;                                               \
 			}                                                                          \
 			err_free(_e);                                                              \
