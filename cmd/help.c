@@ -16,16 +16,27 @@ static void flag_label(const struct flag_def *f, char *out, size_t len)
 
 void cmd_print_flags(FILE *out, const struct flag_def *flags, size_t n)
 {
+	/* Go's tabwriter aligns a column per block of consecutive lines that
+	 * contain a tab: a multi-line help text ends the block after its first
+	 * line, so the flags after it are measured on their own. */
 	char label[128];
-	size_t width = 0;
-	for (size_t i = 0; i < n; i++) {
-		flag_label(&flags[i], label, sizeof(label));
-		if (strlen(label) > width)
-			width = strlen(label);
-	}
-	for (size_t i = 0; i < n; i++) {
-		flag_label(&flags[i], label, sizeof(label));
-		fprintf(out, "   %-*s  %s\n", (int)width, label, flags[i].help);
+	size_t start = 0;
+	while (start < n) {
+		size_t end = start, width = 0;
+		for (;;) {
+			flag_label(&flags[end], label, sizeof(label));
+			if (strlen(label) > width)
+				width = strlen(label);
+			if (strchr(flags[end].help, '\n') || ++end == n)
+				break;
+		}
+		if (end < n)
+			end++; /* the multi-line flag closes its block */
+		for (size_t i = start; i < end; i++) {
+			flag_label(&flags[i], label, sizeof(label));
+			fprintf(out, "   %-*s  %s\n", (int)width, label, flags[i].help);
+		}
+		start = end;
 	}
 }
 
