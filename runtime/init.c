@@ -53,6 +53,8 @@ static error *enter_namespaces(const struct init_args *a)
 	}
 	unsigned long rest =
 	    ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
+	if (a->pid_after_join)
+		rest |= CLONE_NEWPID;
 	if (rest && unshare((int)rest) < 0)
 		return err_errno("unshare namespaces");
 	return NULL;
@@ -135,6 +137,33 @@ static error *run_hooks_in_container(const struct init_args *a, const struct ini
 	return hooks_run(hooks, phase, json);
 }
 
+/* After unshare(CLONE_NEWPID) only our children enter the new pid namespace:
+ * make its init as our sibling (CLONE_PARENT, so the runtime, or the caller's
+ * subreaper after create, is its parent), hand its pid to the runtime and
+ * leave; the new init continues the setup once the runtime says GO. */
+static error *become_pid_ns_init(const struct init_args *a, struct init_state *s)
+{
+	/* Legacy clone: clone3 refuses CLONE_PARENT with an exit signal, and
+	 * the runtime waits for SIGCHLD of its init like of any child. */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		return err_errno("clone3 the init of the new pid namespace");
+	if (pid > 0) {
+		error *e = sync_send(a->sync_fd, SYNC_REPARENT, pid, NULL, -1);
+		if (e) {
+			sync_send_error(a->sync_fd, e);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	struct sync_msg msg;
+	error *e = sync_expect(a->sync_fd, SYNC_GO, &msg);
+	if (e)
+		return e;
+	s->host_pid = msg.errnum;
+	return NULL;
+}
+
 static error *setup_before_ready(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_config *cfg = a->cfg;
@@ -149,8 +178,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
 	s->host_pid = msg.errnum;
+	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
+		return e;
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
-	if (wants_new(a->ns, OCI_NS_USER) && (e = become_userns_root()))
+	if (userns && (e = become_userns_root()))
 		return e;
 	/* Only now is init in its own cgroup on v1 (the parent moved it before
 	 * GO): a cgroup namespace made earlier would be rooted at the runtime's

@@ -20,6 +20,10 @@ struct init_args {
 	bool no_pivot;
 	int preserve_fds; /* fds 3 .. 3+n-1 survive execve */
 	bool cgroup_v2_host;
+	/* A user namespace is joined by path and a new pid namespace is wanted:
+	 * the pid namespace must be made after the join (so that it belongs to
+	 * that user namespace), and its first process is a second child. */
+	bool pid_after_join;
 };
 
 /* Never returns: execs the process or _exits non-zero after reporting. */

@@ -96,8 +96,34 @@ struct conversation {
 	struct launched *l;
 	bool new_userns;
 	bool keep_master;
-	const char *creating_json;
+	char *creating_json; /* for the current init pid; rebuilt on SYNC_REPARENT */
 };
+
+static error *refresh_creating_json(struct conversation *c)
+{
+	free(c->creating_json);
+	c->creating_json = hook_state_json(c->cfg->oci_version, c->o->id, "creating", c->l->pid,
+					   c->cfg->bundle, &c->cfg->annotations);
+	return c->creating_json ? NULL : err_sys(ENOMEM, "state");
+}
+
+/* The real init replaces the child that made its pid namespace. */
+static error *take_new_init(struct conversation *c, pid_t pid)
+{
+	struct launched *l = c->l;
+	waitpid(l->pid, NULL, 0);
+	close(l->pidfd);
+	l->pid = pid;
+	l->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (l->pidfd < 0) {
+		l->pid = -1;
+		return err_errno("pidfd_open of the container init");
+	}
+	error *e = refresh_creating_json(c);
+	if (!e)
+		e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1);
+	return e;
+}
 
 /* The parent's half of the sync protocol, up to SYNC_READY. */
 static error *converse(struct conversation *c)
@@ -166,6 +192,10 @@ static error *converse(struct conversation *c)
 					return e;
 			}
 			break;
+		case SYNC_REPARENT:
+			if ((e = take_new_init(c, msg.errnum)))
+				return e;
+			break;
 		case SYNC_ERROR:
 			return err_new("%s", msg.text);
 		case SYNC_READY:
@@ -206,7 +236,8 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	 * first; cgroup membership first). */
 	uint64_t flags = plan->clone_all
 			     ? (plan->new_flags & ~(unsigned long)(CLONE_NEWTIME | CLONE_NEWCGROUP))
-			     : (plan->new_flags & CLONE_NEWPID);
+			 : ia->pid_after_join ? 0
+					      : (plan->new_flags & CLONE_NEWPID);
 	int pidfd = -1;
 	pid_t pid = spawn_clone3(flags, cgroup_v2_dirfd(l->cg), &pidfd);
 	if (pid < 0)
@@ -231,7 +262,7 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	l->st.dir_fd = l->pidfd = l->sync_fd = l->console_master = -1;
 	l->pid = -1;
 	error *e;
-	_cleanup_free_ char *creating = NULL, *cgstate = NULL;
+	_cleanup_free_ char *cgstate = NULL;
 	const char *bundle = o->bundle ? o->bundle : ".";
 	if ((e = spec_load(bundle, &l->cfg)))
 		return e;
@@ -289,6 +320,8 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	    .ns = &plan,
 	    .id = o->id,
 	    .no_new_keyring = o->no_new_keyring,
+	    .pid_after_join =
+		plan.join_fd[OCI_NS_USER] >= 0 && (plan.new_flags & CLONE_NEWPID) != 0,
 	    .sync_fd = sv[1],
 	    .fifo_fd = fifo_fd,
 	    .no_pivot = o->no_pivot,
@@ -306,17 +339,17 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
 
-	creating = hook_state_json(cfg->oci_version, o->id, "creating", l->pid, cfg->bundle,
-				   &cfg->annotations);
 	struct conversation conv = {
 	    .o = o,
 	    .cfg = cfg,
 	    .l = l,
 	    .new_userns = (plan.new_flags & CLONE_NEWUSER) != 0,
 	    .keep_master = keep_master,
-	    .creating_json = creating,
 	};
-	e = converse(&conv);
+	e = refresh_creating_json(&conv);
+	if (!e)
+		e = converse(&conv);
+	free(conv.creating_json);
 	ns_plan_close(&plan);
 	if (e) {
 		e = err_wrap(e, "unable to start container process");

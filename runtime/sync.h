@@ -18,6 +18,9 @@ enum sync_type {
 	SYNC_CONSOLE,	 /* child -> parent: the pty master (fd) */
 	SYNC_SECCOMP_FD, /* child -> parent: seccomp notify fd + container state */
 	SYNC_READY,	 /* child -> parent: set up, about to wait for start */
+	SYNC_REPARENT,	 /* child -> parent: errnum = pid of the real init (CLONE_PARENT
+			  * sibling in a pid namespace made after joining a user ns);
+			  * the sender exits, the new init waits for SYNC_GO */
 };
 
 #define SYNC_TEXT_MAX 8192
