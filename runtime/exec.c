@@ -28,6 +28,8 @@
 #include "runtime/console.h"
 #include "runtime/container_status.h"
 #include "runtime/exec_init.h"
+#include "runtime/launch.h"
+#include "runtime/seccomp_handover.h"
 #include "runtime/spawn.h"
 #include "runtime/sync.h"
 
@@ -265,7 +267,8 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 
 /* The parent's half: console master, errors, and EOF when the child execs
  * (its end of the socket is close-on-exec). */
-static error *converse(struct exec_run *r, const struct exec_opts *o)
+static error *converse(struct exec_run *r, const struct exec_opts *o,
+		       const struct loaded_container *c)
 {
 	struct sync_msg msg;
 	for (;;) {
@@ -289,6 +292,17 @@ static error *converse(struct exec_run *r, const struct exec_opts *o)
 				r->master = steal_fd(fd);
 			}
 			break;
+		case SYNC_SECCOMP_FD: {
+			_cleanup_free_ char *json =
+			    hook_state_json(c->st.oci_version, c->st.id, c->status, c->st.pid,
+					    c->st.bundle, &c->st.annotations);
+			if (!json)
+				return err_sys(ENOMEM, "state");
+			if ((e = seccomp_take_over(&msg, r->pidfd, r->sync_fd, c->cfg, r->pid,
+						   json)))
+				return e;
+			break;
+		}
 		case SYNC_ERROR:
 			return err_new("unable to start container process: %s", msg.text);
 		default:
@@ -352,7 +366,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		return err_wrap(e, "exec: join the container's cgroup");
 	if ((e = sync_send(r->sync_fd, SYNC_GO, 0, NULL, -1)))
 		return e;
-	return converse(r, o);
+	return converse(r, o, c);
 }
 
 error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, int *exit_status)

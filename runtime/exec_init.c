@@ -20,6 +20,7 @@
 #include "runtime/console.h"
 #include "runtime/process.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_handover.h"
 #include "runtime/sync.h"
 
 #ifndef TIOCGPTPEER
@@ -71,22 +72,9 @@ static error *open_terminal(const struct oci_process *p, int sync_fd)
 	return console_make_controlling(slave);
 }
 
-static bool wants_notify(const struct oci_seccomp *sc)
+static error *load_filter(struct seccomp_program **prog, int sync_fd)
 {
-	for (size_t i = 0; i < sc->n_syscalls; i++)
-		if (sc->syscalls[i].action == OCI_SECCOMP_NOTIFY)
-			return true;
-	return false;
-}
-
-static error *load_filter(struct seccomp_program **prog)
-{
-	int notify_fd = -1;
-	error *e = seccomp_program_load(*prog, &notify_fd);
-	/* Relaying a notify fd of an exec'd process to the listener is not
-	 * done: notified syscalls then fail with ENOSYS, never hang. */
-	if (notify_fd >= 0)
-		close(notify_fd);
+	error *e = seccomp_load_and_hand_over(*prog, sync_fd);
 	seccomp_program_free(*prog);
 	*prog = NULL;
 	return e;
@@ -136,8 +124,9 @@ static error *setup(const struct exec_child_args *a, char **exe)
 			return e;
 		/* Without no_new_privs loading needs CAP_SYS_ADMIN, which the
 		 * identity change may drop: load now, as init does. */
-		if (!p->no_new_privileges || wants_notify(&a->lnx->seccomp)) {
-			if ((e = process_set_no_new_privs(p)) || (e = load_filter(&prog)))
+		if (!p->no_new_privileges || seccomp_profile_notifies(&a->lnx->seccomp)) {
+			if ((e = process_set_no_new_privs(p)) ||
+			    (e = load_filter(&prog, a->sync_fd)))
 				goto fail;
 		}
 	}
@@ -145,7 +134,7 @@ static error *setup(const struct exec_child_args *a, char **exe)
 	    (e = process_apply_identity(p)) || (e = process_find_executable(p, exe)) ||
 	    (e = process_set_no_new_privs(p)))
 		goto fail;
-	if (prog && (e = load_filter(&prog)))
+	if (prog && (e = load_filter(&prog, a->sync_fd)))
 		goto fail;
 	e = close_fds(a->preserve_fds);
 fail:

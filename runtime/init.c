@@ -22,6 +22,7 @@
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_handover.h"
 #include "runtime/sync.h"
 
 static bool has_hooks(const struct oci_hook_list *l)
@@ -80,40 +81,6 @@ static error *join_session_keyring(const char *id)
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
 	    errno != EPERM)
 		return err_errno("join session keyring %s", name);
-	return NULL;
-}
-
-static bool seccomp_wants_notify(const struct oci_seccomp *sc)
-{
-	for (size_t i = 0; i < sc->n_syscalls; i++)
-		if (sc->syscalls[i].action == OCI_SECCOMP_NOTIFY)
-			return true;
-	return false;
-}
-
-/* Loads the filter and hands a notify fd to the parent. Only write(2) and
- * read(2) are used after the load: the parent takes the fd with pidfd_getfd,
- * so a profile that notifies on sendmsg/recvmsg cannot deadlock us. */
-static error *load_seccomp_early(const struct init_args *a, struct seccomp_program *prog)
-{
-	int notify_fd = -1;
-	error *e = seccomp_program_load(prog, &notify_fd);
-	if (e || notify_fd < 0)
-		return e;
-	struct {
-		uint32_t type;
-		int32_t errnum;
-	} hdr = {SYNC_SECCOMP_FD, notify_fd};
-	if (write(a->sync_fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
-		e = err_errno("send seccomp notify fd");
-		close(notify_fd);
-		return e;
-	}
-	char ack[SYNC_TEXT_MAX + 8];
-	ssize_t n = read(a->sync_fd, ack, sizeof(ack));
-	close(notify_fd);
-	if (n < (ssize_t)sizeof(hdr))
-		return err_new("seccomp notify fd: runtime did not take it");
 	return NULL;
 }
 
@@ -242,10 +209,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		 * the identity change below may drop; and a notify fd must reach
 		 * the agent while the runtime is still there: load it now (runc's
 		 * order). Otherwise it waits until just before execve. */
-		if (!proc->no_new_privileges || seccomp_wants_notify(&cfg->linux_.seccomp)) {
+		if (!proc->no_new_privileges || seccomp_profile_notifies(&cfg->linux_.seccomp)) {
 			if ((e = process_set_no_new_privs(proc)))
 				return e;
-			if ((e = load_seccomp_early(a, s->seccomp)))
+			if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
 				return e;
 			seccomp_program_free(s->seccomp);
 			s->seccomp = NULL;

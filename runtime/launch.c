@@ -26,6 +26,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_handover.h"
 #include "runtime/spawn.h"
 #include "runtime/sync.h"
 #include "spec/state_json.h"
@@ -171,26 +172,9 @@ static error *converse(struct conversation *c)
 			}
 			break;
 		case SYNC_SECCOMP_FD:
-			/* The child names its fd number; taking it with pidfd_getfd
-			 * spares the child a sendmsg the filter may be notifying on. */
-			if (fd < 0) {
-				fd = (int)syscall(SYS_pidfd_getfd, l->pidfd, msg.errnum, 0);
-				if (fd < 0)
-					return err_errno("seccomp notify fd: pidfd_getfd");
-			}
-			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
+			if ((e = seccomp_take_over(&msg, l->pidfd, l->sync_fd, cfg, l->pid,
+						   c->creating_json)))
 				return e;
-			if (cfg->linux_.seccomp.listener_path) {
-				/* runtime-spec's container process state, as runc sends it. */
-				_cleanup_free_ char *payload = seccomp_listener_payload(
-				    cfg->oci_version, l->pid, cfg->linux_.seccomp.listener_metadata,
-				    c->creating_json);
-				if (!payload)
-					return err_sys(ENOMEM, "linux.seccomp.listenerPath");
-				if ((e = seccomp_send_listener(cfg->linux_.seccomp.listener_path,
-							       fd, payload)))
-					return e;
-			}
 			break;
 		case SYNC_REPARENT:
 			if ((e = take_new_init(c, msg.errnum)))

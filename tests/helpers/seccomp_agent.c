@@ -2,10 +2,11 @@
  *
  *   seccomp_agent SOCKET STATEFILE LOGFILE MODE
  *
- * Listens on the unix stream socket SOCKET, accepts one runtime connection,
- * receives the container process state JSON (written to STATEFILE) and the
- * seccomp notify fd (SCM_RIGHTS), then answers notifications until every
- * filtered task is gone:
+ * Listens on the unix stream socket SOCKET and accepts runtime connections
+ * (one per process that loaded the filter: the container's init, then each
+ * `exec`). Each brings the container process state JSON (the first is written
+ * to STATEFILE, the Nth to STATEFILE.N) and a seccomp notify fd (SCM_RIGHTS).
+ * Answers notifications on every fd until all filtered tasks are gone:
  *   mkdir/mkdirat  MODE "errno:N" -> fails with errno N
  *                  MODE "fake:V"  -> "succeeds" with return value V without
  *                                    creating anything (the agent decides)
@@ -78,21 +79,6 @@ int main(int argc, char **argv)
 	setvbuf(log, NULL, _IOLBF, 0);
 	fprintf(log, "listening\n");
 
-	int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-	if (conn < 0)
-		return die("accept");
-	static char state[65536];
-	int nfd;
-	if (recv_state(conn, state, sizeof(state), &nfd) < 0)
-		return die("recvmsg");
-	close(conn);
-	FILE *sf = fopen(argv[2], "we");
-	if (!sf)
-		return die("open state file");
-	fprintf(sf, "%s\n", state);
-	fclose(sf);
-	fprintf(log, "got notify fd\n");
-
 	struct seccomp_notif_sizes sz;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
 		return die("SECCOMP_GET_NOTIF_SIZES");
@@ -102,35 +88,71 @@ int main(int argc, char **argv)
 	    1, sz.seccomp_notif_resp > sizeof(*resp) ? sz.seccomp_notif_resp : sizeof(*resp));
 	if (!req || !resp)
 		return die("calloc");
+
+	enum { MAX_FDS = 16 };
+	struct pollfd p[MAX_FDS + 1] = {{ls, POLLIN, 0}};
+	int n_fds = 0, n_conns = 0, open_fds = 0;
+	static char state[65536];
 	for (;;) {
-		struct pollfd p = {nfd, POLLIN, 0};
-		if (poll(&p, 1, -1) < 0) {
+		if (n_conns > 0 && open_fds == 0)
+			break; /* every filtered task is gone */
+		if (poll(p, (nfds_t)n_fds + 1, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return die("poll");
 		}
-		if (!(p.revents & POLLIN)) /* POLLHUP: no task uses the filter any more */
-			break;
-		memset(req, 0, sz.seccomp_notif);
-		if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-			if (errno == EINTR || errno == ENOENT)
+		if ((p[0].revents & POLLIN) && n_fds < MAX_FDS) {
+			int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+			if (conn < 0)
+				return die("accept");
+			int nfd;
+			if (recv_state(conn, state, sizeof(state), &nfd) < 0)
+				return die("recvmsg");
+			close(conn);
+			char path[4096];
+			n_conns++;
+			if (n_conns == 1)
+				snprintf(path, sizeof(path), "%s", argv[2]);
+			else
+				snprintf(path, sizeof(path), "%s.%d", argv[2], n_conns);
+			FILE *sf = fopen(path, "we");
+			if (!sf)
+				return die("open state file");
+			fprintf(sf, "%s\n", state);
+			fclose(sf);
+			fprintf(log, "got notify fd %d\n", n_conns);
+			p[++n_fds] = (struct pollfd){nfd, POLLIN, 0};
+			open_fds++;
+		}
+		for (int i = 1; i <= n_fds; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
 				continue;
-			return die("SECCOMP_IOCTL_NOTIF_RECV");
+			if (!(p[i].revents & POLLIN)) { /* POLLHUP: no task uses it any more */
+				close(p[i].fd);
+				p[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			memset(req, 0, sz.seccomp_notif);
+			if (ioctl(p[i].fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+				if (errno == EINTR || errno == ENOENT)
+					continue;
+				return die("SECCOMP_IOCTL_NOTIF_RECV");
+			}
+			int is_mkdir = req->data.nr == SYS_mkdir || req->data.nr == SYS_mkdirat;
+			fprintf(log, "notify %s pid=%u\n", is_mkdir ? "mkdir" : "other", req->pid);
+			memset(resp, 0, sz.seccomp_notif_resp);
+			resp->id = req->id;
+			if (!is_mkdir)
+				resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+			else if (fake)
+				resp->val = value;
+			else
+				resp->error = -(int)value;
+			/* ENOENT: the task died or the syscall was interrupted meanwhile */
+			if (ioctl(p[i].fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 && errno != ENOENT)
+				return die("SECCOMP_IOCTL_NOTIF_SEND");
 		}
-		int is_mkdir = req->data.nr == SYS_mkdir || req->data.nr == SYS_mkdirat;
-		fprintf(log, "notify %s pid=%u\n", is_mkdir ? "mkdir" : "other", req->pid);
-		memset(resp, 0, sz.seccomp_notif_resp);
-		resp->id = req->id;
-		if (!is_mkdir) {
-			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		} else if (fake) {
-			resp->val = value;
-		} else {
-			resp->error = -(int)value;
-		}
-		/* ENOENT: the task died or the syscall was interrupted meanwhile */
-		if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 && errno != ENOENT)
-			return die("SECCOMP_IOCTL_NOTIF_SEND");
 	}
 	fprintf(log, "done\n");
 	return 0;

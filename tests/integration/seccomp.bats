@@ -392,3 +392,25 @@ bad_profile() {
 	bad_profile '.linux.seccomp.architectures = ["SCMP_ARCH_VAX"]' \
 		'linux.seccomp.architectures[0]' SCMP_ARCH_VAX
 }
+
+@test "seccomp: SCMP_ACT_NOTIFY also reaches the agent for an exec'd process" {
+	make_bundle "$BUNDLE"
+	sc_set "$(allow_but '[{"names":'"$MKDIR_NAMES"',"action":"SCMP_ACT_NOTIFY"}]')"
+	start_agent errno:28
+	set_args "$BUNDLE" sleep 100
+	local id
+	id=$(new_id)
+	create_ctr "$id"
+	rt start "$id"
+	wait_file "$TEST_DIR/agent.state"
+	run rt exec "$id" sh -c 'mkdir /tmp/y; echo rc=$?'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"can't create directory '/tmp/y': No space left on device"* ]]
+	[ -s "$TEST_DIR/agent.state.2" ]
+	# the exec'd process's own state: its pid, the container running
+	[ "$(jq -r '.state.id' "$TEST_DIR/agent.state.2")" = "$id" ]
+	[ "$(jq -r '.state.status' "$TEST_DIR/agent.state.2")" = running ]
+	[ "$(jq -r '.pid' "$TEST_DIR/agent.state.2")" != "$(jq -r '.state.pid' "$TEST_DIR/agent.state.2")" ]
+	rt delete --force "$id"
+}
