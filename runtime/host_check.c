@@ -20,8 +20,7 @@
 #include "common/util.h"
 #include "runtime/host_check.h"
 
-#define LAST(r) ((r)->n_rows ? &(r)->rows[(r)->n_rows - 1] : NULL)
-#define SEC	"host"
+#define SEC "host"
 
 static char *slurp(const char *path)
 {
