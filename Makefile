@@ -6,8 +6,7 @@ VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-	-I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
-	-DISORUN_VERSION='"$(VERSION)"' -DISORUN_COMMIT='"$(COMMIT)"'
+	-I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DISORUN_VERSION='"$(VERSION)"'
 CFLAGS ?= -O2 -g
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -23,7 +22,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/san/tests/unit/%)
 TEST_HELPER_SRCS := $(wildcard tests/helpers/*.c)
 TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=build/helpers/%)
 
-.PHONY: all deps check unit integration vm engines bench demo install clean format fuzz helpers
+.PHONY: FORCE all deps check unit integration vm engines bench demo install clean format fuzz helpers
 
 all: isorun
 
@@ -34,6 +33,14 @@ build/rel/%.o: %.c $(HDRS)
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+# The commit in `isorun --version`: rewritten only when HEAD moves, so that
+# main.o is rebuilt then and only then.
+build/version.h: FORCE
+	@mkdir -p build
+	@echo '#define ISORUN_COMMIT "$(COMMIT)"' >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+build/rel/cmd/main.o build/san/cmd/main.o: build/version.h
 
 build/rel/libisorun.a: $(REL_OBJS)
 	@rm -f $@; ar rcs $@ $^
