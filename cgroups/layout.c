@@ -64,22 +64,6 @@ bool cg_list_has(const char *list, const char *name)
 	return false;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-}
-
 /* Super options ("rw,cpu,cpuacct,xattr") -> "cpu,cpuacct", keeping only
  * controllers and name=systemd (runc ignores other named hierarchies). */
 static char *controllers_of(const char *superopts)
@@ -162,7 +146,7 @@ error *cg_parse_mounts(const char *mountinfo, struct cg_mount **out, size_t *n_o
 			return err_sys(ENOMEM, "mountinfo");
 		}
 		m = nm;
-		unescape_octal(fields[4]);
+		mountinfo_unescape(fields[4]);
 		m[n].mnt = strdup(fields[4]);
 		m[n].controllers = steal_ptr(ctrls);
 		m[n].v2 = v2;

@@ -219,3 +219,32 @@ const char *go_strerror(int errnum)
 	buf[0] = (char)tolower((unsigned char)buf[0]);
 	return buf;
 }
+
+void mountinfo_unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+char *read_file_trimmed(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	error *e = read_file(path, &text, &len);
+	if (e) {
+		err_free(e);
+		return NULL;
+	}
+	while (len && isspace((unsigned char)text[len - 1]))
+		text[--len] = '\0';
+	return text;
+}

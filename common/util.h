@@ -35,6 +35,11 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Parses a decimal integer strictly (whole string, range checked). */
 int parse_int64(const char *s, long long *out);
+/* /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo:
+ * decodes them in place. */
+void mountinfo_unescape(char *s);
+/* The file's text with trailing whitespace cut; NULL when unreadable. */
+char *read_file_trimmed(const char *path);
 /* strerror as Go prints syscall errors (first letter lowercase), for the
  * messages runc users and engines match on. Thread-local buffer. */
 const char *go_strerror(int errnum);

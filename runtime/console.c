@@ -121,7 +121,7 @@ static error *bind_console(int slave)
 	return NULL;
 }
 
-error *console_create(const struct oci_process *p, int *master_out, int *slave_out)
+error *console_open_pty(const struct oci_process *p, int *master_out, int *slave_out)
 {
 	*master_out = *slave_out = -1;
 	_cleanup_close_ int master = open(PTMX_PATH, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -142,6 +142,17 @@ error *console_create(const struct oci_process *p, int *master_out, int *slave_o
 		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
 			return err_errno("process.consoleSize: ioctl(TIOCSWINSZ)");
 	}
+	*master_out = steal_fd(master);
+	*slave_out = steal_fd(slave);
+	return NULL;
+}
+
+error *console_create(const struct oci_process *p, int *master_out, int *slave_out)
+{
+	_cleanup_close_ int master = -1, slave = -1;
+	error *e = console_open_pty(p, &master, &slave);
+	if (e)
+		return e;
 	if ((e = bind_console(slave)))
 		return err_wrap(e, "terminal");
 	*master_out = steal_fd(master);

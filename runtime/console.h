@@ -8,6 +8,10 @@
 #include "common/error.h"
 #include "spec/config.h"
 
+/* Opens the container's /dev/pts/ptmx (verified: devpts, char 5:2), unlocks
+ * it, takes the peer with TIOCGPTPEER (no path lookup of /dev/pts/N) and
+ * applies consoleSize. Used by init (via console_create) and by exec. */
+error *console_open_pty(const struct oci_process *p, int *master_out, int *slave_out);
 /* In the child after pivot: opens /dev/pts/ptmx (verified to be the container's
  * devpts ptmx), unlocks it, gets the peer with TIOCGPTPEER, applies consoleSize,
  * bind mounts the slave over /dev/console. */

@@ -49,27 +49,11 @@ static error *join_namespaces(const int *fds)
  * belongs to the container's init. */
 static error *open_terminal(const struct oci_process *p, int sync_fd)
 {
-	_cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return err_errno("terminal: open /dev/pts/ptmx");
-	error *e = console_verify_ptmx(master, "terminal: /dev/pts/ptmx");
-	if (e)
-		return e;
-	int unlock = 0;
-	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
-		return err_errno("terminal: unlockpt");
-	_cleanup_close_ int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0)
-		return err_errno("terminal: ioctl(TIOCGPTPEER)");
-	if (p->has_console_size) {
-		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
-				     .ws_col = (unsigned short)p->console_width};
-		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
-			return err_errno("process.consoleSize: ioctl(TIOCSWINSZ)");
-	}
-	if ((e = sync_send(sync_fd, SYNC_CONSOLE, 0, NULL, master)))
-		return e;
-	return console_make_controlling(slave);
+	_cleanup_close_ int master = -1, slave = -1;
+	error *e = console_open_pty(p, &master, &slave);
+	if (!e)
+		e = sync_send(sync_fd, SYNC_CONSOLE, 0, NULL, master);
+	return e ? e : console_make_controlling(slave);
 }
 
 static error *load_filter(struct seccomp_program **prog, int sync_fd)

@@ -22,20 +22,6 @@
 
 #define SEC "host"
 
-static char *slurp(const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	error *e = read_file(path, &text, &len);
-	if (e) {
-		err_free(e);
-		return NULL;
-	}
-	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
-		text[--len] = 0;
-	return text;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -101,7 +87,7 @@ static bool check_cgroups(struct report *r, const char *mountinfo)
 	_cleanup_free_ char *v2_ctrls = NULL;
 	if (v2) {
 		_cleanup_free_ char *p = str_printf("%s/cgroup.controllers", v2);
-		v2_ctrls = p ? slurp(p) : NULL;
+		v2_ctrls = p ? read_file_trimmed(p) : NULL;
 		for (char *c = v2_ctrls; c && *c; c++)
 			if (*c == ' ')
 				*c = ',';
@@ -153,13 +139,14 @@ static bool check_namespaces(struct report *r)
 
 static void check_userns(struct report *r)
 {
-	_cleanup_free_ char *max = slurp("/proc/sys/user/max_user_namespaces");
+	_cleanup_free_ char *max = read_file_trimmed("/proc/sys/user/max_user_namespaces");
 	bool on = exists("/proc/self/ns/user") && (!max || strcmp(max, "0"));
 	report_row(r, SEC, "user_namespaces", on ? "yes" : "no");
 	if (max)
 		report_field(r, LAST(r), "max_user_namespaces", RK_NUMBER, "%s", max);
 	/* Debian's knob; absent upstream, where unprivileged creation is allowed. */
-	_cleanup_free_ char *unpriv = slurp("/proc/sys/kernel/unprivileged_userns_clone");
+	_cleanup_free_ char *unpriv =
+	    read_file_trimmed("/proc/sys/kernel/unprivileged_userns_clone");
 	bool unpriv_on = on && (!unpriv || !strcmp(unpriv, "1"));
 	report_field(r, LAST(r), "unprivileged", RK_BOOL, "%s", unpriv_on ? "true" : "false");
 	if (!on)
@@ -171,7 +158,7 @@ static void check_userns(struct report *r)
 /* The kernel was built with seccomp when /proc/self/status has the field. */
 static bool prctl_seccomp_available(void)
 {
-	_cleanup_free_ char *st = slurp("/proc/self/status");
+	_cleanup_free_ char *st = read_file_trimmed("/proc/self/status");
 	return st && strstr(st, "\nSeccomp:");
 }
 
@@ -241,7 +228,7 @@ static void check_idmapped(struct report *r)
 
 static void check_overlay(struct report *r)
 {
-	_cleanup_free_ char *fs = slurp("/proc/filesystems");
+	_cleanup_free_ char *fs = read_file_trimmed("/proc/filesystems");
 	bool have = fs && strstr(fs, "\toverlay\n");
 	if (fs && !have) {
 		size_t n = strlen(fs);
@@ -255,8 +242,8 @@ static void check_overlay(struct report *r)
 
 static void check_lsm(struct report *r)
 {
-	_cleanup_free_ char *lsm = slurp("/sys/kernel/security/lsm");
-	_cleanup_free_ char *aa = slurp("/sys/module/apparmor/parameters/enabled");
+	_cleanup_free_ char *lsm = read_file_trimmed("/sys/kernel/security/lsm");
+	_cleanup_free_ char *aa = read_file_trimmed("/sys/module/apparmor/parameters/enabled");
 	bool apparmor = aa && aa[0] == 'Y' && lsm && strstr(lsm, "apparmor");
 	bool selinux = exists("/sys/fs/selinux/enforce");
 	report_row(r, SEC, "lsm",
@@ -275,7 +262,7 @@ static void check_lsm(struct report *r)
 /* The first "name:start:count" line of /etc/subuid for the caller. */
 static char *subid_range(const char *file)
 {
-	_cleanup_free_ char *text = slurp(file);
+	_cleanup_free_ char *text = read_file_trimmed(file);
 	struct passwd *pw = getpwuid(getuid());
 	char uid[24];
 	snprintf(uid, sizeof(uid), "%u", getuid());
@@ -333,7 +320,7 @@ error *host_check(struct report *out, bool *can_run)
 	uname(&u);
 	report_row(&r, SEC, "kernel", u.release);
 	report_field(&r, LAST(&r), "machine", RK_STRING, "%s", u.machine);
-	_cleanup_free_ char *mountinfo = slurp("/proc/self/mountinfo");
+	_cleanup_free_ char *mountinfo = read_file_trimmed("/proc/self/mountinfo");
 	bool ns = check_namespaces(&r);
 	bool cg = check_cgroups(&r, mountinfo);
 	enum cgroup_layout layout = CGROUP_LAYOUT_V1;

@@ -28,21 +28,6 @@
 
 /* ------------------------------------------------------------ small readers */
 
-/* The file's text with trailing whitespace cut; NULL when unreadable. */
-static char *read_trim(const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	error *e = read_file(path, &text, &len);
-	if (e) {
-		err_free(e);
-		return NULL;
-	}
-	while (len && isspace((unsigned char)text[len - 1]))
-		text[--len] = 0;
-	return text;
-}
-
 /* "key value" lines (cpu.stat, memory.events, /proc/PID/status "Key:\tvalue"):
  * the value of key, malloc'd, NULL when absent. */
 static char *keyed_value(const char *text, const char *key)
@@ -169,7 +154,7 @@ static void inspect_namespaces(struct report *r, pid_t pid)
 			static const char *const maps[] = {"uid_map", "gid_map"};
 			for (size_t m = 0; m < ARRAY_SIZE(maps); m++) {
 				snprintf(path, sizeof(path), "/proc/%d/%s", pid, maps[m]);
-				_cleanup_free_ char *text = read_trim(path);
+				_cleanup_free_ char *text = read_file_trimmed(path);
 				_cleanup_free_ char *line = text ? one_line(text) : NULL;
 				report_field(r, LAST(r), maps[m], RK_STRING, "%s",
 					     line ? line : "?");
@@ -266,7 +251,7 @@ static char *cg_read(const char *dir, const char *file)
 	if (!dir)
 		return NULL;
 	_cleanup_free_ char *p = str_printf("%s/%s", dir, file);
-	return p ? read_trim(p) : NULL;
+	return p ? read_file_trimmed(p) : NULL;
 }
 
 static const char *isolation_mark(bool reserved, bool limited)
@@ -385,7 +370,7 @@ static void inspect_cpuset(struct report *r, const struct cg_where *w)
 {
 	_cleanup_free_ char *dir = cg_dir(w, "cpuset");
 	_cleanup_free_ char *cpus = cg_read(dir, w->v2 ? "cpuset.cpus.effective" : "cpuset.cpus");
-	_cleanup_free_ char *online = read_trim("/sys/devices/system/cpu/online");
+	_cleanup_free_ char *online = read_file_trimmed("/sys/devices/system/cpu/online");
 	if (!cpus)
 		return;
 	_cleanup_free_ char *excl =
@@ -582,7 +567,7 @@ static void inspect_security(struct report *r, pid_t pid, const struct cg_where 
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	_cleanup_free_ char *status = read_trim(path);
+	_cleanup_free_ char *status = read_file_trimmed(path);
 	if (status) {
 		status_caps(r, status);
 		_cleanup_free_ char *nnp = keyed_value(status, "NoNewPrivs");
@@ -597,19 +582,19 @@ static void inspect_security(struct report *r, pid_t pid, const struct cg_where 
 		num_field(r, "mode", mode);
 		num_field(r, "filters", filters);
 	}
-	_cleanup_free_ char *lsms = read_trim("/sys/kernel/security/lsm");
+	_cleanup_free_ char *lsms = read_file_trimmed("/sys/kernel/security/lsm");
 	bool has_label_lsm =
 	    lsms && (strstr(lsms, "apparmor") || strstr(lsms, "selinux") || strstr(lsms, "smack"));
 	_cleanup_free_ char *label = NULL;
 	if (has_label_lsm) {
 		snprintf(path, sizeof(path), "/proc/%d/attr/current", pid);
-		label = read_trim(path);
+		label = read_file_trimmed(path);
 	}
 	report_row(r, "security", "lsm", label ? label : "none");
 	report_field(r, LAST(r), "active_lsms", RK_LIST, "%s", lsms ? lsms : "");
 
 	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
-	_cleanup_free_ char *mi = read_trim(path);
+	_cleanup_free_ char *mi = read_file_trimmed(path);
 	bool root_ro = false;
 	char *masked = NULL, *ro = NULL;
 	error *e = mi ? inspect_parse_mountinfo(mi, &root_ro, &masked, &ro) : NULL;
@@ -632,10 +617,10 @@ static void inspect_faults(struct report *r, pid_t pid, const struct cg_where *w
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
-	_cleanup_free_ char *adj = read_trim(path);
+	_cleanup_free_ char *adj = read_file_trimmed(path);
 	report_row(r, "faults", "oom_score_adj", adj ? adj : "?");
 	snprintf(path, sizeof(path), "/proc/%d/limits", pid);
-	_cleanup_free_ char *limits = read_trim(path);
+	_cleanup_free_ char *limits = read_file_trimmed(path);
 	report_row(r, "faults", "rlimits", NULL);
 	/* "Max open files            1024                 1024                 files" */
 	static const struct {
@@ -697,8 +682,8 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	struct cg_where w = {0};
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	w.proc_cgroup = read_trim(path);
-	w.mountinfo = read_trim("/proc/self/mountinfo");
+	w.proc_cgroup = read_file_trimmed(path);
+	w.mountinfo = read_file_trimmed("/proc/self/mountinfo");
 	enum cgroup_layout layout = CGROUP_LAYOUT_V2;
 	error *le = cgroup_detect_layout(&layout);
 	err_free(le);

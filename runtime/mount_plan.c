@@ -50,22 +50,6 @@ char *mount_clean_path(const char *path)
 
 /* ---- host facts ---------------------------------------------------------- */
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-}
-
 /* Does the comma list `list` contain word? */
 static bool list_has(const char *list, const char *word)
 {
@@ -158,8 +142,8 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 		if (!super)
 			continue;
 		char *root = f[3], *mp = f[4];
-		unescape_octal(root);
-		unescape_octal(mp);
+		mountinfo_unescape(root);
+		mountinfo_unescape(mp);
 		if (strcmp(fstype, "cgroup2") == 0) {
 			/* Prefer the canonical location when there are several. */
 			if (!v2_mountpoint || strcmp(mp, "/sys/fs/cgroup") == 0) {
