@@ -21,6 +21,16 @@
 	"are starting. The name you provide for the container instance must be unique on\n"        \
 	"your host."
 
+/* create's and run's DESCRIPTION, runc's text. */
+#define BUNDLE_DESCRIPTION(cmd)                                                                    \
+	"The " cmd " command creates an instance of a container for a bundle. The bundle\n"        \
+	"is a directory with a specification file named \"config.json\" and a root\n"              \
+	"filesystem.\n\n"                                                                          \
+	"The specification file includes an args parameter. The args parameter is used\n"          \
+	"to specify command(s) that get run when the container is started. To change the\n"        \
+	"command(s) that get executed on start, edit the args parameter of the spec. See\n"        \
+	"\"" ISORUN_NAME " spec --help\" for more explanation."
+
 struct cmd_ctx {
 	struct runtime_ctx rt;
 	const char *rootless_raw; /* --rootless as given (true|false|auto), NULL if absent */

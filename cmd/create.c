@@ -80,14 +80,7 @@ const struct command cmd_create = {
     .name = "create",
     .summary = "create a container",
     .args_usage = CONTAINER_ID_USAGE,
-    .description =
-	"The create command creates an instance of a container for a bundle. The bundle\n"
-	"is a directory with a specification file named \"config.json\" and a root\n"
-	"filesystem.\n\n"
-	"The specification file includes an args parameter. The args parameter is used\n"
-	"to specify command(s) that get run when the container is started. To change the\n"
-	"command(s) that get executed on start, edit the args parameter of the spec. See\n"
-	"\"" ISORUN_NAME " spec --help\" for more explanation.",
+    .description = BUNDLE_DESCRIPTION("create"),
     .flags = create_flags,
     .n_flags = ARRAY_SIZE(create_flags),
     .check = ARGS_EXACT,

@@ -51,14 +51,7 @@ const struct command cmd_run = {
     .name = "run",
     .summary = "create and run a container",
     .args_usage = CONTAINER_ID_USAGE,
-    .description =
-	"The run command creates an instance of a container for a bundle. The bundle\n"
-	"is a directory with a specification file named \"config.json\" and a root\n"
-	"filesystem.\n\n"
-	"The specification file includes an args parameter. The args parameter is used\n"
-	"to specify command(s) that get run when the container is started. To change the\n"
-	"command(s) that get executed on start, edit the args parameter of the spec. See\n"
-	"\"" ISORUN_NAME " spec --help\" for more explanation.",
+    .description = BUNDLE_DESCRIPTION("run"),
     .flags = run_flags,
     .n_flags = ARRAY_SIZE(run_flags),
     .check = ARGS_EXACT,
