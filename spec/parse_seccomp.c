@@ -10,6 +10,9 @@
 
 /* The kernel's filter takes at most six syscall arguments. */
 #define SECCOMP_MAX_ARGS 6
+/* runc ORs conditions that name the same argument as separate rules, so a
+ * syscall may list more conditions than it has arguments; bound them anyway. */
+#define SECCOMP_MAX_CONDITIONS (SECCOMP_MAX_ARGS * 8)
 
 static const struct {
 	const char *name;
@@ -129,10 +132,10 @@ static error *parse_syscall(const struct jpath *p, yajl_val v, void *elem)
 	    (e = jget_opt_u64(p, v, "errnoRet", UINT32_MAX, &s->errno_ret)))
 		return e;
 	yajl_val args = jget(v, "args");
-	if (args && YAJL_IS_ARRAY(args) && args->u.array.len > SECCOMP_MAX_ARGS) {
+	if (args && YAJL_IS_ARRAY(args) && args->u.array.len > SECCOMP_MAX_CONDITIONS) {
 		struct jpath ap = JKEY(p, "args");
 		return jerr(&ap, "too many arguments (%zu, at most %d)", args->u.array.len,
-			    SECCOMP_MAX_ARGS);
+			    SECCOMP_MAX_CONDITIONS);
 	}
 	return jget_array(p, v, "args", sizeof(*s->args), parse_arg, (void **)&s->args, &s->n_args);
 }

@@ -186,6 +186,17 @@ kill_probe() {
 	[ "$blocked" = "99 101 " ]
 }
 
+@test "seccomp: more conditions than arguments are accepted when they repeat an index (runc)" {
+	make_bundle "$BUNDLE"
+	local c='' v
+	for v in 1 2 3 4 5 6 99 101; do
+		c="$c${c:+,}"'{"index":0,"value":'"$v"',"op":"SCMP_CMP_EQ"}'
+	done
+	kill_probe "[$c]"
+	echo "blocked '$blocked'"
+	[ "$blocked" = "99 101 " ]
+}
+
 @test "seccomp: a multi-architecture profile filters the i386 entry point too" {
 	[ "$(uname -m)" = x86_64 ] || skip "x86_64 host only"
 	make_bundle "$BUNDLE"

@@ -498,12 +498,24 @@ static void test_errors_seccomp(void)
 	CHECK_ERR(parse_fragment("\"linux\":{\"seccomp\":{}}"),
 		  "config.json: linux.seccomp.defaultAction: missing");
 	const char *arg = "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}";
+	/* Seven conditions are fine when they repeat an index (runc ORs them). */
 	_cleanup_free_ char *seven =
 	    str_printf(SC("\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\","
 			  "\"args\":[%s,%s,%s,%s,%s,%s,%s]}]"),
 		       arg, arg, arg, arg, arg, arg, arg);
-	CHECK_ERR(parse_fragment(seven),
-		  "config.json: linux.seccomp.syscalls[0].args: too many arguments (7, at most 6)");
+	CHECK_OK(parse_fragment(seven));
+	/* 49 is past any sensible profile. */
+	char many[49 * 48 + 1] = "";
+	for (int i = 0; i < 49; i++) {
+		strcat(many, i ? "," : "");
+		strcat(many, arg);
+	}
+	_cleanup_free_ char *too_many = str_printf(
+	    SC("\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[%s]}]"),
+	    many);
+	CHECK_ERR(
+	    parse_fragment(too_many),
+	    "config.json: linux.seccomp.syscalls[0].args: too many arguments (49, at most 48)");
 	CHECK_ERR(
 	    parse_fragment(SC("\"syscalls\":[{\"names\":[\"read\"],\"action\":"
 			      "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":6,\"op\":"
