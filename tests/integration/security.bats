@@ -392,6 +392,34 @@ fake_proc_image() {
 		"$TEST_DIR/attack.out"
 }
 
+@test "security (CVE-2019-5736): with CAP_SYS_PTRACE past non-dumpability, the sealed copy holds" {
+	is_isorun || skip "runc 1.1.5's memfd clone differs; this checks isorun's sealed copy"
+	make_bundle "$BUNDLE" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+	install_helper sysprobe
+	local rtcopy=$TEST_DIR/rt-copy sum
+	cp "$ISORUN" "$rtcopy"
+	sum=$(sha256sum <"$rtcopy")
+	set_args "$BUNDLE" sysprobe overwrite-exe 6
+	local id
+	id=$(new_id)
+	register_id "$id"
+	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
+		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
+	local i
+	for ((i = 0; i < 20; i++)); do
+		timeout 10 "$rtcopy" --root "$ROOT" exec --cap CAP_SYS_PTRACE "$id" true \
+			</dev/null >/dev/null 2>&1 3>&- || true
+	done
+	wait_status "$id" stopped 200 || true
+	cat "$TEST_DIR/attack.out"
+	[ "$(sha256sum <"$rtcopy")" = "$sum" ]
+	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	# CAP_SYS_PTRACE got the attacker handles on the runtime's exe: the memfd
+	# seals, not non-dumpability, are what held.
+	grep -q 'handle on /proc/[0-9]*/exe -> /memfd:isorun' "$TEST_DIR/attack.out"
+	grep -Eq 'no overwrite \([1-9][0-9]* handles' "$TEST_DIR/attack.out"
+}
+
 @test "security: masks never follow an image's fake /proc/self/fd links (no proc mount)" {
 	is_isorun || skip "isorun-specific check"
 	make_bundle "$BUNDLE" '.mounts = [.mounts[] | select(.destination != "/proc")]'
