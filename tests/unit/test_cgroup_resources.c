@@ -14,26 +14,6 @@
 #include "common/util.h"
 #include "tests/unit/unit.h"
 
-/* unit.h's CHECK_ERR names its parameter `msg`, which the preprocessor also
- * substitutes into `_e->msg`; this local twin avoids that. */
-#define CHECK_ERRMSG(expr, want)                                                                   \
-	do {                                                                                       \
-		error *e_ = (expr);                                                                \
-		const char *w_ = (want);                                                           \
-		if (!e_) {                                                                         \
-			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__,        \
-			       __LINE__, w_);                                                      \
-			unit_cur_failed = 1;                                                       \
-		} else {                                                                           \
-			if (strcmp(e_->msg, w_) != 0) {                                            \
-				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__, \
-				       __LINE__, w_, e_->msg);                                     \
-				unit_cur_failed = 1;                                               \
-			}                                                                          \
-			err_free(e_);                                                              \
-		}                                                                                  \
-	} while (0)
-
 #define I64(v) ((opt_i64){true, (v)})
 #define U64(v) ((opt_u64){true, (v)})
 
@@ -91,8 +71,8 @@ static void test_memory_v1(void)
 	cgroup_plan_free(&p);
 
 	r.memory.swappiness = U64(101);
-	CHECK_ERRMSG(cgroup_plan_resources(&r, false, false, &p),
-		     "linux.resources.memory.swappiness: 101 is out of range (0-100)");
+	CHECK_ERR(cgroup_plan_resources(&r, false, false, &p),
+		  "linux.resources.memory.swappiness: 101 is out of range (0-100)");
 	CHECK(p.n == 0);
 }
 
@@ -122,13 +102,13 @@ static void test_memory_v2(void)
 	struct cgroup_plan p = {0};
 	r.memory.limit = I64(100);
 	r.memory.swap = I64(50);
-	CHECK_ERRMSG(cgroup_plan_resources(&r, true, false, &p),
-		     "linux.resources.memory.swap: memory+swap limit (50) should be >= memory "
-		     "limit (100)");
+	CHECK_ERR(cgroup_plan_resources(&r, true, false, &p),
+		  "linux.resources.memory.swap: memory+swap limit (50) should be >= memory "
+		  "limit (100)");
 	r.memory.limit = (opt_i64){0};
-	CHECK_ERRMSG(cgroup_plan_resources(&r, true, false, &p),
-		     "linux.resources.memory.swap: unable to set swap limit without a memory "
-		     "limit");
+	CHECK_ERR(cgroup_plan_resources(&r, true, false, &p),
+		  "linux.resources.memory.swap: unable to set swap limit without a memory "
+		  "limit");
 }
 
 static void test_cpu(void)
@@ -178,9 +158,9 @@ static void test_cpu(void)
 		   "cpu.rt_period_us 1000000 (linux.resources.cpu.realtimePeriod)\n"
 		   "cpu.rt_runtime_us 950000 (linux.resources.cpu.realtimeRuntime)\n");
 	struct cgroup_plan p = {0};
-	CHECK_ERRMSG(cgroup_plan_resources(&q, true, false, &p),
-		     "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup "
-		     "v2");
+	CHECK_ERR(cgroup_plan_resources(&q, true, false, &p),
+		  "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup "
+		  "v2");
 	CHECK_OK(cgroup_plan_resources(&r, false, false, &p));
 	CHECK(p.n == 6 && p.w[3].flags == CGW_RETRY_AFTER_NEXT);
 	cgroup_plan_free(&p);
@@ -265,11 +245,11 @@ static void test_misc(void)
 		   "memory.high 50000000 (linux.resources.unified.memory.high)\n"
 		   "pids.max 20 (linux.resources.unified.pids.max)\n");
 	struct cgroup_plan p = {0};
-	CHECK_ERRMSG(cgroup_plan_resources(&r, false, false, &p),
-		     "linux.resources.unified: not supported on cgroup v1");
+	CHECK_ERR(cgroup_plan_resources(&r, false, false, &p),
+		  "linux.resources.unified: not supported on cgroup v1");
 	keys[1] = "../x";
-	CHECK_ERRMSG(cgroup_plan_resources(&r, true, false, &p),
-		     "linux.resources.unified.../x: not a cgroup file name");
+	CHECK_ERR(cgroup_plan_resources(&r, true, false, &p),
+		  "linux.resources.unified.../x: not a cgroup file name");
 }
 
 static void test_devices_v1(void)
@@ -291,8 +271,8 @@ static void test_devices_v1(void)
 	CHECK_OK(cgroup_plan_resources(&r, false, true, &p));
 	CHECK(p.n == 0);
 	d[1].access = "rwx";
-	CHECK_ERRMSG(cgroup_plan_resources(&r, false, false, &p),
-		     "linux.resources.devices[1].access: must be a subset of rwm, got rwx");
+	CHECK_ERR(cgroup_plan_resources(&r, false, false, &p),
+		  "linux.resources.devices[1].access: must be a subset of rwm, got rwx");
 }
 
 static void test_devices_program(void)
@@ -320,8 +300,8 @@ static void test_devices_program(void)
 	CHECK(n == 14 && insns[12].imm == 1);
 	free(insns);
 	d[0].type = 'x';
-	CHECK_ERRMSG(cg_devices_program(d, 3, &insns, &n),
-		     "linux.resources.devices[0].type: must be a, b or c, got x");
+	CHECK_ERR(cg_devices_program(d, 3, &insns, &n),
+		  "linux.resources.devices[0].type: must be a, b or c, got x");
 }
 
 /* ---- root: apply to a real cgroup on this host ---- */
@@ -423,17 +403,17 @@ static void test_apply_host(void)
 		bad.has_memory = true;
 		bad.memory.limit = I64(64 << 20);
 		bad.memory.swap = I64(32 << 20);
-		CHECK_ERRMSG(cgroup_apply(cg, &bad),
-			     "linux.resources.memory.limit: cgroup v1 memory.limit_in_bytes: "
-			     "Invalid argument");
+		CHECK_ERR(cgroup_apply(cg, &bad),
+			  "linux.resources.memory.limit: cgroup v1 memory.limit_in_bytes: "
+			  "Invalid argument");
 		struct oci_resources hp = {0};
 		struct oci_hugepage_limit l = {"2MB", 1 << 21};
 		hp.hugepage_limits = &l;
 		hp.n_hugepage_limits = 1;
 		if (!cg_find_v1(cg, "hugetlb"))
-			CHECK_ERRMSG(cgroup_apply(cg, &hp),
-				     "linux.resources.hugepageLimits[0]: cgroup v1 hugetlb "
-				     "hierarchy is not mounted");
+			CHECK_ERR(cgroup_apply(cg, &hp),
+				  "linux.resources.hugepageLimits[0]: cgroup v1 hugetlb "
+				  "hierarchy is not mounted");
 		struct oci_device_cgroup d[2] = {
 		    {false, 'a', {0}, {0}, "rwm"},
 		    {true, 'c', I64(1), I64(3), "rwm"},

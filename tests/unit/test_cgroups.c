@@ -16,26 +16,6 @@
 #include "common/util.h"
 #include "tests/unit/unit.h"
 
-/* unit.h's CHECK_ERR names its parameter `msg`, which the preprocessor also
- * substitutes into `_e->msg`; this local twin avoids that. */
-#define CHECK_ERRMSG(expr, want)                                                                   \
-	do {                                                                                       \
-		error *e_ = (expr);                                                                \
-		const char *w_ = (want);                                                           \
-		if (!e_) {                                                                         \
-			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__,        \
-			       __LINE__, w_);                                                      \
-			unit_cur_failed = 1;                                                       \
-		} else {                                                                           \
-			if (strcmp(e_->msg, w_) != 0) {                                            \
-				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__, \
-				       __LINE__, w_, e_->msg);                                     \
-				unit_cur_failed = 1;                                               \
-			}                                                                          \
-			err_free(e_);                                                              \
-		}                                                                                  \
-	} while (0)
-
 static void check_join(const char *a, const char *b, const char *want)
 {
 	_cleanup_free_ char *p = cg_clean_join(a, b);
@@ -68,10 +48,10 @@ static void test_resolve_path(void)
 	check_resolve("", "abc", "/", "/abc");
 	check_resolve("../../../escape", "abc", "/a", "/escape");
 	char *out = NULL;
-	CHECK_ERRMSG(cgroup_resolve_path("/", "abc", "/", &out),
-		     "cgroupsPath /: resolves to the root cgroup");
-	CHECK_ERRMSG(cgroup_resolve_path(NULL, NULL, "/", &out),
-		     "cgroupsPath: empty and no container id to derive it from");
+	CHECK_ERR(cgroup_resolve_path("/", "abc", "/", &out),
+		  "cgroupsPath /: resolves to the root cgroup");
+	CHECK_ERR(cgroup_resolve_path(NULL, NULL, "/", &out),
+		  "cgroupsPath: empty and no container id to derive it from");
 	CHECK(out == NULL);
 }
 
@@ -143,11 +123,11 @@ static void test_state_roundtrip(void)
 	_cleanup_free_ char *again = cgroup_state(cg);
 	CHECK_STR(again, s);
 	cgroup_free(cg);
-	CHECK_ERRMSG(cgroup_load("v3 x", &cg), "cgroup state \"v3 x\": unknown layout v3");
-	CHECK_ERRMSG(cgroup_load("v1 /sys/fs/cgroup/pids=pids:/a", &cg),
-		     "cgroup state \"v1 /sys/fs/cgroup/pids=pids:/a\": bad entry "
-		     "/sys/fs/cgroup/pids=pids:/a");
-	CHECK_ERRMSG(cgroup_load("v2", &cg), "cgroup state \"v2\": no hierarchies");
+	CHECK_ERR(cgroup_load("v3 x", &cg), "cgroup state \"v3 x\": unknown layout v3");
+	CHECK_ERR(cgroup_load("v1 /sys/fs/cgroup/pids=pids:/a", &cg),
+		  "cgroup state \"v1 /sys/fs/cgroup/pids=pids:/a\": bad entry "
+		  "/sys/fs/cgroup/pids=pids:/a");
+	CHECK_ERR(cgroup_load("v2", &cg), "cgroup state \"v2\": no hierarchies");
 }
 
 /* ---- root: the real thing on this host ---- */

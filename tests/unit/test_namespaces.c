@@ -13,26 +13,6 @@
 #include "namespaces/namespaces.h"
 #include "tests/unit/unit.h"
 
-/* unit.h's CHECK_ERR names its parameter `msg`, which the preprocessor also
- * substitutes into `_e->msg`; this local twin avoids that. */
-#define CHECK_ERRMSG(expr, want)                                                                   \
-	do {                                                                                       \
-		error *e_ = (expr);                                                                \
-		const char *w_ = (want);                                                           \
-		if (!e_) {                                                                         \
-			printf("#   %s:%d: expected error \"%s\", got success\n", __FILE__,        \
-			       __LINE__, w_);                                                      \
-			unit_cur_failed = 1;                                                       \
-		} else {                                                                           \
-			if (strcmp(e_->msg, w_) != 0) {                                            \
-				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__, \
-				       __LINE__, w_, e_->msg);                                     \
-				unit_cur_failed = 1;                                               \
-			}                                                                          \
-			err_free(e_);                                                              \
-		}                                                                                  \
-	} while (0)
-
 static struct oci_namespace nss[8];
 static struct oci_config cfg;
 
@@ -101,15 +81,15 @@ static void test_plan_errors(void)
 	nss[1] = (struct oci_namespace){OCI_NS_PID, NULL};
 	set_ns(2);
 	struct ns_plan p;
-	CHECK_ERRMSG(ns_plan_build(&cfg, &p),
-		     "linux.namespaces[1]: duplicate pid namespace (also linux.namespaces[0])");
+	CHECK_ERR(ns_plan_build(&cfg, &p),
+		  "linux.namespaces[1]: duplicate pid namespace (also linux.namespaces[0])");
 	struct oci_time_offset off = {"monotonic", 5, 0};
 	nss[1] = (struct oci_namespace){OCI_NS_TIME, "/proc/1/ns/time"};
 	cfg.linux_.time_offsets = &off;
 	cfg.linux_.n_time_offsets = 1;
-	CHECK_ERRMSG(ns_plan_build(&cfg, &p),
-		     "linux.timeOffsets: cannot be set when joining an existing time namespace "
-		     "(linux.namespaces[1] path /proc/1/ns/time)");
+	CHECK_ERR(ns_plan_build(&cfg, &p),
+		  "linux.timeOffsets: cannot be set when joining an existing time namespace "
+		  "(linux.namespaces[1] path /proc/1/ns/time)");
 	memset(&cfg, 0, sizeof(cfg));
 	CHECK_OK(ns_plan_build(&cfg, &p));
 	CHECK(p.new_flags == 0 && p.clone_all);
@@ -136,15 +116,14 @@ static void test_open_root(void)
 
 	nss[1] = (struct oci_namespace){OCI_NS_NETWORK, "/proc/self/ns/uts"};
 	CHECK_OK(ns_plan_build(&cfg, &p));
-	CHECK_ERRMSG(ns_plan_open(&p),
-		     "linux.namespaces[1] (network /proc/self/ns/uts): is not a network namespace");
+	CHECK_ERR(ns_plan_open(&p),
+		  "linux.namespaces[1] (network /proc/self/ns/uts): is not a network namespace");
 	CHECK(p.join_fd[OCI_NS_NETWORK] == -1);
 
 	nss[1] = (struct oci_namespace){OCI_NS_NETWORK, "/proc/1/ns/nonexistent"};
 	CHECK_OK(ns_plan_build(&cfg, &p));
-	CHECK_ERRMSG(ns_plan_open(&p),
-		     "linux.namespaces[1] (network /proc/1/ns/nonexistent): open: "
-		     "No such file or directory");
+	CHECK_ERR(ns_plan_open(&p), "linux.namespaces[1] (network /proc/1/ns/nonexistent): open: "
+				    "No such file or directory");
 }
 
 static int userns_child(void *arg)
