@@ -378,6 +378,7 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 	error *e = container_load(rt, o->id, &c);
 	if (e)
 		return e;
+	container_read_config(&c);
 	bool loaded = true;
 	struct oci_process *file_proc = NULL;
 	struct exec_run r = {.pid = -1, .pidfd = -1, .sync_fd = -1, .master = -1};

@@ -662,6 +662,7 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
+	container_read_config(&c);
 	if (!strcmp(c.status, "stopped") || c.st.pid <= 0) {
 		container_unload(&c);
 		return err_new("container %s is stopped: there is no process to inspect", id);

@@ -417,17 +417,8 @@ void launched_release(struct launched *l)
 	l->state_json = NULL;
 }
 
-static error *load_saved_config(const struct state_handle *h, struct oci_config **cfg)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	error *e = read_file_at(h->dir_fd, "config.json", &text, &len);
-	if (e)
-		return e;
-	return spec_parse(text, len, "config.json", cfg);
-}
-
-error *container_destroy(struct state_handle *h, const struct saved_state *st)
+error *container_destroy(struct state_handle *h, const struct saved_state *st,
+			 const struct oci_config *cfg)
 {
 	error *first = NULL;
 	if (st->cgroup && *st->cgroup) {
@@ -447,19 +438,14 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st)
 		if (e)
 			first = err_wrap(e, "remove cgroup");
 	}
-	struct oci_config *cfg = NULL;
-	error *e = load_saved_config(h, &cfg);
-	if (!e) {
-		if (cfg->hooks.poststop.n) {
-			_cleanup_free_ char *json = hook_state_json(
-			    st->oci_version, st->id, "stopped", 0, st->bundle, &st->annotations);
-			hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
-		}
-		spec_free(cfg);
-	} else {
-		log_warn("poststop hooks: %s", e->msg);
-		err_free(e);
+	if (cfg && cfg->hooks.poststop.n) {
+		_cleanup_free_ char *json = hook_state_json(st->oci_version, st->id, "stopped", 0,
+							    st->bundle, &st->annotations);
+		hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
+	} else if (!cfg) {
+		log_warn("poststop hooks: the saved config is unreadable");
 	}
+	error *e;
 	e = state_remove(h);
 	if (e && !first)
 		first = e;

@@ -37,7 +37,9 @@ char *hook_state_json(const char *oci_version, const char *id, const char *statu
 		      const char *bundle, const struct str_map *annotations);
 
 /* Removes a stopped (or killed) container: leftover processes in its cgroup,
- * the cgroup, poststop hooks, the state dir. Consumes h. */
-error *container_destroy(struct state_handle *h, const struct saved_state *st);
+ * the cgroup, poststop hooks (of cfg, the config kept at create; NULL when it
+ * was unreadable), the state dir. Consumes h. */
+error *container_destroy(struct state_handle *h, const struct saved_state *st,
+			 const struct oci_config *cfg);
 
 #endif

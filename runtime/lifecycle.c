@@ -95,6 +95,7 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
+	container_read_config(&c);
 	if (!strcmp(c.status, "stopped"))
 		e = err_new("cannot start a container that has stopped");
 	else if (strcmp(c.status, "created") != 0)

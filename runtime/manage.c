@@ -54,9 +54,17 @@ error *container_load(const struct runtime_ctx *rt, const char *id, struct loade
 			c->cg = NULL;
 		}
 	}
+	c->status = derive_status(c);
+	return NULL;
+}
+
+void container_read_config(struct loaded_container *c)
+{
+	if (c->cfg)
+		return;
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	e = read_file_at(c->h.dir_fd, "config.json", &text, &len);
+	error *e = read_file_at(c->h.dir_fd, "config.json", &text, &len);
 	if (!e)
 		e = spec_parse(text, len, "config.json", &c->cfg);
 	if (e) {
@@ -64,8 +72,6 @@ error *container_load(const struct runtime_ctx *rt, const char *id, struct loade
 		err_free(e);
 		c->cfg = NULL;
 	}
-	c->status = derive_status(c);
-	return NULL;
 }
 
 void container_unload(struct loaded_container *c)
@@ -299,11 +305,12 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 		container_unload(&c);
 		return e;
 	}
+	container_read_config(&c); /* for the poststop hooks */
 	/* container_destroy consumes the handle. */
 	struct state_handle h = c.h;
 	c.h.dir_fd = -1;
 	c.h.dir = NULL;
-	e = container_destroy(&h, &c.st);
+	e = container_destroy(&h, &c.st, c.cfg);
 	container_unload(&c);
 	return e;
 }

@@ -60,6 +60,7 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
+	container_read_config(&c);
 	if (!strcmp(c.status, "stopped")) {
 		e = err_new("container not running");
 		goto out;
