@@ -190,19 +190,6 @@ static error *converse(struct conversation *c)
 	}
 }
 
-static error *copy_config(const struct state_handle *st, const char *bundle)
-{
-	_cleanup_free_ char *path = str_printf("%s/config.json", bundle);
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	if (!path)
-		return err_sys(ENOMEM, "config copy");
-	error *e = read_file(path, &text, &len);
-	if (!e)
-		e = write_file_at(st->dir_fd, "config.json", text, len);
-	return e ? err_wrap(e, "keep config") : NULL;
-}
-
 static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
 {
 	struct effective_resources er;
@@ -246,9 +233,10 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	l->st.dir_fd = l->pidfd = l->sync_fd = l->console_master = -1;
 	l->pid = -1;
 	error *e;
-	_cleanup_free_ char *cgstate = NULL;
+	_cleanup_free_ char *cgstate = NULL, *config_text = NULL;
+	size_t config_len = 0;
 	const char *bundle = o->bundle ? o->bundle : ".";
-	if ((e = spec_load(bundle, &l->cfg)))
+	if ((e = spec_load_text(bundle, &l->cfg, &config_text, &config_len)))
 		return e;
 	struct oci_config *cfg = l->cfg;
 	if (!cfg->has_process)
@@ -269,8 +257,12 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		return e;
 	/* From here on a failure must undo: launch_abort. */
 	_cleanup_close_ int fifo_fd = -1;
-	if ((e = copy_config(&l->st, cfg->bundle)))
+	/* Later commands read this copy: exactly the text validated above, even
+	 * if the bundle's file changes meanwhile. */
+	if ((e = write_file_at(l->st.dir_fd, "config.json", config_text, config_len))) {
+		e = err_wrap(e, "keep config");
 		goto fail;
+	}
 	if (use_fifo) {
 		if (mkfifoat(l->st.dir_fd, "exec.fifo", 0622) < 0) {
 			e = err_errno("mkfifo %s/exec.fifo", l->st.dir);

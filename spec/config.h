@@ -343,6 +343,10 @@ struct oci_config {
  * array of strings", "config.json: root.path: missing",
  * "rootfs /x/rootfs: No such file or directory". */
 error *spec_load(const char *bundle, struct oci_config **out);
+/* spec_load that also returns the text it parsed (malloc'd), so the caller can
+ * keep exactly what was validated. */
+error *spec_load_text(const char *bundle, struct oci_config **out, char **text_out,
+		      size_t *len_out);
 /* Parses JSON text; `name` prefixes messages ("config.json"). No filesystem checks.
  * Errors name the JSON path: "config.json: mounts[2].destination: must be an
  * absolute path". Unknown members are ignored and null counts as absent (as in

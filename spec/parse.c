@@ -177,6 +177,11 @@ static error *resolve_dir(const char *what, const char *path, char **out)
 
 error *spec_load(const char *bundle, struct oci_config **out)
 {
+	return spec_load_text(bundle, out, NULL, NULL);
+}
+
+error *spec_load_text(const char *bundle, struct oci_config **out, char **text_out, size_t *len_out)
+{
 	*out = NULL;
 	_cleanup_free_ char *dir = NULL;
 	error *e = resolve_dir("bundle", bundle, &dir);
@@ -212,6 +217,10 @@ error *spec_load(const char *bundle, struct oci_config **out)
 		return e;
 	}
 	*out = c;
+	if (text_out) {
+		*text_out = steal_ptr(text);
+		*len_out = len;
+	}
 	return NULL;
 }
 
