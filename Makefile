@@ -11,9 +11,10 @@ CFLAGS ?= -O2 -g
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRCS := $(wildcard common/*.c spec/*.c namespaces/*.c cgroups/*.c runtime/*.c) \
+ROOMS := common spec namespaces cgroups runtime/state runtime/child runtime lab
+LIB_SRCS := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c)) \
 	$(filter-out cmd/main.c,$(wildcard cmd/*.c))
-HDRS := $(wildcard common/*.h spec/*.h namespaces/*.h cgroups/*.h runtime/*.h cmd/*.h)
+HDRS := $(foreach r,$(ROOMS) cmd,$(wildcard $(r)/*.h))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 REL_OBJS := $(LIB_SRCS:%.c=build/rel/%.o)

@@ -4,7 +4,7 @@
 
 #include "cmd/cmd.h"
 #include "common/util.h"
-#include "runtime/host_check.h"
+#include "lab/host_check.h"
 
 static const struct flag_def check_flags[] = {
     {"format", "f", FLAG_STRING, "select one of: table or json (default: \"table\")"},

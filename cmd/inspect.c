@@ -8,7 +8,7 @@
 #include "cmd/cmd.h"
 #include "common/cleanup.h"
 #include "common/util.h"
-#include "runtime/inspect.h"
+#include "lab/inspect.h"
 
 static const struct flag_def inspect_flags[] = {
     {"format", "f", FLAG_STRING, "select one of: table or json (default: \"table\")"},

@@ -15,7 +15,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "runtime/console.h"
+#include "runtime/child/console.h"
 
 /* Everything the proxy changed about the process, undone in one place so
  * every return path restores the user's terminal and signal mask. */

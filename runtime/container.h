@@ -8,13 +8,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
-
-struct runtime_ctx {
-	const char *root; /* state root (--root) */
-	bool systemd_cgroup;
-	bool rootless;
-	bool debug;
-};
+#include "runtime/state/context.h"
 
 struct create_opts {
 	const char *id;

@@ -16,7 +16,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "runtime/container.h"
-#include "runtime/container_status.h"
+#include "runtime/state/container_status.h"
 #include "spec/go_json.h"
 
 /* ---- the stats document (Go's encoding/json of runc's types.Stats) ---- */

@@ -25,13 +25,14 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
-#include "runtime/console.h"
-#include "runtime/container_status.h"
-#include "runtime/exec_init.h"
+#include "runtime/child/console.h"
+#include "runtime/state/container_status.h"
+#include "runtime/child/exec_init.h"
+#include "runtime/child/hooks.h"
 #include "runtime/launch.h"
-#include "runtime/seccomp_handover.h"
+#include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
-#include "runtime/sync.h"
+#include "runtime/child/sync.h"
 
 static error *parse_id_part(const char *s, size_t len, const char *what, uint32_t *out)
 {

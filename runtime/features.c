@@ -15,9 +15,9 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
-#include "runtime/capabilities.h"
-#include "runtime/mount_options.h"
-#include "runtime/seccomp_plan.h"
+#include "runtime/child/capabilities.h"
+#include "runtime/child/mount_options.h"
+#include "runtime/child/seccomp_plan.h"
 
 #ifndef ISORUN_VERSION
 #define ISORUN_VERSION "0.1.0"

@@ -21,29 +21,15 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
-#include "runtime/console.h"
+#include "runtime/child/console.h"
 #include "runtime/device_rules.h"
-#include "runtime/hooks.h"
-#include "runtime/init.h"
-#include "runtime/seccomp.h"
-#include "runtime/seccomp_handover.h"
+#include "runtime/child/hooks.h"
+#include "runtime/child/init.h"
+#include "runtime/child/seccomp.h"
+#include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
-#include "runtime/sync.h"
+#include "runtime/child/sync.h"
 #include "spec/state_json.h"
-
-char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
-		      const char *bundle, const struct str_map *annotations)
-{
-	struct oci_state st = {
-	    .oci_version = oci_version,
-	    .id = id,
-	    .status = status,
-	    .pid = pid,
-	    .bundle = bundle,
-	    .annotations = annotations,
-	};
-	return oci_state_to_json(&st, false);
-}
 
 /* systemd socket activation: fds 3..3+n-1 handed to us for our pid go to the
  * container first (before --preserve-fds), announced as LISTEN_FDS with

@@ -9,7 +9,7 @@
 
 #include "cgroups/cgroups.h"
 #include "runtime/container.h"
-#include "runtime/state_store.h"
+#include "runtime/state/state_store.h"
 #include "spec/config.h"
 
 struct launched {
@@ -31,10 +31,6 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 void launch_abort(struct launched *l);
 /* Frees memory and fds, unlocks the state; the container stays. */
 void launched_release(struct launched *l);
-
-/* The state JSON hooks get on stdin (compact). */
-char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
-		      const char *bundle, const struct str_map *annotations);
 
 /* Removes a stopped (or killed) container: leftover processes in its cgroup,
  * the cgroup, poststop hooks (of cfg, the config kept at create; NULL when it

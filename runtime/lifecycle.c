@@ -15,13 +15,13 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "runtime/console.h"
+#include "runtime/child/console.h"
 #include "runtime/container.h"
-#include "runtime/container_status.h"
-#include "runtime/hooks.h"
+#include "runtime/state/container_status.h"
+#include "runtime/child/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/spawn.h"
-#include "runtime/sync.h"
+#include "runtime/child/sync.h"
 
 error *container_create(const struct runtime_ctx *rt, const struct create_opts *o)
 {

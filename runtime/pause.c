@@ -4,7 +4,7 @@
 
 #include "cgroups/cgroups.h"
 #include "runtime/container.h"
-#include "runtime/container_status.h"
+#include "runtime/state/container_status.h"
 
 error *container_pause(const struct runtime_ctx *rt, const char *id)
 {

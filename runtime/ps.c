@@ -14,7 +14,7 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "runtime/container.h"
-#include "runtime/container_status.h"
+#include "runtime/state/container_status.h"
 
 extern char **environ;
 

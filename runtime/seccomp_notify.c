@@ -9,8 +9,8 @@
 #include <sys/un.h>
 
 #include "common/cleanup.h"
-#include "runtime/console.h"
-#include "runtime/seccomp.h"
+#include "runtime/child/console.h"
+#include "runtime/child/seccomp.h"
 #include "spec/go_json.h"
 
 error *seccomp_send_listener(const char *listener_path, int notify_fd, const char *state_json)

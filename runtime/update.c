@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "runtime/container.h"
-#include "runtime/container_status.h"
+#include "runtime/state/container_status.h"
 #include "spec/config.h"
 
 /* Writes config.json through a temp file and rename, so a crash leaves either

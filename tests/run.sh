@@ -35,6 +35,8 @@ run_suite() { # name, command...
 	fi
 }
 
+run_suite lint/include_order tests/lint/include_order.sh
+
 for t in build/san/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	run_suite "unit/$(basename "$t")" env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$t"

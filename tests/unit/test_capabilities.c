@@ -7,8 +7,8 @@
 
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/capabilities.h"
-#include "runtime/process.h"
+#include "runtime/child/capabilities.h"
+#include "runtime/child/process.h"
 #include "tests/unit/unit.h"
 
 #define BIT(c) (UINT64_C(1) << (c))

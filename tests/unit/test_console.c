@@ -21,7 +21,7 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/console.h"
+#include "runtime/child/console.h"
 #include "tests/unit/unit.h"
 
 #ifndef TIOCGPTPEER

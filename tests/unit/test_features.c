@@ -7,7 +7,7 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "runtime/features.h"
-#include "runtime/mount_options.h"
+#include "runtime/child/mount_options.h"
 #include "spec/config.h"
 #include "spec/features.h"
 #include "tests/unit/unit.h"

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/hooks.h"
+#include "runtime/child/hooks.h"
 #include "tests/unit/unit.h"
 
 static char tmp[64];

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "runtime/inspect.h"
+#include "lab/inspect.h"
 #include "tests/unit/unit.h"
 
 static void test_caps(void)

@@ -2,7 +2,7 @@
  * propagation in order, the rest as data. */
 #include <sys/mount.h>
 
-#include "runtime/mount_options.h"
+#include "runtime/child/mount_options.h"
 #include "tests/unit/unit.h"
 
 #define OPTS(...) ((char *const[]){__VA_ARGS__, NULL})

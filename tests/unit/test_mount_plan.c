@@ -5,8 +5,8 @@
 #include <sys/mount.h>
 
 #include "common/util.h"
-#include "runtime/devices.h"
-#include "runtime/mount_plan.h"
+#include "runtime/child/devices.h"
+#include "runtime/child/mount_plan.h"
 #include <sys/stat.h>
 #include "tests/unit/unit.h"
 

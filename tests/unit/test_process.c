@@ -16,8 +16,8 @@
 
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/process.h"
-#include "runtime/process_internal.h"
+#include "runtime/child/process.h"
+#include "runtime/child/process_internal.h"
 #include "tests/unit/unit.h"
 
 static char tmp[64];

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
-#include "runtime/rootfs.h"
+#include "runtime/child/rootfs.h"
 #include "tests/unit/unit.h"
 
 #define OPTS(...) ((char *[]){__VA_ARGS__, NULL})

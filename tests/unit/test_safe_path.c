@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/safe_path.h"
+#include "runtime/child/safe_path.h"
 #include "tests/unit/unit.h"
 
 static char base[64]; /* holds root/ and outside/ */

@@ -16,9 +16,9 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/console.h"
-#include "runtime/seccomp.h"
-#include "runtime/seccomp_plan.h"
+#include "runtime/child/console.h"
+#include "runtime/child/seccomp.h"
+#include "runtime/child/seccomp_plan.h"
 #include "tests/unit/unit.h"
 
 #define NAMES(...)   ((char *[]){__VA_ARGS__, NULL})

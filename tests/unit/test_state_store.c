@@ -10,8 +10,8 @@
 
 #include "common/error.h"
 #include "common/util.h"
-#include "runtime/state_store.h"
-#include "runtime/sync.h"
+#include "runtime/state/state_store.h"
+#include "runtime/child/sync.h"
 #include "unit.h"
 
 static char root[] = "/tmp/isorun-unit-state.XXXXXX";

@@ -1,0 +1,147 @@
+/* The child side of `exec`, in the order runc's setns init uses: namespaces,
+ * terminal, limits and labels, seccomp (early when it needs privileges we are
+ * about to drop), cwd, identity, executable lookup, fds, execve. */
+#include "runtime/child/exec_init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "namespaces/namespaces.h"
+#include "runtime/child/console.h"
+#include "runtime/child/process.h"
+#include "runtime/child/seccomp.h"
+#include "runtime/child/seccomp_handover.h"
+#include "runtime/child/sync.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+/* The user namespace first: it decides which of the others we may join
+ * (they are owned by it). pid and time were joined for the clone already. */
+static error *join_namespaces(const int *fds)
+{
+	static const enum oci_ns_type order[] = {OCI_NS_USER,	 OCI_NS_IPC,	OCI_NS_UTS,
+						 OCI_NS_NETWORK, OCI_NS_CGROUP, OCI_NS_MOUNT};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int fd = fds[order[i]];
+		if (fd < 0)
+			continue;
+		error *e = ns_join(fd, order[i]);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+/* A pty from the container's own devpts (we are in its mount namespace now).
+ * Unlike init's console_create, nothing is bound over /dev/console: that
+ * belongs to the container's init. */
+static error *open_terminal(const struct oci_process *p, int sync_fd)
+{
+	_cleanup_close_ int master = -1, slave = -1;
+	error *e = console_open_pty(p, &master, &slave);
+	if (!e)
+		e = sync_send(sync_fd, SYNC_CONSOLE, 0, NULL, master);
+	return e ? e : console_make_controlling(slave);
+}
+
+static error *load_filter(struct seccomp_program **prog, int sync_fd)
+{
+	error *e = seccomp_load_and_hand_over(*prog, sync_fd);
+	seccomp_program_free(*prog);
+	*prog = NULL;
+	return e;
+}
+
+/* runc's exec does not create a missing cwd (only create does, while it
+ * prepares the rootfs): refuse it with runc's wording before process_chdir,
+ * which would create it. Other errors (EACCES as root on a root_squash
+ * volume...) are left to process_chdir's retry as the container user. */
+static error *check_cwd_exists(const struct oci_process *p)
+{
+	struct stat st;
+	if (stat(p->cwd, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+		return NULL;
+	return err_new("chdir to cwd (\"%s\") set in config.json failed: %s", p->cwd,
+		       go_strerror(errno));
+}
+
+/* Only stdio and the preserved fds 3..3+n-1 reach the process. */
+static error *close_fds(int preserve)
+{
+	_cleanup_free_ int *keep = calloc((size_t)preserve + 1, sizeof(int));
+	if (!keep)
+		return err_sys(ENOMEM, "preserve fds");
+	for (int i = 0; i < preserve; i++)
+		keep[i] = 3 + i;
+	return process_close_fds_on_exec(keep, preserve);
+}
+
+static error *setup(const struct exec_child_args *a, char **exe)
+{
+	const struct oci_process *p = a->proc;
+	struct sync_msg msg;
+	error *e;
+	struct seccomp_program *prog = NULL;
+
+	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+		return e;
+	if ((e = join_namespaces(a->ns_fds)))
+		return e;
+	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
+		return e;
+	if ((e = process_apply_limits(p, a->lnx)))
+		return e;
+	if (a->lnx->has_seccomp) {
+		if ((e = seccomp_build(&a->lnx->seccomp, &prog)))
+			return e;
+		/* Without no_new_privs loading needs CAP_SYS_ADMIN, which the
+		 * identity change may drop: load now, as init does. */
+		if (!p->no_new_privileges || seccomp_profile_notifies(&a->lnx->seccomp)) {
+			if ((e = process_set_no_new_privs(p)) ||
+			    (e = load_filter(&prog, a->sync_fd)))
+				goto fail;
+		}
+	}
+	if ((e = check_cwd_exists(p)) || (e = process_chdir(p)) ||
+	    (e = process_apply_identity(p)) || (e = process_find_executable(p, exe)) ||
+	    (e = process_set_no_new_privs(p)))
+		goto fail;
+	if (prog && (e = load_filter(&prog, a->sync_fd)))
+		goto fail;
+	e = close_fds(a->preserve_fds);
+fail:
+	if (prog)
+		seccomp_program_free(prog);
+	return e;
+}
+
+_Noreturn void exec_child(const struct exec_child_args *a)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Inherited from the parent already; kept explicit because it is what
+	 * keeps /proc/self/exe of the runtime out of the container's reach. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* The lock on the state dir is the parent's business. */
+	if (a->state_dir_fd >= 0)
+		close(a->state_dir_fd);
+	char *exe = NULL;
+	error *e = setup(a, &exe);
+	if (!e)
+		e = process_exec(exe, a->proc);
+	sync_send_error(a->sync_fd, e);
+	_exit(255);
+}

@@ -1,0 +1,22 @@
+/* The child side of `exec`: from the clone (already in the container's pid
+ * and time namespaces, and on v2 in its cgroup) to execve. */
+#ifndef ISORUN_RUNTIME_CHILD_EXEC_INIT_H
+#define ISORUN_RUNTIME_CHILD_EXEC_INIT_H
+
+#include "spec/config.h"
+
+struct exec_child_args {
+	const struct oci_process *proc;
+	const struct oci_linux *lnx; /* the container's: seccomp, personality */
+	int sync_fd;		     /* SOCK_SEQPACKET, close-on-exec: EOF tells the parent */
+	int state_dir_fd;	     /* the parent's flock'ed dir; closed first */
+	const int *ns_fds;	     /* OCI_NS_COUNT entries, -1: do not join */
+	int preserve_fds;	     /* fds 3 .. 3+n-1 survive execve */
+};
+
+/* Waits for SYNC_GO (cgroup joined), joins the namespaces (user first),
+ * sets up the terminal, limits, seccomp, identity and cwd, and execs. Errors
+ * go to the parent as SYNC_ERROR; never returns. */
+_Noreturn void exec_child(const struct exec_child_args *a);
+
+#endif

@@ -1,0 +1,320 @@
+#include "runtime/child/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/keyctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "runtime/child/console.h"
+#include "runtime/child/hooks.h"
+#include "runtime/child/process.h"
+#include "runtime/child/rootfs.h"
+#include "runtime/child/seccomp.h"
+#include "runtime/child/seccomp_handover.h"
+#include "runtime/child/sync.h"
+
+static bool has_hooks(const struct oci_hook_list *l)
+{
+	return l->n > 0;
+}
+
+static bool wants_new(const struct ns_plan *ns, enum oci_ns_type t)
+{
+	return (ns->new_flags & (unsigned long)ns_clone_flag(t)) != 0;
+}
+
+/* Joins namespaces given by path (user first: it decides who owns the rest)
+ * and, when clone3 could not create them, unshares the new ones. pid and time
+ * were already arranged by the parent. */
+static error *enter_namespaces(const struct init_args *a)
+{
+	const struct ns_plan *ns = a->ns;
+	if (ns->clone_all)
+		return NULL;
+	error *e;
+	if (ns->join_fd[OCI_NS_USER] >= 0 && (e = ns_join(ns->join_fd[OCI_NS_USER], OCI_NS_USER)))
+		return e;
+	for (int t = 0; t < OCI_NS_COUNT; t++) {
+		if (t == OCI_NS_USER || t == OCI_NS_PID || t == OCI_NS_TIME || ns->join_fd[t] < 0)
+			continue;
+		if ((e = ns_join(ns->join_fd[t], (enum oci_ns_type)t)))
+			return e;
+	}
+	unsigned long rest =
+	    ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
+	if (a->pid_after_join)
+		rest |= CLONE_NEWPID;
+	if (rest && unshare((int)rest) < 0)
+		return err_errno("unshare namespaces");
+	return NULL;
+}
+
+/* After the parent wrote the id maps: become root of the new user namespace. */
+static error *become_userns_root(void)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return err_errno("user namespace: setresgid(0)");
+	if (setresuid(0, 0, 0) < 0)
+		return err_errno("user namespace: setresuid(0)");
+	return NULL;
+}
+
+/* A fresh session keyring per container, so containers do not share keys
+ * with the host or each other (runc names it _ses.<id>). Kernels or seccomp
+ * profiles without keyctl simply keep the inherited one. */
+static error *join_session_keyring(const char *id)
+{
+	char name[256];
+	snprintf(name, sizeof(name), "_ses.%s", id);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+	    errno != EPERM)
+		return err_errno("join session keyring %s", name);
+	return NULL;
+}
+
+struct init_state {
+	pid_t host_pid; /* our pid as the runtime sees it, for the hooks' state */
+	char *exe;
+	struct seccomp_program *seccomp;
+};
+
+static error *run_hooks_in_container(const struct init_args *a, const struct init_state *s,
+				     const struct oci_hook_list *hooks, const char *phase,
+				     const char *status)
+{
+	if (!hooks->n)
+		return NULL;
+	const struct oci_config *cfg = a->cfg;
+	_cleanup_free_ char *json = hook_state_json(cfg->oci_version, a->id, status, s->host_pid,
+						    cfg->bundle, &cfg->annotations);
+	if (!json)
+		return err_sys(ENOMEM, "%s hooks", phase);
+	return hooks_run(hooks, phase, json);
+}
+
+/* After unshare(CLONE_NEWPID) only our children enter the new pid namespace:
+ * make its init as our sibling (CLONE_PARENT, so the runtime, or the caller's
+ * subreaper after create, is its parent), hand its pid to the runtime and
+ * leave; the new init continues the setup once the runtime says GO. */
+static error *become_pid_ns_init(const struct init_args *a, struct init_state *s)
+{
+	/* Legacy clone: clone3 refuses CLONE_PARENT with an exit signal, and
+	 * the runtime waits for SIGCHLD of its init like of any child. */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		return err_errno("clone3 the init of the new pid namespace");
+	if (pid > 0) {
+		error *e = sync_send(a->sync_fd, SYNC_REPARENT, pid, NULL, -1);
+		if (e) {
+			sync_send_error(a->sync_fd, e);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	struct sync_msg msg;
+	error *e = sync_expect(a->sync_fd, SYNC_GO, &msg);
+	if (e)
+		return e;
+	s->host_pid = msg.errnum;
+	return NULL;
+}
+
+static error *setup_before_ready(const struct init_args *a, struct init_state *s)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *proc = &cfg->process;
+	struct sync_msg msg;
+	error *e;
+
+	if ((e = enter_namespaces(a)))
+		return e;
+	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, 0, NULL, -1)))
+		return e;
+	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+		return e;
+	s->host_pid = msg.errnum;
+	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
+		return e;
+	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
+	if (userns && (e = become_userns_root()))
+		return e;
+	/* Only now is init in its own cgroup on v1 (the parent moved it before
+	 * GO): a cgroup namespace made earlier would be rooted at the runtime's
+	 * cgroup instead of the container's. */
+	if (wants_new(a->ns, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return err_errno("unshare cgroup namespace");
+	if (!a->no_new_keyring && (e = join_session_keyring(a->id)))
+		return e;
+	if (wants_new(a->ns, OCI_NS_TIME) &&
+	    (e = timens_enter_new(cfg->linux_.time_offsets, cfg->linux_.n_time_offsets)))
+		return e;
+
+	struct rootfs_opts ropts = {
+	    .no_pivot = a->no_pivot,
+	    .userns = userns,
+	    .new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
+	};
+	if ((e = rootfs_prepare(cfg, &ropts)))
+		return e;
+	if (has_hooks(&cfg->hooks.prestart) || has_hooks(&cfg->hooks.create_runtime)) {
+		if ((e = sync_send(a->sync_fd, SYNC_RUN_HOOKS, 0, NULL, -1)))
+			return e;
+		if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+			return e;
+	}
+	if ((e = run_hooks_in_container(a, s, &cfg->hooks.create_container, "createContainer",
+					"creating")))
+		return e;
+	if ((e = rootfs_pivot(cfg, &ropts)))
+		return e;
+
+	if (proc->terminal) {
+		_cleanup_close_ int master = -1, slave = -1;
+		if ((e = console_create(proc, &master, &slave)))
+			return e;
+		if ((e = sync_send(a->sync_fd, SYNC_CONSOLE, 0, NULL, master)))
+			return e;
+		if ((e = console_make_controlling(slave)))
+			return e;
+	}
+	if ((e = rootfs_apply_sysctl(cfg)))
+		return e;
+	bool private_uts = a->ns->join_fd[OCI_NS_UTS] >= 0 || wants_new(a->ns, OCI_NS_UTS);
+	if ((e = rootfs_set_hostname(cfg, private_uts)))
+		return e;
+	/* Before the root turns read-only and masks go on (runc). */
+	if ((e = process_create_cwd(proc)))
+		return e;
+	if ((e = rootfs_finalize(cfg, &ropts)))
+		return e;
+
+	if ((e = process_apply_limits(proc, &cfg->linux_)))
+		return e;
+	if (cfg->linux_.has_seccomp) {
+		if ((e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
+			return e;
+		/* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, which
+		 * the identity change below may drop; and a notify fd must reach
+		 * the agent while the runtime is still there: load it now (runc's
+		 * order). Otherwise it waits until just before execve. */
+		if (!proc->no_new_privileges || seccomp_profile_notifies(&cfg->linux_.seccomp)) {
+			if ((e = process_set_no_new_privs(proc)))
+				return e;
+			if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
+				return e;
+			seccomp_program_free(s->seccomp);
+			s->seccomp = NULL;
+		}
+	}
+	if ((e = process_chdir(proc)))
+		return e;
+	if ((e = process_apply_identity(proc)))
+		return e;
+	/* After chdir and the uid change, as runc, so a relative args[0] and
+	 * permissions resolve as the process will see them; still before
+	 * parking, so a missing binary fails `create`, not a later `start`. */
+	return process_find_executable(proc, &s->exe);
+}
+
+/* Blocks until `start` opens the fifo for reading. The fd is an O_PATH handle
+ * opened on the host; re-open it for writing through our own /proc. */
+/* Blocks until the runtime starts us: `start` opening the exec fifo for
+ * reading (the fd is an O_PATH handle opened on the host; re-open it for
+ * writing through our own /proc), or SYNC_GO for `run`. Returns the channel
+ * to the starter, kept open close-on-exec: the starter reads it to EOF, which
+ * comes with execve, so poststart hooks run only once the process runs. */
+static error *wait_for_start(const struct init_args *a, int *channel)
+{
+	if (a->fifo_fd < 0) {
+		struct sync_msg msg;
+		*channel = a->sync_fd;
+		return sync_expect(a->sync_fd, SYNC_GO, &msg);
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", a->fifo_fd);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("open exec fifo");
+	close(a->sync_fd);
+	close(a->fifo_fd);
+	*channel = fd;
+	if (write(fd, "0", 1) != 1)
+		return err_errno("write exec fifo");
+	return NULL;
+}
+
+/* After start, errors go back over the channel the starter reads. */
+static void report_start_error(const struct init_args *a, int channel, const error *e)
+{
+	if (channel < 0)
+		return;
+	if (a->fifo_fd < 0)
+		sync_send_error(channel, e);
+	else
+		(void)!write(channel, e->msg, strlen(e->msg));
+}
+
+static error *setup_after_start(const struct init_args *a, struct init_state *s)
+{
+	const struct oci_process *proc = &a->cfg->process;
+	error *e;
+	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
+					"created")))
+		return e;
+	if ((e = process_set_no_new_privs(proc)))
+		return e;
+	if (s->seccomp) {
+		int notify_fd = -1;
+		if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
+			return e;
+		if (notify_fd >= 0)
+			close(notify_fd); /* listener relay needs the early path */
+	}
+	/* Only stdio and the preserved fds 3..3+n-1 reach the process. */
+	_cleanup_free_ int *keep = calloc((size_t)a->preserve_fds + 1, sizeof(int));
+	if (!keep)
+		return err_sys(ENOMEM, "preserve fds");
+	for (int i = 0; i < a->preserve_fds; i++)
+		keep[i] = 3 + i;
+	if ((e = process_close_fds_on_exec(keep, a->preserve_fds)))
+		return e;
+	return process_exec(s->exe, proc);
+}
+
+_Noreturn void container_init(const struct init_args *a)
+{
+	struct init_state s = {0};
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Nothing in the container may ptrace or open /proc/1/exe of us until
+	 * execve resets this (CVE-2016-9962, CVE-2019-5736). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	error *e = setup_before_ready(a, &s);
+	if (!e)
+		e = sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
+	if (e) {
+		sync_send_error(a->sync_fd, e);
+		_exit(1);
+	}
+	int channel = -1;
+	e = wait_for_start(a, &channel);
+	if (!e)
+		e = setup_after_start(a, &s);
+	report_start_error(a, channel, e);
+	/* The starter may be gone too: stderr is all that is left. */
+	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
+	_exit(1);
+}

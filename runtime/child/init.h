@@ -1,0 +1,32 @@
+/* The container init: what the cloned child does, in order, from its first
+ * instruction to execve of the user process. Errors go to the parent as
+ * SYNC_ERROR until the child reports SYNC_READY; after that (the parent may
+ * be gone) they go to the container's stderr. */
+#ifndef ISORUN_RUNTIME_CHILD_INIT_H
+#define ISORUN_RUNTIME_CHILD_INIT_H
+
+#include <stdbool.h>
+
+#include "namespaces/namespaces.h"
+#include "spec/config.h"
+
+struct init_args {
+	const struct oci_config *cfg;
+	const struct ns_plan *ns;
+	const char *id;
+	bool no_new_keyring; /* --no-new-keyring: keep the caller's session keyring */
+	int sync_fd;	     /* child's end of the socketpair */
+	int fifo_fd;	     /* O_PATH fd of exec.fifo; -1: wait for SYNC_GO instead (run) */
+	bool no_pivot;
+	int preserve_fds; /* fds 3 .. 3+n-1 survive execve */
+	bool cgroup_v2_host;
+	/* A user namespace is joined by path and a new pid namespace is wanted:
+	 * the pid namespace must be made after the join (so that it belongs to
+	 * that user namespace), and its first process is a second child. */
+	bool pid_after_join;
+};
+
+/* Never returns: execs the process or _exits non-zero after reporting. */
+_Noreturn void container_init(const struct init_args *a);
+
+#endif

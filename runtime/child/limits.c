@@ -1,0 +1,137 @@
+/* Per-process limits that must be set while still privileged: rlimits (raising
+ * a hard limit needs CAP_SYS_RESOURCE), oomScoreAdj, ioPriority, scheduler,
+ * personality and umask. Each error names the spec field. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/child/process_internal.h"
+
+/* glibc has no wrapper; the layout is the kernel ABI (sched_setattr(2)). */
+struct isorun_sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+
+static const struct {
+	const char *name;
+	uint64_t bit;
+} sched_flag_names[] = {
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},	 {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},	 {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},	 {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+};
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+
+static error *apply_rlimits(const struct oci_process *p)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct oci_rlimit *r = &p->rlimits[i];
+		/* uint64 max is RLIM_INFINITY, which is what the spec means by it. */
+		struct rlimit rl = {.rlim_cur = (rlim_t)r->soft, .rlim_max = (rlim_t)r->hard};
+		if (setrlimit((__rlimit_resource_t)r->resource, &rl) < 0)
+			return err_errno("process.rlimits[%zu] (%s): setrlimit", i,
+					 r->type ? r->type : "?");
+	}
+	return NULL;
+}
+
+static error *apply_oom_score_adj(const struct oci_process *p)
+{
+	if (!p->oom_score_adj.set)
+		return NULL;
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
+	return err_wrap(proc_self_write("oom_score_adj", buf), "process.oomScoreAdj");
+}
+
+static error *apply_io_priority(const struct oci_process *p)
+{
+	const struct oci_io_priority *io = &p->io_priority;
+	if (!io->set)
+		return NULL;
+	int prio = (io->klass << IOPRIO_CLASS_SHIFT) | io->priority;
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+		return err_errno("process.ioPriority (%s, %d): ioprio_set",
+				 io->class_name ? io->class_name : "?", io->priority);
+	return NULL;
+}
+
+static error *apply_scheduler(const struct oci_process *p)
+{
+	const struct oci_scheduler *s = &p->scheduler;
+	if (!s->set)
+		return NULL;
+	struct isorun_sched_attr attr = {
+	    .size = sizeof(attr),
+	    .sched_policy = (uint32_t)s->policy_value,
+	    .sched_nice = s->nice,
+	    .sched_priority = (uint32_t)s->priority,
+	    .sched_runtime = s->runtime,
+	    .sched_deadline = s->deadline,
+	    .sched_period = s->period,
+	};
+	for (size_t i = 0; s->flags && s->flags[i]; i++) {
+		bool found = false;
+		for (size_t j = 0; j < ARRAY_SIZE(sched_flag_names); j++) {
+			if (strcmp(s->flags[i], sched_flag_names[j].name) == 0) {
+				attr.sched_flags |= sched_flag_names[j].bit;
+				found = true;
+			}
+		}
+		if (!found)
+			return err_new("process.scheduler.flags[%zu]: unknown flag %s", i,
+				       s->flags[i]);
+	}
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		return err_errno("process.scheduler (%s): sched_setattr",
+				 s->policy ? s->policy : "?");
+	return NULL;
+}
+
+static error *apply_personality(const struct oci_linux *lnx)
+{
+	if (!lnx || !lnx->personality.set || !lnx->personality.domain)
+		return NULL;
+	const char *d = lnx->personality.domain;
+	unsigned long persona;
+	if (strcmp(d, "LINUX") == 0)
+		persona = PER_LINUX;
+	else if (strcmp(d, "LINUX32") == 0)
+		persona = PER_LINUX32;
+	else
+		return err_new("linux.personality.domain: unknown domain %s", d);
+	/* runc ignores personality.flags (none are defined by the spec yet). */
+	if (personality(persona) < 0)
+		return err_errno("linux.personality (%s): personality", d);
+	return NULL;
+}
+
+error *limits_apply(const struct oci_process *p, const struct oci_linux *lnx)
+{
+	error *e;
+	if ((e = apply_rlimits(p)) || (e = apply_oom_score_adj(p)) || (e = apply_io_priority(p)) ||
+	    (e = apply_scheduler(p)) || (e = apply_personality(lnx)))
+		return e;
+	/* runc's default when user.umask is absent. */
+	umask(p->user.umask.set ? (mode_t)(p->user.umask.value & 07777) : 0022);
+	return NULL;
+}

@@ -1,0 +1,292 @@
+/* Applying a mount plan. Every destination is opened inside the rootfs with
+ * safe_open_in_root() and mounted onto through /proc/self/fd/N; after a mount
+ * the destination is opened again, because the old fd still names the
+ * covered directory, not the new mount on top of it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/child/mount_plan.h"
+#include "runtime/child/safe_path.h"
+
+#define FD_PATH_LEN 32
+
+/* Flags a remount must repeat: in a user namespace the kernel refuses to
+ * drop the ones it locked (EPERM), so runc adds what the mount has. */
+static unsigned long locked_flags(int fd)
+{
+	struct statvfs sv;
+	if (fstatvfs(fd, &sv) < 0)
+		return 0;
+	unsigned long f = 0;
+	if (sv.f_flag & ST_RDONLY)
+		f |= MS_RDONLY;
+	if (sv.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+unsigned long mount_fd_flags(int fd)
+{
+	return locked_flags(fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+}
+
+/* mount(NULL, fd, NULL, flags|MS_REMOUNT); on EPERM retried keeping the
+ * mount's current (possibly locked) flags, minus MS_RDONLY if we drop it. */
+error *mount_remount_fd(int fd, unsigned long flags)
+{
+	char p[FD_PATH_LEN];
+	safe_fd_path(fd, p, sizeof(p));
+	flags |= MS_REMOUNT;
+	if (mount(NULL, p, NULL, flags, NULL) == 0)
+		return NULL;
+	if (errno != EPERM)
+		return err_errno("remount");
+	unsigned long keep = locked_flags(fd) & ~(unsigned long)MS_RDONLY;
+	if (mount(NULL, p, NULL, flags | keep, NULL) < 0)
+		return err_errno("remount");
+	return NULL;
+}
+
+static error *apply_tail(const struct mount_op *op, int fd)
+{
+	char p[FD_PATH_LEN];
+	safe_fd_path(fd, p, sizeof(p));
+	for (size_t i = 0; i < op->n_propagation; i++)
+		if (mount(NULL, p, NULL, op->propagation[i], NULL) < 0)
+			return err_errno("set propagation %s",
+					 mount_propagation_name(op->propagation[i]));
+	if (op->remount) {
+		error *e = mount_remount_fd(fd, op->remount_flags);
+		if (e)
+			return e;
+	}
+	if (op->attr_set || op->attr_clr) {
+		struct mount_attr attr = {.attr_set = op->attr_set, .attr_clr = op->attr_clr};
+		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			return err_errno("mount_setattr");
+	}
+	return NULL;
+}
+
+/* Recursive copy for tmpcopyup: owners, modes, symlinks and device nodes are
+ * kept; nothing is followed (the source is image content). */
+static error *copy_tree(int src, int dst, int depth)
+{
+	if (depth > 128)
+		return err_sys(ELOOP, "tmpcopyup");
+	int dfd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return err_errno("tmpcopyup: open");
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return err_errno("tmpcopyup: opendir");
+	}
+	error *e = NULL;
+	struct dirent *de;
+	while (!e && (errno = 0, de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		struct stat st;
+		if (fstatat(src, n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			e = err_errno("tmpcopyup: stat %s", n);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(dst, n, 0700) < 0) {
+				e = err_errno("tmpcopyup: mkdir %s", n);
+				break;
+			}
+			_cleanup_close_ int s2 =
+			    openat(src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int d2 =
+			    openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (s2 < 0 || d2 < 0)
+				e = err_errno("tmpcopyup: open %s", n);
+			else
+				e = copy_tree(s2, d2, depth + 1);
+		} else if (S_ISREG(st.st_mode)) {
+			_cleanup_close_ int in = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int out = openat(
+			    dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+			if (in < 0 || out < 0) {
+				e = err_errno("tmpcopyup: open %s", n);
+				break;
+			}
+			char buf[65536];
+			ssize_t r;
+			while ((r = read(in, buf, sizeof(buf))) > 0)
+				if (write_all(out, buf, (size_t)r) < 0)
+					break;
+			if (r != 0 && !e)
+				e = err_errno("tmpcopyup: copy %s", n);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t len = readlinkat(src, n, target, sizeof(target) - 1);
+			if (len < 0 || (target[len] = '\0', symlinkat(target, dst, n) < 0))
+				e = err_errno("tmpcopyup: symlink %s", n);
+		} else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
+			e = err_errno("tmpcopyup: mknod %s", n);
+		}
+		if (e)
+			break;
+		if (fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			e = err_errno("tmpcopyup: chown %s", n);
+		else if (!S_ISLNK(st.st_mode) && fchmodat(dst, n, st.st_mode & 07777, 0) < 0)
+			e = err_errno("tmpcopyup: chmod %s", n);
+	}
+	if (!e && errno)
+		e = err_errno("tmpcopyup: readdir");
+	closedir(d);
+	return e;
+}
+
+static error *reopen(int rootfd, const char *dest, int *fd)
+{
+	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
+}
+
+static error *apply_bind(const struct mount_op *op, int rootfd)
+{
+	/* The source is a host path chosen by whoever wrote config.json: it
+	 * is followed like runc does, but pinned by an fd so the mount uses
+	 * exactly what we looked at. */
+	_cleanup_close_ int src = open(op->source, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return err_errno("open source %s", op->source);
+	struct stat st;
+	if (fstat(src, &st) < 0)
+		return err_errno("stat source %s", op->source);
+	_cleanup_close_ int dst = -1;
+	error *e = safe_open_in_root(
+	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
+	if (e)
+		return e;
+	char sp[FD_PATH_LEN], dp[FD_PATH_LEN];
+	if (mount(safe_fd_path(src, sp, sizeof(sp)), safe_fd_path(dst, dp, sizeof(dp)), NULL,
+		  op->flags & (MS_BIND | MS_REC), NULL) < 0)
+		return err_errno("bind %s", op->source);
+	_cleanup_close_ int top = -1;
+	if ((e = reopen(rootfd, op->dest, &top)))
+		return e;
+	return apply_tail(op, top);
+}
+
+static error *apply_mount(const struct mount_op *op, int rootfd)
+{
+	_cleanup_close_ int dst = -1;
+	bool existed = true;
+	error *e = safe_open_in_root(rootfd, op->dest, SAFE_NO_CREATE, &dst);
+	if (e && e->errnum == ENOENT) {
+		err_free(e);
+		existed = false;
+		e = safe_open_in_root(rootfd, op->dest, SAFE_CREATE_DIR, &dst);
+	}
+	if (e)
+		return e;
+	struct stat st;
+	if (fstat(dst, &st) < 0)
+		return err_errno("stat");
+	/* The covered directory, still reachable through this fd once the
+	 * tmpfs is on top of it. */
+	_cleanup_close_ int under = -1;
+	if (op->tmpcopyup && (under = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_errno("open for tmpcopyup");
+	char dp[FD_PATH_LEN];
+	safe_fd_path(dst, dp, sizeof(dp));
+	if (mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
+		int err = errno;
+		if (!op->fallback_bind || (err != EPERM && err != EBUSY))
+			return err_sys(err, "mount");
+		log_debug("mounts[%d] (%s): mount %s: %s; binding %s instead", op->spec_index,
+			  op->dest, op->fstype, strerror(err), op->fallback_bind);
+		struct mount_op b = *op;
+		b.kind = MOUNT_OP_BIND;
+		b.source = op->fallback_bind;
+		b.flags = MS_BIND | MS_REC;
+		b.remount = (op->flags & ~(unsigned long)(MS_BIND | MS_REC)) != 0;
+		b.remount_flags = op->flags | MS_BIND | MS_REC;
+		return apply_bind(&b, rootfd);
+	}
+	_cleanup_close_ int top = -1;
+	if ((e = reopen(rootfd, op->dest, &top)))
+		return e;
+	if ((op->keep_mode && existed) || op->tmpcopyup) {
+		_cleanup_close_ int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0)
+			return err_errno("open");
+		if (op->tmpcopyup && (e = copy_tree(under, dir, 0)))
+			return e;
+		if (op->keep_mode && existed && fchmod(dir, st.st_mode & 07777) < 0)
+			return err_errno("chmod");
+	}
+	return apply_tail(op, top);
+}
+
+static error *apply_remount(const struct mount_op *op, int rootfd)
+{
+	_cleanup_close_ int fd = -1;
+	error *e = reopen(rootfd, op->dest, &fd);
+	return e ? e : mount_remount_fd(fd, op->flags);
+}
+
+static error *apply_symlink(const struct mount_op *op, int rootfd)
+{
+	_cleanup_close_ int dir = -1;
+	_cleanup_free_ char *buf = NULL;
+	const char *name = NULL;
+	error *e = safe_open_parent_in_root(rootfd, op->dest, true, &dir, &buf, &name);
+	if (e)
+		return e;
+	if (symlinkat(op->source, dir, name) < 0 && errno != EEXIST)
+		return err_errno("symlink %s", op->source);
+	return NULL;
+}
+
+error *mount_plan_apply(const struct mount_plan *p, int rootfd)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mount_op *op = &p->ops[i];
+		error *e = NULL;
+		switch (op->kind) {
+		case MOUNT_OP_BIND:
+			e = apply_bind(op, rootfd);
+			break;
+		case MOUNT_OP_MOUNT:
+			e = apply_mount(op, rootfd);
+			break;
+		case MOUNT_OP_REMOUNT:
+			e = apply_remount(op, rootfd);
+			break;
+		case MOUNT_OP_SYMLINK:
+			e = apply_symlink(op, rootfd);
+			break;
+		}
+		if (e)
+			return err_wrap(e, "mounts[%d] (%s)", op->spec_index, op->dest);
+	}
+	return NULL;
+}

@@ -1,0 +1,97 @@
+/* The mount plan: config.json mounts (plus what they imply: the cgroup v1
+ * tmpfs and per-controller mounts, remounts for read-only binds) as a plain
+ * array of operations. Built without syscalls from the spec and a description
+ * of the host (so it is unit tested), applied by mount_plan_apply() relative
+ * to an fd of the rootfs. */
+#ifndef ISORUN_RUNTIME_CHILD_MOUNT_PLAN_H
+#define ISORUN_RUNTIME_CHILD_MOUNT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "runtime/child/mount_options.h"
+#include "spec/config.h"
+
+enum mount_op_kind {
+	MOUNT_OP_MOUNT,	  /* mount(source, dest, fstype, flags, data) */
+	MOUNT_OP_BIND,	  /* bind the host path source onto dest (file or dir) */
+	MOUNT_OP_REMOUNT, /* mount(NULL, dest, NULL, flags|MS_REMOUNT, NULL) */
+	MOUNT_OP_SYMLINK, /* symlink dest -> source inside the rootfs; EEXIST is fine */
+};
+
+struct mount_op {
+	enum mount_op_kind kind;
+	int spec_index; /* mounts[i] it comes from, for errors */
+	char *source, *dest, *fstype, *data;
+	unsigned long flags; /* for the first mount(2) call */
+	/* When remount: a second mount(NULL, dest, NULL, remount_flags) after the
+	 * mount (flags that a bind or a to-be-filled tmpfs cannot take at once). */
+	bool remount;
+	unsigned long remount_flags;
+	unsigned long propagation[MOUNT_MAX_PROPAGATION];
+	size_t n_propagation;
+	uint64_t attr_set, attr_clr; /* mount_setattr(AT_RECURSIVE) when either is set */
+	bool keep_mode;		     /* tmpfs: chmod the new root like the dir it covers */
+	bool tmpcopyup;		     /* tmpfs: copy the covered dir's contents in */
+	/* cgroup2: bind this host dir instead when the mount is refused
+	 * (EPERM/EBUSY), as runc does. */
+	char *fallback_bind;
+};
+
+struct mount_plan {
+	struct mount_op *ops;
+	size_t n;
+	bool setup_dev;	 /* no bind onto /dev: create devices and /dev symlinks */
+	bool dev_ro;	 /* the /dev mount asked for ro: remounted in finalize */
+	bool has_devpts; /* a devpts is mounted on /dev/pts: /dev/ptmx -> pts/ptmx */
+};
+
+/* A cgroup v1 hierarchy as this process sees it. */
+struct mount_cgroup_v1 {
+	char *mountpoint; /* host path, e.g. /sys/fs/cgroup/cpu,cpuacct */
+	char *subsystems; /* mount data for a fresh mount: "cpu,cpuacct", "name=systemd" */
+	char *own_dir;	  /* host dir of our own cgroup in it (mountpoint + /proc/self/cgroup) */
+};
+
+/* The host facts the plan depends on. */
+struct mount_host {
+	bool unified; /* pure cgroup v2: mount cgroup2 */
+	struct mount_cgroup_v1 *v1;
+	size_t n_v1;
+	char *v2_own_dir; /* our cgroup2 dir on the host (for the bind fallback) */
+};
+
+/* Reads /proc/self/mountinfo and /proc/self/cgroup (call it once the process
+ * is in the container's cgroup, as runc does). */
+error *mount_host_detect(struct mount_host *out);
+/* The same from given file contents (tests). */
+error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct mount_host *out);
+void mount_host_free(struct mount_host *h);
+
+/* new_cgroupns: cgroup v1 hierarchies are mounted fresh (the namespace shows
+ * our cgroup as root) instead of binding our cgroup dirs. Relative bind
+ * sources are taken relative to cfg->bundle. Errors name the entry:
+ * "mounts[2] (/proc/foo): ...". */
+error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *host,
+			bool new_cgroupns, struct mount_plan *out);
+void mount_plan_free(struct mount_plan *p);
+/* One log_debug line per operation. */
+void mount_plan_log(const struct mount_plan *p);
+/* One line for op into buf, e.g. "mounts[0]: mount proc on /proc type proc (rw)". */
+void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
+
+/* Lexically cleaned absolute path ("a//b/../c/" -> "/a/c"), malloc'd. */
+char *mount_clean_path(const char *path);
+
+/* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
+ * of a mount point). In mount_apply.c. */
+error *mount_plan_apply(const struct mount_plan *p, int rootfd);
+/* Remounts the mount open as fd with flags|MS_REMOUNT, keeping flags the
+ * kernel locked (user namespaces) when a plain remount is refused. */
+error *mount_remount_fd(int fd, unsigned long flags);
+/* The nosuid/nodev/noexec flags the mount open as fd has now. */
+unsigned long mount_fd_flags(int fd);
+
+#endif

@@ -1,0 +1,55 @@
+/* The container process itself: identity, privileges and limits, applied in
+ * the child after pivot_root, then execve. Order follows runc. */
+#ifndef ISORUN_RUNTIME_CHILD_PROCESS_H
+#define ISORUN_RUNTIME_CHILD_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "spec/config.h"
+
+/* Resolves args[0] against the container's PATH (from process.env, default
+ * PATH when absent) after pivot. Error text as runc's:
+ * `exec: "foo": executable file not found in $PATH`. */
+error *process_find_executable(const struct oci_process *p, char **path_out);
+
+/* Before dropping privileges: rlimits, oomScoreAdj, ioPriority, scheduler,
+ * personality, umask, AppArmor/SELinux exec labels (a clear error when asked
+ * and the LSM is unavailable). */
+error *process_apply_limits(const struct oci_process *p, const struct oci_linux *lnx);
+
+/* setgroups/setgid/setuid keeping the capabilities the spec lists, then the
+ * five capability sets (inheritable empty unless asked), ambient last. */
+error *process_apply_identity(const struct oci_process *p);
+
+/* mkdir -p process.cwd (0755, never through a /proc magic link), as runc
+ * does while preparing the rootfs: call it BEFORE the rootfs is made
+ * read-only and before masked paths are applied (root.readonly with a cwd
+ * missing from the image must work). Silently leaves a component root may
+ * not create to process_chdir's retry as the container user. */
+error *process_create_cwd(const struct oci_process *p);
+
+/* chdir(cwd), creating it if missing (before dropping privileges is the
+ * caller's choice), then getcwd() to verify it is inside the root
+ * (CVE-2024-21626). */
+error *process_chdir(const struct oci_process *p);
+
+/* no_new_privs when the spec asks. */
+error *process_set_no_new_privs(const struct oci_process *p);
+
+/* Marks every fd >= 3 except the keep list close-on-exec (close_range). */
+error *process_close_fds_on_exec(const int *keep, int n_keep);
+
+/* The environment execve gets, as runc builds it: process.env with repeated
+ * keys collapsed (first position, last value) and HOME added when absent
+ * (the uid's home in passwd_path, the container's /etc/passwd; "/" when not
+ * found). *out is a strv the caller frees. */
+error *process_build_env(char *const *env, uid_t uid, const char *passwd_path, char ***out);
+
+/* execve(path, args, process_build_env(env, getuid(), "/etc/passwd"));
+ * returns only on failure, with runc's wording: `exec /bin/x: exec format
+ * error` (runc prefixes "exec failed: unable to start container process: "). */
+error *process_exec(const char *path, const struct oci_process *p);
+
+#endif

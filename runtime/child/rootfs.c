@@ -1,0 +1,358 @@
+/* The rootfs lifecycle: prepare (propagation, the rootfs bind, the mount and
+ * device plans), pivot, sysctl/hostname, finalize (masked and read-only
+ * paths, read-only /dev and root, final propagation). */
+#include "runtime/child/rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "runtime/child/devices.h"
+#include "runtime/child/masked_paths.h"
+#include "runtime/child/mount_plan.h"
+#include "runtime/child/safe_path.h"
+
+static bool has_ns(const struct oci_config *cfg, enum oci_ns_type t)
+{
+	for (size_t i = 0; i < cfg->linux_.n_namespaces; i++)
+		if (cfg->linux_.namespaces[i].type == t)
+			return true;
+	return false;
+}
+
+static bool needs_cgroup_host(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].type && strcmp(cfg->mounts[i].type, "cgroup") == 0)
+			return true;
+	return false;
+}
+
+/* Parses linux.rootfsPropagation; 0 when unset. */
+static error *root_propagation(const struct oci_config *cfg, unsigned long *out)
+{
+	const char *name = cfg->linux_.rootfs_propagation;
+	*out = 0;
+	if (!name || !*name)
+		return NULL;
+	*out = mount_propagation_parse(name);
+	if (!*out)
+		return err_new("linux.rootfsPropagation: unknown propagation \"%s\"", name);
+	return NULL;
+}
+
+/* runc's rootfsParentMountPrivate: pivot_root refuses a new root whose parent
+ * mount is shared, and a shared parent would propagate our rootfs bind out. */
+static error *make_parent_private(const char *path)
+{
+	/* mountinfo lists canonical paths; the bundle's may go through links. */
+	_cleanup_free_ char *rootfs = realpath(path, NULL);
+	if (!rootfs)
+		return err_errno("realpath %s", path);
+	_cleanup_free_ char *mi = NULL;
+	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
+	if (e)
+		return e;
+	_cleanup_free_ char *best = NULL;
+	bool shared = false;
+	char *save = NULL;
+	for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mp[4096];
+		char *sep = strstr(l, " - ");
+		if (!sep || sscanf(l, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		/* Mount points with spaces are escaped (\040); compare as is
+		 * against an escaped-free rootfs, a miss just means no-op. */
+		size_t n = strlen(mp);
+		bool prefix = strcmp(mp, "/") == 0 ||
+			      (strncmp(rootfs, mp, n) == 0 && (rootfs[n] == '/' || !rootfs[n]));
+		if (!prefix || (best && strlen(best) > n))
+			continue;
+		free(best);
+		best = strdup(mp);
+		if (!best)
+			return err_sys(ENOMEM, "rootfs");
+		*sep = '\0';
+		shared = strstr(l, " shared:") != NULL;
+	}
+	if (best && shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+		return err_errno("make %s private", best);
+	return NULL;
+}
+
+static error *open_rootfs(const struct oci_config *cfg, int *fd)
+{
+	const char *root = cfg->root.absolute_path;
+	if (!root || root[0] != '/')
+		return err_new("root.path: rootfs must be an absolute path");
+	/* The bundle path is the caller's, not the image's: followed. */
+	*fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
+		return err_errno("rootfs %s", root);
+	return NULL;
+}
+
+error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts)
+{
+	unsigned long prop = 0;
+	error *e = root_propagation(cfg, &prop);
+	if (e)
+		return e;
+	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+		return err_errno("set propagation of / to %s",
+				 mount_propagation_name(prop ? prop : MS_SLAVE | MS_REC));
+	if ((e = make_parent_private(cfg->root.absolute_path)))
+		return err_wrap(e, "rootfs");
+	_cleanup_close_ int under = -1;
+	if ((e = open_rootfs(cfg, &under)))
+		return e;
+	char p[32];
+	safe_fd_path(under, p, sizeof(p));
+	/* A mount point of its own: pivot_root needs one, and it keeps the
+	 * container's mounts off the host's tree. */
+	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return err_errno("bind rootfs %s", cfg->root.absolute_path);
+	_cleanup_close_ int rootfd = -1;
+	if ((e = open_rootfs(cfg, &rootfd)))
+		return e;
+
+	struct mount_host host = {0};
+	if (needs_cgroup_host(cfg) && (e = mount_host_detect(&host)))
+		return err_wrap(e, "cgroup mounts");
+	struct mount_plan plan;
+	e = mount_plan_build(cfg, &host, opts->new_cgroupns, &plan);
+	mount_host_free(&host);
+	if (e)
+		return e;
+	mount_plan_log(&plan);
+	e = mount_plan_apply(&plan, rootfd);
+	bool setup_dev = plan.setup_dev;
+	mount_plan_free(&plan);
+	if (e || !setup_dev)
+		return e;
+
+	struct device_plan dev;
+	if ((e = device_plan_build(cfg, access("/proc/kcore", F_OK) == 0, &dev)))
+		return e;
+	device_plan_log(&dev);
+	e = device_plan_apply(&dev, rootfd, opts->userns);
+	device_plan_free(&dev);
+	return e;
+}
+
+error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts)
+{
+	const char *root = cfg->root.absolute_path;
+	_cleanup_close_ int newroot = -1;
+	error *e = open_rootfs(cfg, &newroot);
+	if (e)
+		return e;
+	if (fchdir(newroot) < 0)
+		return err_errno("chdir to rootfs %s", root);
+	if (opts->no_pivot) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return err_errno("move rootfs %s to /", root);
+		if (chroot(".") < 0)
+			return err_errno("chroot");
+	} else {
+		_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (oldroot < 0)
+			return err_errno("open /");
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			return err_errno("pivot_root %s", root);
+		/* "." is now the old root stacked under the new one. */
+		if (fchdir(oldroot) < 0)
+			return err_errno("chdir to old root");
+		/* So that detaching it does not unmount anything on the host. */
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return err_errno("make old root rslave");
+		if (umount2(".", MNT_DETACH) < 0)
+			return err_errno("detach old root");
+	}
+	if (chdir("/") < 0)
+		return err_errno("chdir /");
+	return NULL;
+}
+
+static error *open_root_now(int *fd)
+{
+	*fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *fd < 0 ? err_errno("open /") : NULL;
+}
+
+/* The options of the last spec mount on /dev (it is the one on top). */
+static error *dev_mount_flags(const struct oci_config *cfg, bool *ro, unsigned long *flags)
+{
+	*ro = false;
+	*flags = 0;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		_cleanup_free_ char *d = m->destination ? mount_clean_path(m->destination) : NULL;
+		if (!d || strcmp(d, "/dev") != 0)
+			continue;
+		struct mount_options o;
+		error *e = mount_options_parse(m->options, &o);
+		if (e)
+			return e;
+		*ro = o.flags & MS_RDONLY;
+		*flags = o.flags & ~(unsigned long)(MS_REMOUNT | MS_REC);
+		mount_options_free(&o);
+	}
+	return NULL;
+}
+
+error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts)
+{
+	(void)opts;
+	_cleanup_close_ int rootfd = -1;
+	error *e = open_root_now(&rootfd);
+	if (e)
+		return e;
+	if ((e = rootfs_mask_paths(rootfd, cfg->linux_.masked_paths, cfg->linux_.mount_label)))
+		return e;
+	if ((e = rootfs_readonly_paths(rootfd, cfg->linux_.readonly_paths)))
+		return e;
+	bool dev_ro;
+	unsigned long dev_flags;
+	if ((e = dev_mount_flags(cfg, &dev_ro, &dev_flags)))
+		return err_wrap(e, "/dev");
+	if (dev_ro) {
+		_cleanup_close_ int dev = -1;
+		if ((e = safe_open_in_root(rootfd, "/dev", SAFE_NO_CREATE, &dev)))
+			return err_wrap(e, "remount /dev ro");
+		if ((e = mount_remount_fd(dev, dev_flags | MS_RDONLY)))
+			return err_wrap(e, "remount /dev ro");
+	}
+	if (cfg->root.readonly) {
+		_cleanup_close_ int top = -1;
+		if ((e = open_root_now(&top)))
+			return e;
+		if ((e = mount_remount_fd(top, MS_BIND | MS_RDONLY)))
+			return err_wrap(e, "remount / ro");
+	}
+	unsigned long prop = 0;
+	if ((e = root_propagation(cfg, &prop)))
+		return e;
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return err_errno("set propagation of / to %s", mount_propagation_name(prop));
+	return NULL;
+}
+
+/* ---- sysctl, hostname ---------------------------------------------------- */
+
+error *rootfs_check_sysctl(const struct oci_config *cfg)
+{
+	static const char *const ipc_keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+	const struct str_map *m = &cfg->linux_.sysctl;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->keys[i];
+		bool ipc = str_has_prefix(k, "fs.mqueue.");
+		for (size_t j = 0; j < ARRAY_SIZE(ipc_keys) && !ipc; j++)
+			ipc = strcmp(k, ipc_keys[j]) == 0;
+		if (ipc) {
+			if (has_ns(cfg, OCI_NS_IPC))
+				continue;
+			return err_new("sysctl \"%s\" is not allowed in the hosts ipc namespace",
+				       k);
+		}
+		if (str_has_prefix(k, "net.")) {
+			if (has_ns(cfg, OCI_NS_NETWORK))
+				continue;
+			return err_new(
+			    "sysctl \"%s\" is not allowed in the hosts network namespace", k);
+		}
+		if (has_ns(cfg, OCI_NS_UTS)) {
+			if (strcmp(k, "kernel.domainname") == 0)
+				continue;
+			if (strcmp(k, "kernel.hostname") == 0)
+				return err_new("sysctl \"%s\" is not allowed as it conflicts with "
+					       "the OCI \"hostname\" field",
+					       k);
+		}
+		return err_new("sysctl \"%s\" is not in a separate kernel namespace", k);
+	}
+	return NULL;
+}
+
+static long openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve};
+	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+static bool on_procfs(int fd)
+{
+	struct statfs sf;
+	return fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+error *rootfs_apply_sysctl(const struct oci_config *cfg)
+{
+	const struct str_map *m = &cfg->linux_.sysctl;
+	if (m->n == 0)
+		return NULL;
+	error *e = rootfs_check_sysctl(cfg);
+	if (e)
+		return e;
+	/* A fake /proc in the image (or one mounted over ours) must not
+	 * receive the writes: only a real procfs, reached without symlinks. */
+	_cleanup_close_ int sys = (int)openat2_beneath(AT_FDCWD, "/proc/sys", O_PATH | O_DIRECTORY,
+						       RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (sys < 0)
+		return err_errno("linux.sysctl: open /proc/sys");
+	if (!on_procfs(sys))
+		return err_new("linux.sysctl: /proc/sys is not on procfs");
+	for (size_t i = 0; i < m->n; i++) {
+		_cleanup_free_ char *rel = strdup(m->keys[i]);
+		if (!rel)
+			return err_sys(ENOMEM, "linux.sysctl");
+		for (char *c = rel; *c; c++)
+			if (*c == '.')
+				*c = '/';
+		_cleanup_close_ int fd =
+		    (int)openat2_beneath(sys, rel, O_WRONLY | O_NOCTTY,
+					 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					     RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+		if (fd < 0)
+			return err_errno("linux.sysctl: %s: open /proc/sys/%s", m->keys[i], rel);
+		if (!on_procfs(fd))
+			return err_new("linux.sysctl: %s: /proc/sys/%s is not on procfs",
+				       m->keys[i], rel);
+		const char *v = m->values[i] ? m->values[i] : "";
+		if (write_all(fd, v, strlen(v)) < 0)
+			return err_errno("linux.sysctl: %s: write", m->keys[i]);
+	}
+	return NULL;
+}
+
+error *rootfs_set_hostname(const struct oci_config *cfg, bool private_uts)
+{
+	if (cfg->hostname && *cfg->hostname) {
+		if (!private_uts)
+			return err_new("unable to set hostname without a private UTS namespace");
+		if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+			return err_errno("sethostname %s", cfg->hostname);
+	}
+	if (cfg->domainname && *cfg->domainname) {
+		if (!private_uts)
+			return err_new("unable to set domainname without a private UTS namespace");
+		if (setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+			return err_errno("setdomainname %s", cfg->domainname);
+	}
+	return NULL;
+}

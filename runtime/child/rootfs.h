@@ -1,0 +1,43 @@
+/* The container's filesystem: a mount plan computed from the spec (pure, unit
+ * tested), applied in the child's new mount namespace; pivot_root; then the
+ * finishing touches (masked/readonly paths, readonly root). All paths under the
+ * rootfs are resolved without leaving it (openat2 RESOLVE_IN_ROOT or an
+ * equivalent walk) and mounted through /proc/self/fd. */
+#ifndef ISORUN_RUNTIME_CHILD_ROOTFS_H
+#define ISORUN_RUNTIME_CHILD_ROOTFS_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "spec/config.h"
+
+struct rootfs_opts {
+	bool no_pivot;	   /* --no-pivot: MS_MOVE + chroot */
+	bool userns;	   /* in a new user namespace: no mknod, bind devices instead */
+	bool new_cgroupns; /* cgroup mounts show the container's own cgroup */
+};
+
+/* Step 1, in the new mount namespace, before hooks: propagation
+ * (rootfsPropagation, default rslave), bind the rootfs onto itself, every
+ * spec mount in order, /dev (default devices, linux.devices, /dev/pts, shm,
+ * fd/stdin/stdout/stderr symlinks, ptmx). */
+error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts);
+/* Step 2, after createContainer hooks: pivot_root (or MS_MOVE+chroot), detach
+ * the old root, chdir("/"). */
+error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts);
+/* Step 3, after the console and sysctls: maskedPaths, readonlyPaths, root.readonly,
+ * the final propagation. */
+error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts);
+
+/* linux.sysctl, written through a verified procfs (after pivot). Checks
+ * rootfs_check_sysctl() first. */
+error *rootfs_apply_sysctl(const struct oci_config *cfg);
+/* runc's validation alone (pure; usable at create time): each key must be
+ * namespaced by a namespace the spec lists (ipc: kernel.msg*, kernel.sem,
+ * kernel.shm*, fs.mqueue.*; network: net.*; uts: kernel.domainname), e.g.
+ * `sysctl "net.ipv4.ip_forward" is not allowed in the hosts network namespace`. */
+error *rootfs_check_sysctl(const struct oci_config *cfg);
+/* hostname / domainname (needs a private UTS namespace, else an error). */
+error *rootfs_set_hostname(const struct oci_config *cfg, bool private_uts);
+
+#endif
