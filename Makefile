@@ -76,7 +76,7 @@ deps:
 	@tests/install-deps.sh
 
 check: deps
-	$(MAKE) all unit helpers
+	$(MAKE) all unit helpers build/san/isorun
 	@tests/run.sh
 
 bench: deps all

@@ -257,7 +257,14 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		close(r->sync_fd);
 		exec_child(ca_child); /* never returns */
 	}
-	spawn_restore_for_children(saved);
+	error *restore_e = spawn_restore_for_children(saved);
+	if (!e && restore_e) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+		close(pidfd);
+		e = steal_ptr(restore_e);
+	}
+	err_free(restore_e);
 	if (e)
 		return e;
 	r->pid = pid;
@@ -354,7 +361,10 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	/* Nothing in the container may open /proc/<child>/exe (our binary)
 	 * or ptrace the child before execve resets this: CVE-2019-5736 and
 	 * CVE-2016-9962. Inherited by the clone. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		close(sv[1]);
+		return err_errno("prctl(PR_SET_DUMPABLE, 0)");
+	}
 	e = clone_child(r, &ca, ns_fds, c->cg, sv[1]);
 	close_ns(ns_fds);
 	if (e) {

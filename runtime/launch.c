@@ -212,12 +212,9 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	return NULL;
 }
 
-error *launch_container(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
-			bool keep_master, struct launched *l)
+static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
+		     bool keep_master, struct launched *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->st.dir_fd = l->pidfd = l->sync_fd = l->console_master = -1;
-	l->pid = -1;
 	error *e;
 	_cleanup_free_ char *cgstate = NULL, *config_text = NULL;
 	size_t config_len = 0;
@@ -256,7 +253,10 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		}
 		/* 0622 regardless of umask: a non-root container user must be
 		 * able to open it for writing. */
-		fchmodat(l->st.dir_fd, "exec.fifo", 0622, 0);
+		if (fchmodat(l->st.dir_fd, "exec.fifo", 0622, 0) < 0) {
+			e = err_errno("chmod %s/exec.fifo", l->st.dir);
+			goto fail;
+		}
 		fifo_fd = openat(l->st.dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
 		if (fifo_fd < 0) {
 			e = err_errno("open exec.fifo");
@@ -293,7 +293,11 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
 	if (!e)
 		e = clone_init(l, &plan, &ia, sv[1], sv[0]);
-	spawn_restore_for_children(saved_ns);
+	error *restore_e = spawn_restore_for_children(saved_ns);
+	if (!e)
+		e = restore_e;
+	else
+		err_free(restore_e);
 	if (e) {
 		close(sv[1]);
 		goto fail_ns;
@@ -347,6 +351,21 @@ fail_ns:
 	ns_plan_close(&plan);
 fail:
 	launch_abort(l);
+	return e;
+}
+
+error *launch_container(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
+			bool keep_master, struct launched *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->st.dir_fd = l->pidfd = l->sync_fd = l->console_master = -1;
+	l->pid = -1;
+	error *e = launch(rt, o, use_fifo, keep_master, l);
+	/* The failures before the state dir exists return early: what they
+	 * took (the parsed config) goes here. launch_abort has released the
+	 * rest already; releasing twice is harmless. */
+	if (e)
+		launched_release(l);
 	return e;
 }
 

@@ -62,17 +62,21 @@ error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])
 	return NULL;
 }
 
-void spawn_restore_for_children(int saved[2])
+error *spawn_restore_for_children(int saved[2])
 {
 	static const int types[2] = {CLONE_NEWPID, CLONE_NEWTIME};
+	error *e = NULL;
 	for (int i = 0; i < 2; i++) {
 		if (saved[i] < 0)
 			continue;
-		if (setns(saved[i], types[i]) < 0)
-			log_warn("restore namespace after clone: %s", strerror(errno));
+		/* Failing here would leave the hooks and helpers we fork later in
+		 * the container's pid/time namespace: the caller must stop. */
+		if (setns(saved[i], types[i]) < 0 && !e)
+			e = err_errno("restore our %s namespace after clone", i ? "time" : "pid");
 		close(saved[i]);
 		saved[i] = -1;
 	}
+	return e;
 }
 
 error *write_pid_file(const char *path, pid_t pid)

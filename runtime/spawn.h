@@ -20,7 +20,7 @@ pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd);
  * skip) before clone3 and restore ours after, so that hooks and helpers the
  * runtime forks later stay outside. saved[2] must go to spawn_restore. */
 error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2]);
-void spawn_restore_for_children(int saved[2]);
+error *spawn_restore_for_children(int saved[2]);
 
 /* The pid file engines read with Atoi: digits only, no newline, written to a
  * temp file and renamed so a reader never sees half of it (runc). */

@@ -134,12 +134,15 @@ _Noreturn void exec_child(const struct exec_child_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Inherited from the parent already; kept explicit because it is what
 	 * keeps /proc/self/exe of the runtime out of the container's reach. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	error *e = NULL;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	/* The lock on the state dir is the parent's business. */
 	if (a->state_dir_fd >= 0)
 		close(a->state_dir_fd);
 	char *exe = NULL;
-	error *e = setup(a, &exe);
+	if (!e)
+		e = setup(a, &exe);
 	if (!e)
 		e = process_exec(exe, a->proc);
 	sync_send_error(a->sync_fd, e);

@@ -300,9 +300,11 @@ _Noreturn void container_init(const struct init_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Nothing in the container may ptrace or open /proc/1/exe of us until
 	 * execve resets this (CVE-2016-9962, CVE-2019-5736). */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-	error *e = setup_before_ready(a, &s);
+	error *e = NULL;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
+	if (!e)
+		e = setup_before_ready(a, &s);
 	if (!e)
 		e = sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
 	if (e) {

@@ -62,7 +62,12 @@ error *state_create(const char *root, const char *id, struct state_handle *h)
 		return e;
 	}
 	h->dir = steal_ptr(dir);
-	return lock_dir(h);
+	if ((e = lock_dir(h))) {
+		/* Nothing of a container that never was may stay behind. */
+		rmdir(h->dir);
+		state_close(h);
+	}
+	return e;
 }
 
 error *state_open(const char *root, const char *id, struct state_handle *h)

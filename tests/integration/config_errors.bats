@@ -91,3 +91,20 @@ expect_create_error() {
 	fi
 	assert_nothing_left "$id"
 }
+
+@test "failed creates free everything they took (ASan leak check of the sanitized build)" {
+	is_isorun || skip "checks isorun's own sanitized build"
+	local san=$REPO_ROOT/build/san/isorun
+	[ -x "$san" ] || skip "build/san/isorun not built (make check builds it)"
+	id=$(new_id)
+	make_bundle "$BUNDLE" '.process.terminal = true'
+	run env ASAN_OPTIONS=detect_leaks=1 timeout "$TMO" "$san" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot allocate tty"* ]] || fail "unexpected: $output"
+	[[ "$output" != *LeakSanitizer* ]] || fail "leak after a terminal refusal: $output"
+	make_bundle "$BUNDLE" 'del(.process)'
+	run env ASAN_OPTIONS=detect_leaks=1 timeout "$TMO" "$san" --root "$ROOT" create --bundle "$BUNDLE" "$id"
+	[ "$status" -eq 1 ]
+	[[ "$output" != *LeakSanitizer* ]] || fail "leak after a missing process: $output"
+	assert_nothing_left "$id"
+}
