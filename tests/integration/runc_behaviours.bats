@@ -51,3 +51,43 @@ pid_gone() {
 	done
 	pid_gone "$left" || fail "pid $left survived kill --all"
 }
+
+# ---------------------------------------------------------------- device rules
+
+# A config that denies every device and asks for the /dev/kmsg node (c 1:11, not in the
+# default allow list): the node is created, but opening it is refused by the cgroup.
+kmsg_denied_bundle() {
+	make_bundle "$BUNDLE" '.linux.resources.devices = [{"allow": false, "access": "rwm"}]
+		| .linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11,
+			"fileMode": 438, "uid": 0, "gid": 0}]'
+	set_args "$BUNDLE" sleep 100
+}
+
+# kmsg_is_denied ID: the node is there, writing and reading it fail with EPERM, the
+# default devices still work.
+kmsg_is_denied() {
+	run rt exec "$1" sh -c 'exec 2>&1; [ -c /dev/kmsg ] && echo node-ok
+		echo isorun-devices-test | tee /dev/kmsg >/dev/null && echo wrote
+		head -c 1 /dev/kmsg >/dev/null && echo read
+		echo x >/dev/null && echo null-ok'
+	echo "$output"
+	[[ "$output" == *node-ok* ]]
+	[[ "$output" == *"tee: /dev/kmsg: Operation not permitted"* ]]
+	[[ "$output" == *"head: /dev/kmsg: Operation not permitted"* ]]
+	[[ "$output" != *wrote* ]]
+	[[ "$output" != *read* ]]
+	[[ "$output" == *null-ok* ]]
+}
+
+@test "devices: a node listed in linux.devices is created, not allowed (deny-all config)" {
+	kmsg_denied_bundle
+	id=$(new_id)
+	run_d_ctr "$id" || { cat "$TEST_DIR/$id.err"; false; }
+	kmsg_is_denied "$id"
+	# update never touches the device rules, so it cannot re-add an allow rule either
+	echo '{"pids": {"limit": 100}}' >"$TEST_DIR/res.json"
+	rt update --resources "$TEST_DIR/res.json" "$id"
+	kmsg_is_denied "$id"
+	rt update --pids-limit 200 "$id"
+	kmsg_is_denied "$id"
+}
