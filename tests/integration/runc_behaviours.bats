@@ -91,3 +91,45 @@ kmsg_is_denied() {
 	rt update --pids-limit 200 "$id"
 	kmsg_is_denied "$id"
 }
+
+# ---------------------------------------------------------------- /proc, /sys not a directory
+
+# proc_sys_refused DIR FSTYPE HOW: the image's /DIR replaced (HOW: symlink or file); create
+# must fail naming the filesystem, and the symlink's target must stay untouched.
+proc_sys_refused() {
+	local dir=$1 fstype=$2 how=$3
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" true
+	rmdir "$BUNDLE/rootfs/$dir"
+	mkdir "$BUNDLE/rootfs/decoy"
+	if [ "$how" = symlink ]; then
+		ln -s /decoy "$BUNDLE/rootfs/$dir"
+	else
+		: >"$BUNDLE/rootfs/$dir"
+	fi
+	id=$(new_id)
+	run create_ctr "$id"
+	cat "$TEST_DIR/$id.err"
+	[ "$status" -ne 0 ]
+	# (runc's text log escapes the quotes)
+	grep -qE "filesystem [\\]?\"$fstype[\\]?\" must be mounted on ordinary directory" "$TEST_DIR/$id.err"
+	if is_isorun; then
+		# and which mounts[] entry it was
+		grep -q "mounts\[[0-9]*\] (/$dir): filesystem" "$TEST_DIR/$id.err"
+	fi
+	[ -z "$(ls -A "$BUNDLE/rootfs/decoy")" ]
+	run rt state "$id"
+	[ "$status" -ne 0 ]
+}
+
+@test "a symlink at /proc in the image is refused: proc must be mounted on ordinary directory" {
+	proc_sys_refused proc proc symlink
+}
+
+@test "a symlink at /sys in the image is refused: sysfs must be mounted on ordinary directory" {
+	proc_sys_refused sys sysfs symlink
+}
+
+@test "a regular file at /proc in the image is refused" {
+	proc_sys_refused proc proc file
+}
