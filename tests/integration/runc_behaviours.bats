@@ -133,3 +133,58 @@ proc_sys_refused() {
 @test "a regular file at /proc in the image is refused" {
 	proc_sys_refused proc proc file
 }
+
+# ---------------------------------------------------------------- foreground terminal output
+
+# on_tty CMD...: runs CMD on a fresh pty whose input ends at once (script(1) then types
+# the end-of-file, ^D, into it, as in runc's own CI); prints the exact bytes that came out
+# of the pty, one hex pair per byte.
+on_tty() {
+	timeout --kill-after=5 "$TMO" script -qec "$*" /dev/null </dev/null 3>&- | od -An -v -tx1 | tr -s ' \n' ' '
+}
+
+# hex STRING: STRING as on_tty prints it.
+hex() {
+	printf '%s' "$1" | od -An -v -tx1 | tr -s ' \n' ' '
+}
+
+@test "foreground run with a terminal: exactly the container's output comes out (no stray NUL)" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	is_isorun || skip "runc 1.1.5 prints a stray ^@ here too: it forwards the NUL that the pending ^D becomes once it turns the caller's tty raw"
+	make_bundle "$BUNDLE" '.process.terminal = true'
+	# a moment for the ^D to be pending in the caller's tty before the runtime turns it raw
+	set_args "$BUNDLE" sh -c 'sleep 0.2; printf abc'
+	id=$(new_id)
+	got=$(on_tty "$ISORUN --root $ROOT run --bundle $BUNDLE $id")
+	[ "$got" = "$(hex abc)" ] || fail "got bytes [$got], wanted [$(hex abc)]"
+
+	# a line of output: the pty turns \n into \r\n, and nothing follows it
+	mode=$(stat -c %A "$BUNDLE/rootfs/tmp")
+	set_args "$BUNDLE" sh -c 'sleep 0.2; stat -c %A /tmp'
+	id=$(new_id)
+	got=$(on_tty "$ISORUN --root $ROOT run --bundle $BUNDLE $id")
+	want=$(hex "$mode"$'\r\n')
+	[ "$got" = "$want" ] || fail "got bytes [$got], wanted [$want]"
+}
+
+@test "foreground run with a terminal: a line typed ahead still reaches the container" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	make_bundle "$BUNDLE" '.process.terminal = true'
+	set_args "$BUNDLE" sh -c 'read x; echo "got:$x"'
+	id=$(new_id)
+	run timeout --kill-after=5 "$TMO" script -qec "sleep 0.2; $ISORUN --root $ROOT run --bundle $BUNDLE $id" /dev/null < <(printf 'hello\n') 3>&-
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"got:hello"* ]]
+	[[ "$output" != *"^@"* ]]
+}
+
+@test "foreground exec with a terminal: exactly the process's output comes out (no stray NUL)" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	is_isorun || skip "runc 1.1.5 prints a stray ^@ here too: it forwards the NUL that the pending ^D becomes once it turns the caller's tty raw"
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 100
+	id=$(new_id)
+	run_d_ctr "$id" || { cat "$TEST_DIR/$id.err"; false; }
+	got=$(on_tty "$ISORUN --root $ROOT exec -t $id sh -c 'sleep 0.2; printf abc'")
+	[ "$got" = "$(hex abc)" ] || fail "got bytes [$got], wanted [$(hex abc)]"
+}
