@@ -188,3 +188,69 @@ hex() {
 	got=$(on_tty "$ISORUN --root $ROOT exec -t $id sh -c 'sleep 0.2; printf abc'")
 	[ "$got" = "$(hex abc)" ] || fail "got bytes [$got], wanted [$(hex abc)]"
 }
+
+# ---------------------------------------------------------------- --no-pivot
+
+# A user of the container (not root: uid 0 would need CAP_SETFCAP to map itself) makes a
+# user namespace with new mount and pid namespaces and tries to mount a fresh proc there.
+# The kernel allows that only if a proc is fully visible in the mount namespace; the
+# container's own /proc has masked paths over it, so it must be the only one.
+NO_PIVOT_PROBE='unshare -r true && echo userns-ok
+unshare -mrpf sh -c "mount -t proc none /proc && echo PROC-MOUNTED"
+echo done'
+
+@test "--no-pivot: a process inside cannot mount a bare /proc over the masked one" {
+	make_bundle "$BUNDLE" '.process.user = {"uid": 1000, "gid": 1000}'
+	set_cmd "$BUNDLE" "exec 2>&1; $NO_PIVOT_PROBE"
+	id=$(new_id)
+	register_id "$id"
+	run rt run --no-pivot --bundle "$BUNDLE" "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *done* ]]
+	[[ "$output" == *userns-ok* ]] || skip "this host does not let a container user create a user namespace"
+	[[ "$output" != *PROC-MOUNTED* ]]
+	[[ "$output" == *"permission denied"* ]]
+	# the host's own /proc and /sys were only detached in the container's mount namespace
+	mountpoint -q /proc
+	mountpoint -q /sys
+}
+
+@test "--no-pivot: the container sees its own /proc with the masks, and runs normally" {
+	make_bundle "$BUNDLE"
+	set_cmd "$BUNDLE" 'exec 2>&1; echo pid=$$; ls /proc | grep -c "^[0-9]"
+		wc -c </proc/timer_list; ls -A /sys/firmware | wc -l
+		[ -e /proc/1/root/bin/busybox ] && echo root-ok'
+	id=$(new_id)
+	register_id "$id"
+	run rt run --no-pivot --bundle "$BUNDLE" "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = pid=1 ]
+	# only the container's processes (sh and its pipeline)
+	[ "${lines[1]}" -le 3 ]
+	# masked: /proc/timer_list is /dev/null, /sys/firmware an empty tmpfs
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+	[ "${lines[4]}" = root-ok ]
+}
+
+@test "--no-pivot in a user namespace: the host's proc and sysfs are covered, a bare /proc still refused" {
+	make_bundle "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+		| .process.user = {"uid": 1000, "gid": 1000}'
+	chown -hR 100000:100000 "$BUNDLE/rootfs"
+	set_cmd "$BUNDLE" "exec 2>&1; $NO_PIVOT_PROBE"
+	id=$(new_id)
+	register_id "$id"
+	run rt run --no-pivot --bundle "$BUNDLE" "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *done* ]]
+	[[ "$output" == *userns-ok* ]] || skip "this host does not let a container user create a user namespace"
+	[[ "$output" != *PROC-MOUNTED* ]]
+	mountpoint -q /proc
+	mountpoint -q /sys
+}
