@@ -103,12 +103,43 @@ error *console_proxy(int master, int child_pidfd)
 	return console_proxy_signals(master, child_pidfd, NULL);
 }
 
+/* Takes the complete lines already waiting on a canonical-mode stdin, before it turns raw.
+ * An end-of-file typed there (^D, or the one `script` sends when its own input ends) waits
+ * in the tty's buffer as a NUL that only a canonical read knows to be a marker: in raw mode
+ * it would be read as a real NUL byte, forwarded, and echoed back by the container's pty
+ * as a stray "^@" in the output. Read canonically here, the marker is consumed (a read
+ * returns 0: stdin EOF, which is not forwarded, as in the loop below); the lines typed
+ * ahead are kept in buf and still forwarded. A line not yet ended stays in the tty and is
+ * read raw. Returns the bytes put in buf. */
+static size_t take_canonical_lines(char *buf, size_t cap)
+{
+	size_t len = 0;
+	/* The tty buffer holds at most 4096 bytes; the bound only guards the loop. */
+	for (int i = 0; i < 4096 && len < cap; i++) {
+		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+			break;
+		/* Canonical mode and poll said a line (or an EOF) is complete: no block. */
+		ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return len;
+}
+
 error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forward)
 {
 	struct proxy_state st = {.sigfd = -1, .master_flags = -1, .master = master};
 	error *e = NULL;
+	char inbuf[4096];
+	size_t in_len = 0, in_off = 0;
 
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &st.saved_tio) == 0) {
+		if (st.saved_tio.c_lflag & ICANON)
+			in_len = take_canonical_lines(inbuf, sizeof(inbuf));
 		struct termios raw = st.saved_tio;
 		cfmakeraw(&raw);
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) < 0) {
@@ -147,8 +178,6 @@ error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forwar
 		goto out;
 	}
 
-	char inbuf[4096];
-	size_t in_len = 0, in_off = 0;
 	bool stdin_open = true, master_open = true, stdout_ok = true;
 	for (;;) {
 		enum { P_SIG, P_PID, P_IN, P_MASTER, P_N };

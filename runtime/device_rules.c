@@ -31,25 +31,16 @@ int effective_resources_build(const struct oci_config *cfg, struct effective_res
 	if (lnx->has_resources)
 		out->res = lnx->resources;
 	size_t n_spec = lnx->has_resources ? lnx->resources.n_devices : 0;
-	size_t n = n_spec + lnx->n_devices + ARRAY_SIZE(default_rules);
+	size_t n = n_spec + ARRAY_SIZE(default_rules);
 	struct oci_device_cgroup *d = calloc(n, sizeof(*d));
 	if (!d)
 		return -1;
 	size_t k = 0;
 	for (size_t i = 0; i < n_spec; i++)
 		d[k++] = lnx->resources.devices[i];
-	static char rwm[] = "rwm";
-	for (size_t i = 0; i < lnx->n_devices; i++) {
-		const struct oci_device *dev = &lnx->devices[i];
-		if (dev->type != 'c' && dev->type != 'b' && dev->type != 'u')
-			continue; /* fifos need no device rule */
-		d[k].allow = true;
-		d[k].type = dev->type == 'u' ? 'c' : dev->type;
-		set_num(&d[k].major, dev->major);
-		set_num(&d[k].minor, dev->minor);
-		d[k].access = rwm;
-		k++;
-	}
+	/* No rule for linux.devices nodes: creating a node is not allowing it (runc's
+	 * specconv does not either), so a deny-all config keeps /dev/kmsg closed even
+	 * when it asks for the node. */
 	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++) {
 		d[k].allow = true;
 		d[k].type = default_rules[i].type;

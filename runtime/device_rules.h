@@ -1,7 +1,8 @@
 /* The device cgroup rules a container really gets (runc's specconv): the
- * spec's linux.resources.devices, then an allow rule for each linux.devices
- * node, then the standard devices every container needs (null, zero, full,
- * random, urandom, tty, ptmx, pts, tun, and mknod of any node). */
+ * spec's linux.resources.devices, then the standard devices every container
+ * needs (null, zero, full, random, urandom, tty, ptmx, pts, tun, and mknod of
+ * any node). A linux.devices entry adds no rule: the node exists, and is
+ * usable only if linux.resources.devices allows it. */
 #ifndef ISORUN_RUNTIME_DEVICE_RULES_H
 #define ISORUN_RUNTIME_DEVICE_RULES_H
 

@@ -155,6 +155,25 @@ static error *signal_init(const struct loaded_container *c, int sig)
 	return NULL;
 }
 
+/* kill --all of a stopped container is how containerd's shim cleans up after an init that
+ * shared its pid namespace: whatever is still in the cgroup gets the signal, and an empty or
+ * removed cgroup is success (runc 1.1.5 does the same, for any signal). */
+static error *signal_leftovers(const struct loaded_container *c, int sig)
+{
+	if (!c->cg)
+		return NULL;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	error *e = cgroup_pids(c->cg, &pids, &n);
+	if (e) {
+		if (e->errnum != ENOENT)
+			return e;
+		err_free(e);
+		return NULL;
+	}
+	return n ? cgroup_signal_all(c->cg, sig) : NULL;
+}
+
 error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, bool all)
 {
 	struct loaded_container c;
@@ -162,7 +181,7 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 	if (e)
 		return e;
 	if (!strcmp(c.status, "stopped"))
-		e = err_new("container not running");
+		e = all ? signal_leftovers(&c, sig) : err_new("container not running");
 	else if (all && c.cg)
 		e = cgroup_signal_all(c.cg, sig);
 	else

@@ -195,15 +195,58 @@ static error *apply_bind(const struct mount_op *op, int rootfd)
 	return apply_tail(op, top);
 }
 
+static bool needs_ordinary_dir(const struct mount_op *op)
+{
+	return op->fstype && (!strcmp(op->fstype, "proc") || !strcmp(op->fstype, "sysfs"));
+}
+
+/* proc and sysfs go only on a real directory: an image whose /proc is a symlink (to /tmp,
+ * say) would otherwise get its procfs wherever the link points, away from the masked
+ * paths. runc 1.1.5 refuses that with this message; the last component is opened without
+ * following it, so nothing can swap it in between. */
+static error *open_ordinary_dir(const struct mount_op *op, int rootfd, int *out, bool *existed)
+{
+	_cleanup_close_ int dir = -1;
+	_cleanup_free_ char *buf = NULL;
+	const char *name = NULL;
+	error *e = safe_open_parent_in_root(rootfd, op->dest, true, &dir, &buf, &name);
+	if (e)
+		return e;
+	*existed = true;
+	_cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		*existed = false;
+		if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+			return err_errno("mkdir");
+		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return err_errno("open");
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return err_errno("stat");
+	if (!S_ISDIR(st.st_mode))
+		return err_new("filesystem \"%s\" must be mounted on ordinary directory",
+			       op->fstype);
+	*out = fd;
+	fd = -1;
+	return NULL;
+}
+
 static error *apply_mount(const struct mount_op *op, int rootfd)
 {
 	_cleanup_close_ int dst = -1;
 	bool existed = true;
-	error *e = safe_open_in_root(rootfd, op->dest, SAFE_NO_CREATE, &dst);
-	if (e && e->errnum == ENOENT) {
-		err_free(e);
-		existed = false;
-		e = safe_open_in_root(rootfd, op->dest, SAFE_CREATE_DIR, &dst);
+	error *e;
+	if (needs_ordinary_dir(op)) {
+		e = open_ordinary_dir(op, rootfd, &dst, &existed);
+	} else {
+		e = safe_open_in_root(rootfd, op->dest, SAFE_NO_CREATE, &dst);
+		if (e && e->errnum == ENOENT) {
+			err_free(e);
+			existed = false;
+			e = safe_open_in_root(rootfd, op->dest, SAFE_CREATE_DIR, &dst);
+		}
 	}
 	if (e)
 		return e;

@@ -514,3 +514,65 @@ void mount_plan_log(const struct mount_plan *p)
 	log_debug("mount plan: setup_dev=%d dev_ro=%d devpts=%d", p->setup_dev, p->dev_ro,
 		  p->has_devpts);
 }
+
+/* True when path is dir or below it ("/a/b" is below "/a", "/ab" is not). */
+static bool path_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char ***out,
+				size_t *n_out)
+{
+	*out = NULL;
+	*n_out = 0;
+	_cleanup_free_ char *mi = strdup(mountinfo ? mountinfo : "");
+	if (!mi)
+		return err_sys(ENOMEM, "mountinfo");
+	char **v = NULL;
+	size_t n = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *sep = strstr(l, " - ");
+		if (!sep)
+			continue;
+		*sep = '\0';
+		char *f[5] = {0}, *s2 = NULL;
+		size_t nf = 0;
+		for (char *t = strtok_r(l, " ", &s2); t && nf < 5; t = strtok_r(NULL, " ", &s2))
+			f[nf++] = t;
+		char *fstype = strtok_r(sep + 3, " ", &s2);
+		if (nf < 5 || !fstype)
+			continue;
+		if (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0)
+			continue;
+		char *root = f[3], *mp = f[4];
+		mountinfo_unescape(root);
+		mountinfo_unescape(mp);
+		/* Only a mount of the whole filesystem lets the kernel allow a new one. */
+		if (strcmp(root, "/") != 0 || path_below(mp, rootfs))
+			continue;
+		char **grown = realloc(v, (n + 2) * sizeof(*v));
+		char *copy = strdup(mp);
+		if (!grown || !copy) {
+			free(copy);
+			if (grown)
+				v = grown;
+			for (size_t i = 0; i < n; i++)
+				free(v[i]);
+			free(v);
+			return err_sys(ENOMEM, "mountinfo");
+		}
+		v = grown;
+		v[n++] = copy;
+		v[n] = NULL;
+	}
+	*out = v;
+	*n_out = n;
+	return NULL;
+}

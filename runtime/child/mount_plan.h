@@ -82,6 +82,14 @@ void mount_plan_log(const struct mount_plan *p);
 /* One line for op into buf, e.g. "mounts[0]: mount proc on /proc type proc (rw)". */
 void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
 
+/* --no-pivot keeps the host's tree in the container's mount namespace, above the chroot,
+ * and the kernel lets a user namespace mount a new proc or sysfs as soon as one is fully
+ * visible there: a process inside could mount a bare /proc over the masked one. The
+ * mount points (host paths, in mountinfo order) of every whole-filesystem proc and sysfs
+ * mount outside rootfs, which must be detached (or covered) before the chroot, as runc's
+ * msMoveRoot does. *out is NULL-terminated; free each string and the array. */
+error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char ***out, size_t *n);
+
 /* Lexically cleaned absolute path ("a//b/../c/" -> "/a/c"), malloc'd. */
 char *mount_clean_path(const char *path);
 

@@ -152,6 +152,45 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	return e;
 }
 
+/* Detaches (or, where a user namespace locks it, covers with a tmpfs) every whole proc
+ * and sysfs mount of the host's tree before --no-pivot chroots away from it; see
+ * mount_no_pivot_hide_plan. */
+static error *hide_host_pseudo_fs(const char *root)
+{
+	_cleanup_free_ char *rootfs = realpath(root, NULL);
+	if (!rootfs)
+		return err_errno("realpath %s", root);
+	_cleanup_free_ char *mi = NULL;
+	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
+	if (e)
+		return e;
+	char **plan = NULL;
+	size_t n = 0;
+	if ((e = mount_no_pivot_hide_plan(mi, rootfs, &plan, &n)))
+		return e;
+	for (size_t i = 0; i < n && !e; i++) {
+		const char *p = plan[i];
+		log_debug("no-pivot: hiding %s", p);
+		/* So that detaching it does not unmount anything on the host. */
+		if (mount(NULL, p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			/* Under a mount detached just before: gone with it. */
+			if (errno != ENOENT)
+				e = err_errno("no-pivot: make %s rslave", p);
+			continue;
+		}
+		if (umount2(p, MNT_DETACH) == 0)
+			continue;
+		if (errno != EINVAL && errno != EPERM)
+			e = err_errno("no-pivot: detach %s", p);
+		else if (mount("tmpfs", p, "tmpfs", 0, NULL) < 0)
+			e = err_errno("no-pivot: cover %s", p);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(plan[i]);
+	free(plan);
+	return e;
+}
+
 error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts)
 {
 	const char *root = cfg->root.absolute_path;
@@ -162,6 +201,8 @@ error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts
 	if (fchdir(newroot) < 0)
 		return err_errno("chdir to rootfs %s", root);
 	if (opts->no_pivot) {
+		if ((e = hide_host_pseudo_fs(root)))
+			return e;
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return err_errno("move rootfs %s to /", root);
 		if (chroot(".") < 0)

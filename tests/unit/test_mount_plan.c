@@ -2,6 +2,7 @@
  * mounts on hybrid, v1-with-cgroupns and v2 hosts, binds, ro, recursive
  * attributes, errors that name the entry. No root needed. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 
 #include "common/util.h"
@@ -423,6 +424,37 @@ static void test_device_plan_spec_devices(void)
 	err_free(e);
 }
 
+/* --no-pivot: whole proc and sysfs mounts outside the rootfs, in mountinfo order; not the
+ * container's own (below the rootfs, spaces escaped), not partial ones (a bind of a subdir). */
+static void test_no_pivot_hide_plan(void)
+{
+	const char *mi = "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+			 "23 1 0:22 / /sys rw,nosuid - sysfs sysfs rw\n"
+			 "24 22 0:40 / /proc/sys/fs/binfmt_misc rw - autofs systemd-1 rw\n"
+			 "25 1 0:21 /sys /srv/procsys ro - proc proc rw\n"
+			 "26 1 8:1 / /b/my\\040root rw - ext4 /dev/sda1 rw\n"
+			 "27 26 0:50 / /b/my\\040root/proc rw - proc proc rw\n"
+			 "28 26 0:51 / /b/my\\040root/sys ro - sysfs sysfs ro\n"
+			 "29 1 0:52 / /b/my\\040rootfs2/proc rw - proc proc rw\n"
+			 "30 1 0:53 / /run/x rw - tmpfs tmpfs rw\n";
+	char **v = NULL;
+	size_t n = 0;
+	CHECK_OK(mount_no_pivot_hide_plan(mi, "/b/my root", &v, &n));
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK_STR(v[0], "/proc");
+		CHECK_STR(v[1], "/sys");
+		CHECK_STR(v[2], "/b/my rootfs2/proc");
+		CHECK(v[3] == NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	CHECK_OK(mount_no_pivot_hide_plan("", "/r", &v, &n));
+	CHECK(n == 0);
+	free(v);
+}
+
 int main(void)
 {
 	RUN_TEST(test_host_parse_hybrid);
@@ -436,5 +468,6 @@ int main(void)
 	RUN_TEST(test_clean_path);
 	RUN_TEST(test_device_plan_defaults);
 	RUN_TEST(test_device_plan_spec_devices);
+	RUN_TEST(test_no_pivot_hide_plan);
 	UNIT_MAIN_END();
 }
