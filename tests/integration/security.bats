@@ -365,28 +365,38 @@ fake_proc_image() {
 
 # ------------------------------------------------------------ (1) runtime overwrite
 
+# attack_runtime_copy [EXEC FLAGS...]: the CVE-2019-5736 attack with nothing of the
+# machine's at stake. The runtime under test runs as a copy in $TEST_DIR, the one
+# decoy the attacker (sysprobe overwrite-exe, told $TEST_DIR and the copy's
+# st_dev:st_ino) may write; a handle on any other binary is reported as
+# "WOULD OVERWRITE" and left alone. The copy starts the attacker, then execs
+# `true` into its container 20 times. The attacker's report: $TEST_DIR/attack.out.
+attack_runtime_copy() {
+	local rtcopy=$TEST_DIR/rt-copy sum id i
+	cp "$ISORUN" "$rtcopy"
+	sum=$(sha256sum <"$rtcopy")
+	set_args "$BUNDLE" sysprobe overwrite-exe 6 "$TEST_DIR" "$(stat -c %d:%i "$rtcopy")"
+	id=$(new_id)
+	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
+		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
+	for ((i = 0; i < 20; i++)); do
+		timeout 10 "$rtcopy" --root "$ROOT" exec "$@" "$id" true \
+			</dev/null >/dev/null 2>&1 3>&- || true
+	done
+	wait_status "$id" stopped 200 || true
+	cat "$TEST_DIR/attack.out"
+	[ "$(sha256sum <"$rtcopy")" = "$sum" ] || fail "the attacker overwrote the runtime's copy"
+	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	if grep -q 'WOULD OVERWRITE' "$TEST_DIR/attack.out"; then
+		fail "the attacker got a handle on a binary outside the container (not attacked)"
+	fi
+}
+
 @test "security (CVE-2019-5736): a container process cannot overwrite the runtime during exec" {
 	"$ISORUN" exec --help >/dev/null 2>&1 || skip "isorun exec is not implemented yet"
 	make_bundle "$BUNDLE"
 	install_helper sysprobe
-	# attack a private copy of the runtime, so a success cannot break the tree
-	local rtcopy=$TEST_DIR/rt-copy sum
-	cp "$ISORUN" "$rtcopy"
-	sum=$(sha256sum <"$rtcopy")
-	set_args "$BUNDLE" sysprobe overwrite-exe 6
-	local id
-	id=$(new_id)
-	register_id "$id"
-	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
-		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
-	local i
-	for ((i = 0; i < 20; i++)); do
-		timeout 10 "$rtcopy" --root "$ROOT" exec "$id" true </dev/null >/dev/null 2>&1 3>&- || true
-	done
-	wait_status "$id" stopped 200 || true
-	cat "$TEST_DIR/attack.out"
-	[ "$(sha256sum <"$rtcopy")" = "$sum" ]
-	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	attack_runtime_copy
 	# the attacker did see the runtime inside the container (else this proved nothing)
 	grep -Eq 'no overwrite \(([1-9][0-9]* handles|0 handles, [1-9][0-9]* processes refused)' \
 		"$TEST_DIR/attack.out"
@@ -396,24 +406,7 @@ fake_proc_image() {
 	is_isorun || skip "runc 1.1.5's memfd clone differs; this checks isorun's sealed copy"
 	make_bundle "$BUNDLE" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
 	install_helper sysprobe
-	local rtcopy=$TEST_DIR/rt-copy sum
-	cp "$ISORUN" "$rtcopy"
-	sum=$(sha256sum <"$rtcopy")
-	set_args "$BUNDLE" sysprobe overwrite-exe 6
-	local id
-	id=$(new_id)
-	register_id "$id"
-	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
-		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
-	local i
-	for ((i = 0; i < 20; i++)); do
-		timeout 10 "$rtcopy" --root "$ROOT" exec --cap CAP_SYS_PTRACE "$id" true \
-			</dev/null >/dev/null 2>&1 3>&- || true
-	done
-	wait_status "$id" stopped 200 || true
-	cat "$TEST_DIR/attack.out"
-	[ "$(sha256sum <"$rtcopy")" = "$sum" ]
-	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	attack_runtime_copy --cap CAP_SYS_PTRACE
 	# CAP_SYS_PTRACE got the attacker handles on the runtime's exe: the memfd
 	# seals, not non-dumpability, are what held.
 	grep -q 'handle on /proc/[0-9]*/exe -> /memfd:isorun' "$TEST_DIR/attack.out"
