@@ -134,3 +134,47 @@ INSIDE-ETC" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "sleep 30 " ]
 }
+
+# The incident behind issue 10: `make check` run from a chroot, the runtime's exec
+# ran `true` in the machine's real root, and the CVE-2019-5736 attacker in the
+# container got a handle on /usr/bin/true (and dash) and overwrote them. (The
+# execs here run `sleep`: /usr/bin/sleep on the host, busybox in the container.) Here the
+# attacker (sysprobe, which writes only decoys: the runtime's copy /rt in this
+# test's dir) must find no binary of the machine's: a handle on one is reported
+# as "WOULD OVERWRITE" and fails the test, without anything written.
+@test "chroot: exec from a chroot gives an in-container attacker no handle on a host binary" {
+	make_chroot
+	local bin=$REPO_ROOT/build/helpers/sysprobe lib
+	[ -x "$bin" ] || fail "test helpers missing: run make helpers"
+	cp "$bin" "$CH/bundle/rootfs/bin/sysprobe"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$CH/bundle/rootfs$(dirname "$lib")"
+		cp -L "$lib" "$CH/bundle/rootfs$lib"
+	done
+	local sum
+	sum=$(sha256sum <"$CH/rt")
+	set_args "$CH/bundle" sysprobe overwrite-exe 4 "$TEST_DIR" "$(stat -c %d:%i "$CH/rt")"
+	local id i st
+	id=$(chroot_id)
+	in_chroot run -d --bundle /bundle "$id" >"$TEST_DIR/attack.out" 2>&1 ||
+		fail "run -d: $(cat "$TEST_DIR/attack.out")"
+	# processes that live long enough for the attacker's /proc scan to see them
+	for ((i = 0; i < 6; i++)); do
+		timeout 10 chroot "$CH" /rt --root /state exec "$id" sleep 0.3 </dev/null >/dev/null 2>&1 3>&- || true
+	done
+	for ((i = 0; i < 200; i++)); do
+		st=$(in_chroot state "$id" 2>/dev/null | jq -r .status) || st=""
+		[ "$st" = stopped ] && break
+		sleep 0.05
+	done
+	cat "$TEST_DIR/attack.out"
+	[ "$(sha256sum <"$CH/rt")" = "$sum" ] || fail "the attacker overwrote the runtime's copy"
+	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	if ! is_isorun && grep -q 'WOULD OVERWRITE' "$TEST_DIR/attack.out"; then
+		skip "runc 1.1.5 runs exec in the caller's real root (issue 10 §2): the attacker got $(grep -o 'WOULD OVERWRITE [^ ]*' "$TEST_DIR/attack.out" | sort -u | xargs)"
+	fi
+	if grep -q 'WOULD OVERWRITE' "$TEST_DIR/attack.out"; then
+		fail "the attacker got a handle on a binary outside the container"
+	fi
+	grep -q 'no overwrite' "$TEST_DIR/attack.out"
+}
