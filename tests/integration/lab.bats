@@ -158,7 +158,7 @@ ctr_cg() {
 
 @test "lab 4: a fork bomb is contained by pids.max; the host stays responsive" {
 	lab_do 'rm -f config.json'
-	lab_do 'isorun spec --pids 32 --args '\''sh -c "b() { b | b & }; b; sleep 60"'\'''
+	lab_do 'isorun spec --pids 32 --args '\''sh -c "b() { if [ $1 -lt 9 ]; then b $(($1+1)) | b $(($1+1)) & else sleep 60; fi; }; b 0; sleep 60"'\'''
 	lab_do 'isorun run -d bomb >bomb.log 2>&1'
 	[ "$status" -eq 0 ]
 	sleep 2
