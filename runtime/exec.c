@@ -221,6 +221,21 @@ static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
 	return NULL;
 }
 
+/* The init's root directory (its rootfs), as a handle taken from outside
+ * before joining anything: the kernel resolves the magic link to the very
+ * directory, whatever the container's mount table or the caller's chroot. */
+static error *open_init_root(pid_t pid, int *fd)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0 && (errno == ENOENT || errno == ESRCH))
+		return err_new("cannot exec in a stopped container");
+	if (*fd < 0)
+		return err_errno("exec: open the container's root %s", path);
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- pid file */
 
 /* ---------------------------------------------------------------- running */
@@ -332,9 +347,13 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pidfd < 0 || proc_start_time(c->st.pid) != c->st.pid_start_time)
 		return err_new("cannot exec in a stopped container");
-	int ns_fds[OCI_NS_COUNT];
-	error *e = open_init_ns(c->st.pid, pidfd, ns_fds);
+	/* Before open_init_ns, whose pidfd check then covers it too. */
+	_cleanup_close_ int root_fd = -1;
+	error *e = open_init_root(c->st.pid, &root_fd);
 	if (e)
+		return e;
+	int ns_fds[OCI_NS_COUNT];
+	if ((e = open_init_ns(c->st.pid, pidfd, ns_fds)))
 		return e;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -348,6 +367,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	    .sync_fd = sv[1],
 	    .state_dir_fd = c->h.dir_fd,
 	    .ns_fds = ns_fds,
+	    .root_fd = root_fd,
 	    .preserve_fds = o->preserve_fds,
 	};
 	/* Nothing in the container may open /proc/<child>/exe (our binary)

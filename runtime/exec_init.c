@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -41,6 +42,32 @@ static error *join_namespaces(const int *fds)
 		if (e)
 			return e;
 	}
+	return NULL;
+}
+
+/* setns into a mount namespace leaves us at that namespace's root mount,
+ * which is the machine's real root, not the container's rootfs, when the
+ * container was pivoted by a caller inside a chroot (a build chroot, a node
+ * shell that did `chroot /host`): the process would run on the host. Take the
+ * init's root itself, opened by the parent before joining, and refuse to go
+ * on unless "/" is then that very directory. */
+static error *enter_init_root(int root_fd)
+{
+	struct stat want, got;
+	if (fstat(root_fd, &want) < 0)
+		return err_errno("exec: stat the container's root");
+	if (fchdir(root_fd) < 0)
+		return err_errno("exec: chdir to the container's root");
+	if (chroot(".") < 0)
+		return err_errno("exec: chroot to the container's root");
+	if (stat("/", &got) < 0)
+		return err_errno("exec: stat / after chroot");
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+		return err_new("exec: \"/\" is not the container's root after chroot "
+			       "(%u:%u inode %lu, want %u:%u inode %lu): refusing to run the "
+			       "process outside the container",
+			       major(got.st_dev), minor(got.st_dev), (unsigned long)got.st_ino,
+			       major(want.st_dev), minor(want.st_dev), (unsigned long)want.st_ino);
 	return NULL;
 }
 
@@ -97,8 +124,9 @@ static error *setup(const struct exec_child_args *a, char **exe)
 
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
-	if ((e = join_namespaces(a->ns_fds)))
+	if ((e = join_namespaces(a->ns_fds)) || (e = enter_init_root(a->root_fd)))
 		return e;
+	close(a->root_fd);
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
 		return e;
 	if ((e = process_apply_limits(p, a->lnx)))

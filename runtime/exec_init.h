@@ -11,12 +11,13 @@ struct exec_child_args {
 	int sync_fd;		     /* SOCK_SEQPACKET, close-on-exec: EOF tells the parent */
 	int state_dir_fd;	     /* the parent's flock'ed dir; closed first */
 	const int *ns_fds;	     /* OCI_NS_COUNT entries, -1: do not join */
+	int root_fd;		     /* the init's /proc/<pid>/root, O_PATH */
 	int preserve_fds;	     /* fds 3 .. 3+n-1 survive execve */
 };
 
 /* Waits for SYNC_GO (cgroup joined), joins the namespaces (user first),
- * sets up the terminal, limits, seccomp, identity and cwd, and execs. Errors
- * go to the parent as SYNC_ERROR; never returns. */
+ * takes the init's root (fchdir + chroot, checked), sets up the terminal, limits, seccomp, identity
+ * and cwd, and execs. Errors go to the parent as SYNC_ERROR; never returns. */
 _Noreturn void exec_child(const struct exec_child_args *a);
 
 #endif
