@@ -162,8 +162,9 @@ static error *receive_mount_sources(const struct init_args *a, struct init_state
 			close(s->source_fds[msg->errnum]);
 		s->source_fds[msg->errnum] = msg->fd;
 	}
-	if (msg->type == SYNC_ERROR)
-		return err_new("%s", msg->text);
+	if (msg->type == SYNC_ERROR) /* as sync_expect */
+		return msg->errnum ? err_sys(msg->errnum, "%s", msg->text)
+				   : err_new("%s", msg->text);
 	if (msg->type != SYNC_GO)
 		return err_new("sync: expected message %d, got %u", SYNC_GO, msg->type);
 	return NULL;
