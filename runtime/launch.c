@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -25,6 +26,8 @@
 #include "runtime/device_rules.h"
 #include "runtime/child/hooks.h"
 #include "runtime/child/init.h"
+#include "runtime/child/mount_options.h"
+#include "runtime/child/rootfs.h"
 #include "runtime/child/seccomp.h"
 #include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
@@ -82,6 +85,7 @@ struct conversation {
 	const struct oci_config *cfg;
 	struct launched *l;
 	bool new_userns;
+	bool any_userns; /* new or joined: the init is not root on the host */
 	bool keep_master;
 	char *creating_json; /* for the current init pid; rebuilt on SYNC_REPARENT */
 };
@@ -112,6 +116,51 @@ static error *take_new_init(struct conversation *c, pid_t pid)
 	return e;
 }
 
+/* In a user namespace the container's root may not reach a bind source (a
+ * dir below one only the host's root may enter): open each one for the init,
+ * as runc does, with our credentials but in the init's mount namespace (a
+ * bind from an fd of another namespace fails), reached through its root
+ * (/proc/PID/root: its view, chroot included). A source we cannot open this
+ * way (missing, through a magic link) is left to the init, whose error then
+ * says why. */
+static error *send_mount_sources(const struct oci_config *cfg, pid_t pid, int sync_fd)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	_cleanup_close_ int root = -1;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct oci_mount *m = &cfg->mounts[i];
+		struct mount_options o;
+		error *pe = mount_options_parse(m->options, &o);
+		if (pe) {
+			err_free(pe); /* the init's plan reports it */
+			continue;
+		}
+		bool bind = o.bind || (m->type && strcmp(m->type, "bind") == 0);
+		mount_options_free(&o);
+		if (!bind || !m->source || !*m->source)
+			continue;
+		if (root < 0 && (root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return err_errno("open %s", path);
+		_cleanup_free_ char *src = m->source[0] == '/'
+					       ? strdup(m->source)
+					       : str_printf("%s/%s", cfg->bundle, m->source);
+		if (!src)
+			return err_sys(ENOMEM, "mounts[%zu]", i);
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+		_cleanup_close_ int fd = (int)syscall(SYS_openat2, root, src, &how, sizeof(how));
+		if (fd < 0) {
+			log_debug("mounts[%zu] (%s): source %s left to the init: %s", i,
+				  m->destination ? m->destination : "", src, strerror(errno));
+			continue;
+		}
+		error *e = sync_send(sync_fd, SYNC_MOUNT_SOURCE, (int)i, NULL, fd);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
 /* The parent's half of the sync protocol, up to SYNC_READY. */
 static error *converse(struct conversation *c)
 {
@@ -132,6 +181,8 @@ static error *converse(struct conversation *c)
 		switch (msg.type) {
 		case SYNC_NS_READY:
 			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
+				return e;
+			if (c->any_userns && (e = send_mount_sources(cfg, l->pid, l->sync_fd)))
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,
 			 * for the state its hooks get. */
@@ -174,6 +225,25 @@ static error *converse(struct conversation *c)
 			return err_new("sync: unexpected message %u", msg.type);
 		}
 	}
+}
+
+/* Without a mount namespace of its own the container shares the host's
+ * (runtime-spec: an absent type is inherited): what would change the host's
+ * mount table beyond the container's own rootfs bind is refused, naming the
+ * field. runc refuses the masked and read-only paths with these words; it
+ * applies rootfsPropagation to the host's "/", which we do not. */
+static error *check_host_mntns(const struct oci_config *cfg)
+{
+	static const char restrict_sys[] =
+	    "unable to restrict sys entries without a private MNT namespace";
+	if (cfg->linux_.masked_paths && cfg->linux_.masked_paths[0])
+		return err_new("linux.maskedPaths: %s", restrict_sys);
+	if (cfg->linux_.readonly_paths && cfg->linux_.readonly_paths[0])
+		return err_new("linux.readonlyPaths: %s", restrict_sys);
+	if (cfg->linux_.rootfs_propagation && *cfg->linux_.rootfs_propagation)
+		return err_new("linux.rootfsPropagation: cannot be applied without a private "
+			       "mount namespace (it would change the host's)");
+	return NULL;
 }
 
 static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
@@ -233,8 +303,11 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	struct ns_plan plan;
 	if ((e = ns_plan_build(cfg, &plan)))
 		return e;
-	if (!(plan.new_flags & CLONE_NEWNS))
+	bool host_mntns = !(plan.new_flags & CLONE_NEWNS);
+	if (host_mntns && plan.join_path[OCI_NS_MOUNT])
 		return err_new("linux.namespaces: a new mount namespace is required");
+	if (host_mntns && (e = check_host_mntns(cfg)))
+		return e;
 
 	if ((e = state_create(rt->root, o->id, &l->st)))
 		return e;
@@ -263,6 +336,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 			goto fail;
 		}
 	}
+	if (host_mntns && (e = rootfs_host_mntns_record(cfg->root.absolute_path, l->st.dir_fd)))
+		goto fail;
 	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
 		goto fail;
 	/* Limits go on before init joins (real-time cpu limits must). */
@@ -310,6 +385,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .cfg = cfg,
 	    .l = l,
 	    .new_userns = (plan.new_flags & CLONE_NEWUSER) != 0,
+	    .any_userns = (plan.new_flags & CLONE_NEWUSER) != 0 || plan.join_fd[OCI_NS_USER] >= 0,
 	    .keep_master = keep_master,
 	};
 	e = refresh_creating_json(&conv);
@@ -386,6 +462,7 @@ void launch_abort(struct launched *l)
 		err_free(e);
 	}
 	if (l->st.dir_fd >= 0) {
+		rootfs_host_mntns_cleanup(l->cfg ? l->cfg->root.absolute_path : NULL, l->st.dir_fd);
 		error *e = state_remove(&l->st);
 		if (e)
 			log_warn("cleanup: %s", e->msg);
@@ -442,6 +519,7 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st,
 	} else if (!cfg) {
 		log_warn("poststop hooks: the saved config is unreadable");
 	}
+	rootfs_host_mntns_cleanup(st->rootfs, h->dir_fd);
 	error *e;
 	e = state_remove(h);
 	if (e && !first)

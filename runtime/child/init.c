@@ -84,7 +84,8 @@ static error *join_session_keyring(const char *id)
 }
 
 struct init_state {
-	pid_t host_pid; /* our pid as the runtime sees it, for the hooks' state */
+	pid_t host_pid;	 /* our pid as the runtime sees it, for the hooks' state */
+	int *source_fds; /* per config mount: bind source the runtime opened, or -1 */
 	char *exe;
 	struct seccomp_program *seccomp;
 };
@@ -130,6 +131,55 @@ static error *become_pid_ns_init(const struct init_args *a, struct init_state *s
 	return NULL;
 }
 
+/* Bind sources the runtime opened for us (SYNC_MOUNT_SOURCE), up to its
+ * SYNC_GO, left in msg. */
+static error *receive_mount_sources(const struct init_args *a, struct init_state *s,
+				    struct sync_msg *msg)
+{
+	size_t n = a->cfg->n_mounts;
+	for (;;) {
+		error *e = sync_recv(a->sync_fd, msg);
+		if (e)
+			return e;
+		if (msg->type != SYNC_MOUNT_SOURCE)
+			break;
+		if (msg->fd < 0 || msg->errnum < 0 || (size_t)msg->errnum >= n) {
+			if (msg->fd >= 0)
+				close(msg->fd);
+			return err_new("sync: bad mount source message");
+		}
+		if (!s->source_fds) {
+			s->source_fds = malloc(n * sizeof(int));
+			if (!s->source_fds) {
+				close(msg->fd);
+				return err_sys(ENOMEM, "mount sources");
+			}
+			for (size_t i = 0; i < n; i++)
+				s->source_fds[i] = -1;
+		}
+		if (s->source_fds[msg->errnum] >= 0)
+			close(s->source_fds[msg->errnum]);
+		s->source_fds[msg->errnum] = msg->fd;
+	}
+	if (msg->type == SYNC_ERROR) /* as sync_expect */
+		return msg->errnum ? err_sys(msg->errnum, "%s", msg->text)
+				   : err_new("%s", msg->text);
+	if (msg->type != SYNC_GO)
+		return err_new("sync: expected message %d, got %u", SYNC_GO, msg->type);
+	return NULL;
+}
+
+static void close_mount_sources(const struct oci_config *cfg, struct init_state *s)
+{
+	if (!s->source_fds)
+		return;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (s->source_fds[i] >= 0)
+			close(s->source_fds[i]);
+	free(s->source_fds);
+	s->source_fds = NULL;
+}
+
 static error *setup_before_ready(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_config *cfg = a->cfg;
@@ -141,7 +191,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, 0, NULL, -1)))
 		return e;
-	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
+	if ((e = receive_mount_sources(a, s, &msg)))
 		return e;
 	s->host_pid = msg.errnum;
 	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
@@ -164,8 +214,12 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	    .no_pivot = a->no_pivot,
 	    .userns = userns,
 	    .new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
+	    .source_fds = s->source_fds,
+	    .host_mntns = !wants_new(a->ns, OCI_NS_MOUNT) && a->ns->join_fd[OCI_NS_MOUNT] < 0,
 	};
-	if ((e = rootfs_prepare(cfg, &ropts)))
+	e = rootfs_prepare(cfg, &ropts);
+	close_mount_sources(cfg, s);
+	if (e)
 		return e;
 	if (has_hooks(&cfg->hooks.prestart) || has_hooks(&cfg->hooks.create_runtime)) {
 		if ((e = sync_send(a->sync_fd, SYNC_RUN_HOOKS, 0, NULL, -1)))

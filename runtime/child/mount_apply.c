@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -169,17 +171,21 @@ static error *reopen(int rootfd, const char *dest, int *fd)
 	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
 }
 
-static error *apply_bind(const struct mount_op *op, int rootfd)
+static error *apply_bind(const struct mount_op *op, int rootfd, int given_src)
 {
 	/* The source is a host path chosen by whoever wrote config.json: it
 	 * is followed like runc does, but pinned by an fd so the mount uses
 	 * exactly what we looked at. */
-	_cleanup_close_ int src = open(op->source, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int src = given_src >= 0 ? fcntl(given_src, F_DUPFD_CLOEXEC, 3)
+						 : open(op->source, O_PATH | O_CLOEXEC);
 	if (src < 0)
 		return err_errno("open source %s", op->source);
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return err_errno("stat source %s", op->source);
+	struct statfs sf;
+	if (op->proc_source && (fstatfs(src, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC))
+		return err_new("\"%s\" cannot be mounted because it is not of type proc", op->dest);
 	_cleanup_close_ int dst = -1;
 	error *e = safe_open_in_root(
 	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
@@ -272,7 +278,8 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		b.flags = MS_BIND | MS_REC;
 		b.remount = (op->flags & ~(unsigned long)(MS_BIND | MS_REC)) != 0;
 		b.remount_flags = op->flags | MS_BIND | MS_REC;
-		return apply_bind(&b, rootfd);
+		b.proc_source = b.spec_source = false;
+		return apply_bind(&b, rootfd, -1);
 	}
 	_cleanup_close_ int top = -1;
 	if ((e = reopen(rootfd, op->dest, &top)))
@@ -309,14 +316,16 @@ static error *apply_symlink(const struct mount_op *op, int rootfd)
 	return NULL;
 }
 
-error *mount_plan_apply(const struct mount_plan *p, int rootfd)
+error *mount_plan_apply(const struct mount_plan *p, int rootfd, const int *source_fds)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
 		error *e = NULL;
 		switch (op->kind) {
 		case MOUNT_OP_BIND:
-			e = apply_bind(op, rootfd);
+			e = apply_bind(op, rootfd,
+				       op->spec_source && source_fds ? source_fds[op->spec_index]
+								     : -1);
 			break;
 		case MOUNT_OP_MOUNT:
 			e = apply_mount(op, rootfd);

@@ -283,7 +283,9 @@ static error *check_proc_dest(const char *dest, const char *fstype, bool bind)
 	    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 	};
 	if (strcmp(dest, "/proc") == 0) {
-		if (!bind && fstype && strcmp(fstype, "proc") == 0)
+		/* A bind is checked when applied: its source must be a procfs
+		 * (the host's /proc, for rootless or a shared pid namespace). */
+		if (bind || (fstype && strcmp(fstype, "proc") == 0))
 			return NULL;
 		return err_new("\"%s\" cannot be mounted because it is not of type proc", dest);
 	}
@@ -424,6 +426,8 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 			op->source = strdup(src);
 		if (!op->source)
 			return err_sys(ENOMEM, "plan");
+		op->spec_source = true;
+		op->proc_source = strcmp(op->dest, "/proc") == 0;
 		/* A bind takes no flags but MS_REC; the rest needs a remount. */
 		if (o.flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) {
 			op->remount = true;

@@ -38,6 +38,12 @@ struct mount_op {
 	/* cgroup2: bind this host dir instead when the mount is refused
 	 * (EPERM/EBUSY), as runc does. */
 	char *fallback_bind;
+	/* A bind onto /proc: allowed only when the source is a procfs (runc's
+	 * checkProcMount), which only the opened source can tell. */
+	bool proc_source;
+	/* A bind whose source is mounts[spec_index].source: the runtime may
+	 * have opened it already (see mount_plan_apply). */
+	bool spec_source;
 };
 
 struct mount_plan {
@@ -94,8 +100,12 @@ error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char 
 char *mount_clean_path(const char *path);
 
 /* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
- * of a mount point). In mount_apply.c. */
-error *mount_plan_apply(const struct mount_plan *p, int rootfd);
+ * of a mount point). source_fds (NULL, or one entry per config mount, -1
+ * when none) holds bind sources the runtime opened for us in this mount
+ * namespace with its own credentials: used instead of opening the path, which
+ * the container's root of a user namespace may not be allowed to reach. In
+ * mount_apply.c. */
+error *mount_plan_apply(const struct mount_plan *p, int rootfd, const int *source_fds);
 /* Remounts the mount open as fd with flags|MS_REMOUNT, keeping flags the
  * kernel locked (user namespaces) when a plain remount is refused. */
 error *mount_remount_fd(int fd, unsigned long flags);

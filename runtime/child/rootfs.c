@@ -110,11 +110,15 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	error *e = root_propagation(cfg, &prop);
 	if (e)
 		return e;
-	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
-		return err_errno("set propagation of / to %s",
-				 mount_propagation_name(prop ? prop : MS_SLAVE | MS_REC));
-	if ((e = make_parent_private(cfg->root.absolute_path)))
-		return err_wrap(e, "rootfs");
+	/* In the host's mount namespace "/" and the rootfs's parent are the
+	 * host's: their propagation is not ours to change. */
+	if (!opts->host_mntns) {
+		if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+			return err_errno("set propagation of / to %s",
+					 mount_propagation_name(prop ? prop : MS_SLAVE | MS_REC));
+		if ((e = make_parent_private(cfg->root.absolute_path)))
+			return err_wrap(e, "rootfs");
+	}
 	_cleanup_close_ int under = -1;
 	if ((e = open_rootfs(cfg, &under)))
 		return e;
@@ -124,6 +128,15 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	 * container's mounts off the host's tree. */
 	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_errno("bind rootfs %s", cfg->root.absolute_path);
+	if (opts->host_mntns) {
+		/* Nothing mounted below it may propagate to the host's peers. */
+		_cleanup_close_ int top = -1;
+		if ((e = open_rootfs(cfg, &top)))
+			return e;
+		safe_fd_path(top, p, sizeof(p));
+		if (mount(NULL, p, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+			return err_errno("make rootfs %s private", cfg->root.absolute_path);
+	}
 	_cleanup_close_ int rootfd = -1;
 	if ((e = open_rootfs(cfg, &rootfd)))
 		return e;
@@ -137,7 +150,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	if (e)
 		return e;
 	mount_plan_log(&plan);
-	e = mount_plan_apply(&plan, rootfd);
+	e = mount_plan_apply(&plan, rootfd, opts->source_fds);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)
@@ -200,7 +213,12 @@ error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts
 		return e;
 	if (fchdir(newroot) < 0)
 		return err_errno("chdir to rootfs %s", root);
-	if (opts->no_pivot) {
+	if (opts->host_mntns) {
+		/* Neither pivot_root nor MS_MOVE: both would change the host's
+		 * root. The rootfs is our own bind mount, a chroot is enough. */
+		if (chroot(".") < 0)
+			return err_errno("chroot to rootfs %s", root);
+	} else if (opts->no_pivot) {
 		if ((e = hide_host_pseudo_fs(root)))
 			return e;
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -396,4 +414,69 @@ error *rootfs_set_hostname(const struct oci_config *cfg, bool private_uts)
 			return err_errno("setdomainname %s", cfg->domainname);
 	}
 	return NULL;
+}
+
+/* ---- no mount namespace of its own -------------------------------------- */
+
+#define HOST_MNTNS_RECORD "rootfs.mnt"
+
+static error *mount_id_of(int fd, uint64_t *id)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+		return err_errno("statx");
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return err_sys(ENOSYS, "statx: no mount id");
+	*id = sx.stx_mnt_id;
+	return NULL;
+}
+
+error *rootfs_host_mntns_record(const char *rootfs, int state_dir_fd)
+{
+	_cleanup_close_ int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("rootfs %s", rootfs);
+	uint64_t id;
+	error *e = mount_id_of(fd, &id);
+	if (e)
+		return err_wrap(e, "rootfs %s", rootfs);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)id);
+	return write_file_at(state_dir_fd, HOST_MNTNS_RECORD, buf, (size_t)n);
+}
+
+void rootfs_host_mntns_cleanup(const char *rootfs, int state_dir_fd)
+{
+	_cleanup_free_ char *text = NULL;
+	error *e = read_file_at(state_dir_fd, HOST_MNTNS_RECORD, &text, NULL);
+	if (e) {
+		if (e->errnum != ENOENT)
+			log_warn("cleanup: %s", e->msg);
+		err_free(e);
+		return;
+	}
+	long long before;
+	if (!rootfs || parse_int64(text, &before) < 0) {
+		log_warn("cleanup: bad %s record", HOST_MNTNS_RECORD);
+		return;
+	}
+	/* Bounded: a mount we cannot remove must not loop forever. */
+	for (int i = 0; i < 16; i++) {
+		_cleanup_close_ int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		uint64_t now;
+		if (fd < 0 || (e = mount_id_of(fd, &now))) {
+			if (fd >= 0) {
+				log_warn("cleanup: rootfs %s: %s", rootfs, e->msg);
+				err_free(e);
+			}
+			return;
+		}
+		if (now == (uint64_t)before)
+			return;
+		char p[32];
+		if (umount2(safe_fd_path(fd, p, sizeof(p)), MNT_DETACH) < 0) {
+			log_warn("cleanup: unmount rootfs %s: %s", rootfs, strerror(errno));
+			return;
+		}
+	}
 }

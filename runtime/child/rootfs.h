@@ -12,9 +12,15 @@
 #include "spec/config.h"
 
 struct rootfs_opts {
-	bool no_pivot;	   /* --no-pivot: MS_MOVE + chroot */
-	bool userns;	   /* in a new user namespace: no mknod, bind devices instead */
-	bool new_cgroupns; /* cgroup mounts show the container's own cgroup */
+	bool no_pivot;	       /* --no-pivot: MS_MOVE + chroot */
+	bool userns;	       /* in a new user namespace: no mknod, bind devices instead */
+	bool new_cgroupns;     /* cgroup mounts show the container's own cgroup */
+	const int *source_fds; /* NULL or per config mount: bind source opened by the runtime */
+	/* No mount namespace of its own: the container shares the runtime's
+	 * (the spec allows it). Its mounts go on a private bind of the rootfs
+	 * in that namespace (removed again by delete), the host's propagation is
+	 * left alone, and the init chroots instead of pivoting (runc). */
+	bool host_mntns;
 };
 
 /* Step 1, in the new mount namespace, before hooks: propagation
@@ -22,6 +28,14 @@ struct rootfs_opts {
  * spec mount in order, /dev (default devices, linux.devices, /dev/pts, shm,
  * fd/stdin/stdout/stderr symlinks, ptmx). */
 error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts);
+/* A container without a mount namespace of its own mounts on a bind of its
+ * rootfs in the host's namespace (runc leaves those mounts behind forever).
+ * Before create: remember in the state dir which mount the rootfs path is on
+ * now. On delete (or a failed create): detach whatever was stacked on the
+ * rootfs path since, with everything below it. No-op for other containers
+ * (no record). */
+error *rootfs_host_mntns_record(const char *rootfs, int state_dir_fd);
+void rootfs_host_mntns_cleanup(const char *rootfs, int state_dir_fd);
 /* Step 2, after createContainer hooks: pivot_root (or MS_MOVE+chroot), detach
  * the old root, chdir("/"). */
 error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts);

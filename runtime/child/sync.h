@@ -11,16 +11,19 @@
 #include "common/error.h"
 
 enum sync_type {
-	SYNC_ERROR = 1,	 /* child -> parent: errnum + message; child exits */
-	SYNC_NS_READY,	 /* child -> parent: namespaces made, write id maps now */
-	SYNC_GO,	 /* parent -> child: continue; text = state JSON for hooks */
-	SYNC_RUN_HOOKS,	 /* child -> parent: run prestart + createRuntime hooks */
-	SYNC_CONSOLE,	 /* child -> parent: the pty master (fd) */
-	SYNC_SECCOMP_FD, /* child -> parent: seccomp notify fd + container state */
-	SYNC_READY,	 /* child -> parent: set up, about to wait for start */
-	SYNC_REPARENT,	 /* child -> parent: errnum = pid of the real init (CLONE_PARENT
-			  * sibling in a pid namespace made after joining a user ns);
-			  * the sender exits, the new init waits for SYNC_GO */
+	SYNC_ERROR = 1,	   /* child -> parent: errnum + message; child exits */
+	SYNC_NS_READY,	   /* child -> parent: namespaces made, write id maps now */
+	SYNC_GO,	   /* parent -> child: continue; text = state JSON for hooks */
+	SYNC_RUN_HOOKS,	   /* child -> parent: run prestart + createRuntime hooks */
+	SYNC_CONSOLE,	   /* child -> parent: the pty master (fd) */
+	SYNC_SECCOMP_FD,   /* child -> parent: seccomp notify fd + container state */
+	SYNC_READY,	   /* child -> parent: set up, about to wait for start */
+	SYNC_REPARENT,	   /* child -> parent: errnum = pid of the real init (CLONE_PARENT
+			    * sibling in a pid namespace made after joining a user ns);
+			    * the sender exits, the new init waits for SYNC_GO */
+	SYNC_MOUNT_SOURCE, /* parent -> child, before the SYNC_GO that answers
+			    * SYNC_NS_READY: fd = bind source of mounts[errnum],
+			    * opened in the child's mount namespace */
 };
 
 #define SYNC_TEXT_MAX 8192

@@ -301,8 +301,7 @@ static void test_errors_name_the_entry(void)
 		CHECK_STR(e->msg, "mounts[1] (/proc/kcore): \"/proc/kcore\" cannot be mounted "
 				  "because it is inside /proc");
 	err_free(e);
-	struct oci_mount b[] = {
-	    {.destination = "/proc", .source = "/proc", .options = OPTS("rbind")}};
+	struct oci_mount b[] = {{.destination = "/proc", .type = "tmpfs", .source = "x"}};
 	cfg = make_cfg(b, 1);
 	e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
@@ -310,6 +309,17 @@ static void test_errors_name_the_entry(void)
 		CHECK_STR(e->msg, "mounts[0] (/proc): \"/proc\" cannot be mounted because it is "
 				  "not of type proc");
 	err_free(e);
+	/* A bind onto /proc (the host's, for rootless or a shared pid
+	 * namespace) is planned; applying it checks the source is a procfs. */
+	struct oci_mount hostproc[] = {{.destination = "/proc",
+					.type = "none",
+					.source = "/proc",
+					.options = OPTS("rbind", "nosuid")}};
+	cfg = make_cfg(hostproc, 1);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 1 && p.ops[0].kind == MOUNT_OP_BIND && p.ops[0].proc_source &&
+	      p.ops[0].spec_source);
+	mount_plan_free(&p);
 	struct oci_mount c[] = {{.destination = "/mnt", .source = "x"}};
 	cfg = make_cfg(c, 1);
 	e = mount_plan_build(&cfg, &h, false, &p);
