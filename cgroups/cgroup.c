@@ -25,7 +25,7 @@ error *cgroup_resolve_path(const char *cgroups_path, const char *id, const char 
 		return err_new("cgroupsPath: empty and no container id to derive it from");
 	/* runc's cgroupfs driver: absolute paths are taken from the hierarchy
 	 * root, anything else (including the bare id) from our own cgroup. */
-	char *p = cg_clean_join(rel[0] == '/' ? "/" : (own_cgroup ? own_cgroup : "/"), rel);
+	char *p = path_join_clean(rel[0] == '/' ? "/" : (own_cgroup ? own_cgroup : "/"), rel);
 	if (!p)
 		return err_sys(ENOMEM, "cgroupsPath");
 	if (strcmp(p, "/") == 0) {

@@ -43,10 +43,6 @@ char *cg_own_path(const char *proc_cgroup, const char *controllers);
 /* True when the comma list has `name` as one of its entries. */
 bool cg_list_has(const char *list, const char *name);
 
-/* Joins "/a" + "b/c" -> "/a/b/c" with "." and ".." resolved lexically (never
- * above "/") and duplicate slashes dropped. Always absolute. */
-char *cg_clean_join(const char *base, const char *rel);
-
 /* "<mnt><path>", malloc'd. */
 char *cg_dir(const struct cg_hier *h);
 /* write(2) of value to dir/file (no O_CREAT); returns 0 or an errno. */

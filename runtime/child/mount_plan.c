@@ -8,45 +8,11 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 
 /* What runc gives the cgroup v1 tmpfs and its per-controller mounts. */
 #define CGROUP_DEFAULT_FLAGS (MS_NOEXEC | MS_NOSUID | MS_NODEV)
-
-char *mount_clean_path(const char *path)
-{
-	size_t len = strlen(path);
-	char *out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		const char *end = strchrnul(p, '/');
-		size_t n = (size_t)(end - p);
-		if (n == 1 && p[0] == '.') {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--; /* drop the '/' too; "/.." stays "/" */
-		} else {
-			out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p = end;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return out;
-}
 
 /* ---- host facts ---------------------------------------------------------- */
 
@@ -92,12 +58,7 @@ static char *own_dir_for(const char *mountpoint, const char *root, const char *p
 		else
 			rel = "";
 	}
-	char *joined = str_printf("%s/%s", mountpoint, rel);
-	if (!joined)
-		return NULL;
-	char *clean = mount_clean_path(joined);
-	free(joined);
-	return clean;
+	return path_join_clean(mountpoint, rel);
 }
 
 error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct mount_host *out)
@@ -106,9 +67,12 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 	struct cg_line lines[64];
 	size_t n_lines = 0;
 	_cleanup_free_ char *cg = strdup(proc_cgroup ? proc_cgroup : "");
-	_cleanup_free_ char *mi = strdup(mountinfo ? mountinfo : "");
-	if (!cg || !mi)
+	if (!cg)
 		return err_sys(ENOMEM, "cgroup mounts");
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_parse(mountinfo, &mi);
+	if (e)
+		return e;
 	char *save = NULL;
 	for (char *l = strtok_r(cg, "\n", &save); l && n_lines < ARRAY_SIZE(lines);
 	     l = strtok_r(NULL, "\n", &save)) {
@@ -122,28 +86,10 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 		n_lines++;
 	}
 	char *v2_mountpoint = NULL, *v2_root = NULL;
-	error *e = NULL;
-	save = NULL;
-	for (char *l = strtok_r(mi, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save)) {
-		char *f[12] = {0};
-		size_t nf = 0;
-		char *s2 = NULL;
-		char *sep = strstr(l, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (char *t = strtok_r(l, " ", &s2); t && nf < 5; t = strtok_r(NULL, " ", &s2))
-			f[nf++] = t;
-		if (nf < 5)
-			continue;
-		char *fstype = strtok_r(sep + 3, " ", &s2);
-		char *source = fstype ? strtok_r(NULL, " ", &s2) : NULL;
-		char *super = source ? strtok_r(NULL, " ", &s2) : NULL;
-		if (!super)
-			continue;
-		char *root = f[3], *mp = f[4];
-		mountinfo_unescape(root);
-		mountinfo_unescape(mp);
+	for (size_t k = 0; k < mi.n && !e; k++) {
+		const char *fstype = mi.v[k].fstype;
+		char *root = mi.v[k].root, *mp = mi.v[k].mount_point,
+		     *super = mi.v[k].super_options;
 		if (strcmp(fstype, "cgroup2") == 0) {
 			/* Prefer the canonical location when there are several. */
 			if (!v2_mountpoint || strcmp(mp, "/sys/fs/cgroup") == 0) {
@@ -378,7 +324,7 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 	if (!m->destination || !*m->destination)
 		return err_new("destination is empty");
 	/* runc accepts relative destinations (deprecated) as relative to /. */
-	_cleanup_free_ char *dest = mount_clean_path(m->destination);
+	_cleanup_free_ char *dest = path_join_clean("/", m->destination);
 	if (!dest)
 		return err_sys(ENOMEM, "plan");
 	if (strcmp(dest, "/") == 0)

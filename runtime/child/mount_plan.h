@@ -82,9 +82,6 @@ void mount_plan_log(const struct mount_plan *p);
 /* One line for op into buf, e.g. "mounts[0]: mount proc on /proc type proc (rw)". */
 void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
 
-/* Lexically cleaned absolute path ("a//b/../c/" -> "/a/c"), malloc'd. */
-char *mount_clean_path(const char *path);
-
 /* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
  * of a mount point). In mount_apply.c. */
 error *mount_plan_apply(const struct mount_plan *p, int rootfd);

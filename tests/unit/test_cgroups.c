@@ -18,7 +18,7 @@
 
 static void check_join(const char *a, const char *b, const char *want)
 {
-	_cleanup_free_ char *p = cg_clean_join(a, b);
+	_cleanup_free_ char *p = path_join_clean(a, b);
 	CHECK_STR(p, want);
 }
 
@@ -348,7 +348,7 @@ static void test_default_path(void)
 		return;
 	for (size_t i = 0; i < cg->n; i++) {
 		_cleanup_free_ char *own = cg_own_path(pc, cg->h[i].controllers);
-		_cleanup_free_ char *want = cg_clean_join(own, id);
+		_cleanup_free_ char *want = path_join_clean(own, id);
 		CHECK_STR(cg->h[i].path, want);
 		CHECK(cg->h[i].created == 1);
 	}

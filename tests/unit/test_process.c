@@ -92,13 +92,6 @@ static error *find(const char *arg0, const char *env0, char **out)
 	return process_find_executable(&p, out);
 }
 
-static void test_go_strerror(void)
-{
-	CHECK_STR(go_strerror(ENOENT), "no such file or directory");
-	CHECK_STR(go_strerror(EACCES), "permission denied");
-	CHECK_STR(go_strerror(ENOEXEC), "exec format error");
-}
-
 static void test_find_in_path(void)
 {
 	char env[PATH_MAX + 64], want[PATH_MAX + 16];
@@ -652,7 +645,6 @@ int main(void)
 {
 	alarm(30);
 	setup();
-	RUN_TEST(test_go_strerror);
 	RUN_TEST(test_find_in_path);
 	RUN_TEST(test_find_not_found);
 	RUN_TEST(test_find_default_path);
