@@ -134,7 +134,7 @@ static error *hier_create(struct cg_hier *h, enum cgroup_layout layout)
 	if (!full)
 		return err_sys(ENOMEM, "cgroup");
 	size_t base = strlen(h->mnt);
-	bool cpuset = !h->v2 && cg_list_has(h->controllers, "cpuset");
+	bool cpuset = !h->v2 && str_list_has(h->controllers, "cpuset");
 	for (char *s = full + base + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

@@ -53,18 +53,6 @@ static const char *const v1_controllers[] = {
     "net_prio", "blkio",   "perf_event", "hugetlb", "pids",    "rdma",	  "misc",
 };
 
-bool cg_list_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == n && strncmp(p, name, n) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
 /* Super options ("rw,cpu,cpuacct,xattr") -> "cpu,cpuacct", keeping only
  * controllers and name=systemd (runc ignores other named hierarchies). */
 static char *controllers_of(const char *superopts)
@@ -156,7 +144,7 @@ static bool same_set(const char *a, const char *b)
 	for (const char *p = a; *p;) {
 		const char *end = strchrnul(p, ',');
 		_cleanup_free_ char *one = strndup(p, (size_t)(end - p));
-		if (!one || !cg_list_has(b, one))
+		if (!one || !str_list_has(b, one))
 			return false;
 		la++;
 		p = *end ? end + 1 : end;
@@ -224,7 +212,7 @@ bool cg_file_exists(const char *dir, const char *file)
 const struct cg_hier *cg_find_v1(const struct cgroup *cg, const char *controller)
 {
 	for (size_t i = 0; i < cg->n; i++)
-		if (!cg->h[i].v2 && cg_list_has(cg->h[i].controllers, controller))
+		if (!cg->h[i].v2 && str_list_has(cg->h[i].controllers, controller))
 			return &cg->h[i];
 	return NULL;
 }

@@ -165,18 +165,6 @@ bool mountinfo_optional(const struct mountinfo_entry *e, const char *tag, unsign
 	return false;
 }
 
-bool mountinfo_has_option(const char *opts, const char *opt)
-{
-	size_t n = strlen(opt);
-	for (const char *p = opts; p && *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == n && strncmp(p, opt, n) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
 const struct mountinfo_entry *mountinfo_mount_of(const struct mountinfo *m, const char *path)
 {
 	const struct mountinfo_entry *best = NULL;

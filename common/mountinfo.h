@@ -50,8 +50,7 @@ static inline void mountinfo_freep(struct mountinfo *m)
 /* Whether the optional field tag ("shared", "master", "propagate_from",
  * "unbindable") is present; *value (if not NULL) gets its number, 0 if none. */
 bool mountinfo_optional(const struct mountinfo_entry *e, const char *tag, unsigned *value);
-/* Whether the comma list opts (mount or super options) holds opt exactly. */
-bool mountinfo_has_option(const char *opts, const char *opt);
+/* (Options are comma lists: str_list_has in common/util.h.) */
 /* The mount that holds the absolute, clean path: the last entry whose mount
  * point is path or one of its parents (mounts at the same point stack). NULL
  * when none (no "/" entry). */

@@ -212,6 +212,18 @@ void format_rfc3339_nano(char *buf, size_t len, const struct timespec *ts)
 	snprintf(buf, len, "%s.%09ldZ", base, ts->tv_nsec);
 }
 
+bool str_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchrnul(p, ',');
+		if ((size_t)(end - p) == n && strncmp(p, word, n) == 0)
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 char *path_clean(const char *path)
 {
 	size_t n = strlen(path);

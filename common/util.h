@@ -19,6 +19,8 @@ int strv_push(char ***v, const char *s);
 bool strv_contains(char *const *v, const char *s);
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* Whether the comma list ("rw,cpu,cpuacct") holds word exactly. */
+bool str_list_has(const char *list, const char *word);
 /* asprintf that returns the string, NULL on ENOMEM. */
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -189,7 +189,7 @@ static char *cg_dir(const struct cg_where *w, const char *controller)
 		if (!controller)
 			match = !strcmp(m->fstype, "cgroup2");
 		else if (!strcmp(m->fstype, "cgroup"))
-			match = mountinfo_has_option(m->super_options, controller);
+			match = str_list_has(m->super_options, controller);
 		if (match) {
 			mnt = strdup(m->mount_point);
 			mroot = strdup(m->root);
@@ -444,7 +444,7 @@ error *inspect_parse_mountinfo(const char *text, bool *root_ro, char **masked, c
 	for (size_t i = 0; i < mi.n; i++) {
 		const char *root = mi.v[i].root, *point = mi.v[i].mount_point;
 		const char *fstype = mi.v[i].fstype;
-		bool is_ro = mountinfo_has_option(mi.v[i].mount_options, "ro");
+		bool is_ro = str_list_has(mi.v[i].mount_options, "ro");
 		/* The last mount at "/" is the one in effect (mounts stack). */
 		if (!strcmp(point, "/"))
 			*root_ro = is_ro;

@@ -16,19 +16,6 @@
 
 /* ---- host facts ---------------------------------------------------------- */
 
-/* Does the comma list `list` contain word? */
-static bool list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == n && strncmp(p, word, n) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
 struct cg_line {
 	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for v2 */
 	char *path;
@@ -110,10 +97,10 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 			*end = '\0';
 			bool keep = str_has_prefix(p, "name=");
 			for (size_t i = 0; i < n_lines && !keep; i++)
-				keep = list_has(lines[i].controllers, p);
+				keep = str_list_has(lines[i].controllers, p);
 			if (keep) {
 				for (size_t i = 0; i < n_lines && !match; i++)
-					if (list_has(lines[i].controllers, p))
+					if (str_list_has(lines[i].controllers, p))
 						match = &lines[i];
 				char *n =
 				    str_printf("%s%s%s", subs ? subs : "", subs ? "," : "", p);

@@ -85,8 +85,8 @@ static void test_parse_mounts(void)
 		CHECK_STR(m[4].mnt, "/sys/fs/cgroup/unified");
 	}
 	cg_mounts_free(m, n);
-	CHECK(cg_list_has("cpu,cpuacct", "cpuacct"));
-	CHECK(!cg_list_has("cpu,cpuacct", "cpua"));
+	CHECK(str_list_has("cpu,cpuacct", "cpuacct"));
+	CHECK(!str_list_has("cpu,cpuacct", "cpua"));
 }
 
 static void test_own_path(void)

@@ -163,16 +163,6 @@ static void test_parse_file_text(void)
 	CHECK(none.n == 0);
 }
 
-static void test_has_option(void)
-{
-	CHECK(mountinfo_has_option("rw,cpu,cpuacct", "cpu"));
-	CHECK(mountinfo_has_option("rw,cpu,cpuacct", "cpuacct"));
-	CHECK(mountinfo_has_option("ro", "ro"));
-	CHECK(!mountinfo_has_option("rw,cpuacct", "cpu"));
-	CHECK(!mountinfo_has_option("", "rw"));
-	CHECK(!mountinfo_has_option("rw,nosuid", "no"));
-}
-
 /* The real file of this process parses without a malformed line. */
 static void test_self(void)
 {
@@ -194,7 +184,6 @@ int main(void)
 	RUN_TEST(test_empty_source);
 	RUN_TEST(test_malformed_lines);
 	RUN_TEST(test_parse_file_text);
-	RUN_TEST(test_has_option);
 	RUN_TEST(test_self);
 	UNIT_MAIN_END();
 }

@@ -74,6 +74,18 @@ static void test_path_join_clean(void)
 	}
 }
 
+/* The one comma-list lookup (mount options, super options, controller lists). */
+static void test_str_list_has(void)
+{
+	CHECK(str_list_has("rw,cpu,cpuacct", "cpu"));
+	CHECK(str_list_has("rw,cpu,cpuacct", "cpuacct"));
+	CHECK(str_list_has("ro", "ro"));
+	CHECK(!str_list_has("rw,cpuacct", "cpu"));
+	CHECK(!str_list_has("", "rw"));
+	CHECK(!str_list_has(NULL, "rw"));
+	CHECK(!str_list_has("rw,nosuid", "no"));
+}
+
 /* Go's syscall.Errno.Error(), which runc's messages carry. */
 static void test_go_strerror(void)
 {
@@ -93,6 +105,7 @@ int main(void)
 {
 	RUN_TEST(test_path_clean);
 	RUN_TEST(test_path_join_clean);
+	RUN_TEST(test_str_list_has);
 	RUN_TEST(test_go_strerror);
 	UNIT_MAIN_END();
 }
