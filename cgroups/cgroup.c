@@ -25,7 +25,7 @@ error *cgroup_resolve_path(const char *cgroups_path, const char *id, const char 
 		return err_new("cgroupsPath: empty and no container id to derive it from");
 	/* runc's cgroupfs driver: absolute paths are taken from the hierarchy
 	 * root, anything else (including the bare id) from our own cgroup. */
-	char *p = cg_clean_join(rel[0] == '/' ? "/" : (own_cgroup ? own_cgroup : "/"), rel);
+	char *p = path_join_clean(rel[0] == '/' ? "/" : (own_cgroup ? own_cgroup : "/"), rel);
 	if (!p)
 		return err_sys(ENOMEM, "cgroupsPath");
 	if (strcmp(p, "/") == 0) {
@@ -134,7 +134,7 @@ static error *hier_create(struct cg_hier *h, enum cgroup_layout layout)
 	if (!full)
 		return err_sys(ENOMEM, "cgroup");
 	size_t base = strlen(h->mnt);
-	bool cpuset = !h->v2 && cg_list_has(h->controllers, "cpuset");
+	bool cpuset = !h->v2 && str_list_has(h->controllers, "cpuset");
 	for (char *s = full + base + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;

@@ -40,12 +40,6 @@ void cg_mounts_free(struct cg_mount *m, size_t n);
 /* /proc/self/cgroup text -> path of the hierarchy with exactly these
  * controllers ("" for the v2 line "0::"). NULL if absent. Pure. */
 char *cg_own_path(const char *proc_cgroup, const char *controllers);
-/* True when the comma list has `name` as one of its entries. */
-bool cg_list_has(const char *list, const char *name);
-
-/* Joins "/a" + "b/c" -> "/a/b/c" with "." and ".." resolved lexically (never
- * above "/") and duplicate slashes dropped. Always absolute. */
-char *cg_clean_join(const char *base, const char *rel);
 
 /* "<mnt><path>", malloc'd. */
 char *cg_dir(const struct cg_hier *h);

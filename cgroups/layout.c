@@ -12,6 +12,7 @@
 
 #include "cgroups/internal.h"
 #include "common/cleanup.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -51,18 +52,6 @@ static const char *const v1_controllers[] = {
     "cpu",	"cpuacct", "cpuset",	 "memory",  "devices", "freezer", "net_cls",
     "net_prio", "blkio",   "perf_event", "hugetlb", "pids",    "rdma",	  "misc",
 };
-
-bool cg_list_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == n && strncmp(p, name, n) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
 
 /* Super options ("rw,cpu,cpuacct,xattr") -> "cpu,cpuacct", keeping only
  * controllers and name=systemd (runc ignores other named hierarchies). */
@@ -111,29 +100,16 @@ error *cg_parse_mounts(const char *mountinfo, struct cg_mount **out, size_t *n_o
 {
 	struct cg_mount *m = NULL;
 	size_t n = 0;
-	_cleanup_free_ char *copy = strdup(mountinfo);
-	if (!copy)
-		return err_sys(ENOMEM, "mountinfo");
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		/* Fields before " - " are positional: id parent dev root mnt opts. */
-		char *sep = strstr(line, " - ");
-		if (!sep)
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_parse(mountinfo, &mi);
+	if (e)
+		return e;
+	for (size_t k = 0; k < mi.n; k++) {
+		const struct mountinfo_entry *me = &mi.v[k];
+		bool v2 = strcmp(me->fstype, "cgroup2") == 0;
+		if (!v2 && strcmp(me->fstype, "cgroup") != 0)
 			continue;
-		*sep = '\0';
-		char *fields[6] = {0}, *fs = NULL, *s2 = NULL;
-		int nf = 0;
-		for (char *f = strtok_r(line, " ", &fs); f && nf < 6; f = strtok_r(NULL, " ", &fs))
-			fields[nf++] = f;
-		char *type = strtok_r(sep + 3, " ", &s2);
-		char *source = type ? strtok_r(NULL, " ", &s2) : NULL;
-		char *superopts = source ? strtok_r(NULL, " ", &s2) : NULL;
-		if (nf < 6 || !type || !superopts)
-			continue;
-		bool v2 = strcmp(type, "cgroup2") == 0;
-		if (!v2 && strcmp(type, "cgroup") != 0)
-			continue;
-		_cleanup_free_ char *ctrls = v2 ? strdup("") : controllers_of(superopts);
+		_cleanup_free_ char *ctrls = v2 ? strdup("") : controllers_of(me->super_options);
 		if (!ctrls) {
 			cg_mounts_free(m, n);
 			return err_sys(ENOMEM, "mountinfo");
@@ -146,8 +122,7 @@ error *cg_parse_mounts(const char *mountinfo, struct cg_mount **out, size_t *n_o
 			return err_sys(ENOMEM, "mountinfo");
 		}
 		m = nm;
-		mountinfo_unescape(fields[4]);
-		m[n].mnt = strdup(fields[4]);
+		m[n].mnt = strdup(me->mount_point);
 		m[n].controllers = steal_ptr(ctrls);
 		m[n].v2 = v2;
 		n++;
@@ -169,7 +144,7 @@ static bool same_set(const char *a, const char *b)
 	for (const char *p = a; *p;) {
 		const char *end = strchrnul(p, ',');
 		_cleanup_free_ char *one = strndup(p, (size_t)(end - p));
-		if (!one || !cg_list_has(b, one))
+		if (!one || !str_list_has(b, one))
 			return false;
 		la++;
 		p = *end ? end + 1 : end;
@@ -197,41 +172,6 @@ char *cg_own_path(const char *proc_cgroup, const char *controllers)
 			return strdup(c2 + 1);
 	}
 	return NULL;
-}
-
-char *cg_clean_join(const char *base, const char *rel)
-{
-	size_t cap = strlen(base ? base : "") + strlen(rel ? rel : "") + 3;
-	char *out = malloc(cap);
-	if (!out)
-		return NULL;
-	size_t len = 0;
-	const char *parts[2] = {base ? base : "", rel ? rel : ""};
-	for (int k = 0; k < 2; k++) {
-		for (const char *p = parts[k]; *p;) {
-			while (*p == '/')
-				p++;
-			const char *end = strchrnul(p, '/');
-			size_t n = (size_t)(end - p);
-			if (n == 0 || (n == 1 && p[0] == '.')) {
-				/* skip */
-			} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-				while (len > 0 && out[len - 1] != '/')
-					len--;
-				if (len > 0)
-					len--;
-			} else {
-				out[len++] = '/';
-				memcpy(out + len, p, n);
-				len += n;
-			}
-			p = end;
-		}
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
 }
 
 char *cg_dir(const struct cg_hier *h)
@@ -272,7 +212,7 @@ bool cg_file_exists(const char *dir, const char *file)
 const struct cg_hier *cg_find_v1(const struct cgroup *cg, const char *controller)
 {
 	for (size_t i = 0; i < cg->n; i++)
-		if (!cg->h[i].v2 && cg_list_has(cg->h[i].controllers, controller))
+		if (!cg->h[i].v2 && str_list_has(cg->h[i].controllers, controller))
 			return &cg->h[i];
 	return NULL;
 }

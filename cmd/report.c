@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "runtime/state/state_store.h"
 
 static bool json_on_stderr;
 
@@ -79,68 +80,20 @@ error *cmd_resolve_rootless(struct cmd_ctx *ctx)
 	return NULL;
 }
 
-/* runc's libcontainer validateID: [A-Za-z0-9_+.-]+, but not "." or "..". */
-static bool valid_id(const char *id)
-{
-	if (!strcmp(id, ".") || !strcmp(id, ".."))
-		return false;
-	for (const char *p = id; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '+' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 error *cmd_container_id(const struct parsed_args *pa, const char **id)
 {
 	const char *s = pa->n_pos ? pa->pos[0] : "";
-	if (!*s)
-		return err_new("container id cannot be empty");
-	if (!valid_id(s))
-		return err_new("invalid container ID format");
+	error *e = state_validate_id(s);
+	if (e)
+		return e;
 	*id = s;
 	return NULL;
 }
 
 char *cmd_abs_path(const char *p)
 {
-	_cleanup_free_ char *joined = NULL;
-	if (p[0] == '/') {
-		joined = strdup(p);
-	} else {
-		_cleanup_free_ char *cwd = getcwd(NULL, 0);
-		if (!cwd)
-			return NULL;
-		joined = str_printf("%s/%s", cwd, p);
-	}
-	if (!joined)
-		return NULL;
-	/* Lexical clean, in place: components are copied forward over "." and
-	 * empty ones, ".." drops the previous one (never above "/"). */
-	char *out = malloc(strlen(joined) + 2);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	out[o++] = '/';
-	for (char *save = NULL, *c = strtok_r(joined, "/", &save); c;
-	     c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, "."))
-			continue;
-		if (!strcmp(c, "..")) {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-			continue;
-		}
-		if (o > 1)
-			out[o++] = '/';
-		size_t n = strlen(c);
-		memcpy(out + o, c, n);
-		o += n;
-	}
-	out[o] = '\0';
-	return out;
+	if (p[0] == '/')
+		return path_clean(p);
+	_cleanup_free_ char *cwd = getcwd(NULL, 0);
+	return cwd ? path_join_clean(cwd, p) : NULL;
 }

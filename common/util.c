@@ -212,27 +212,85 @@ void format_rfc3339_nano(char *buf, size_t len, const struct timespec *ts)
 	snprintf(buf, len, "%s.%09ldZ", base, ts->tv_nsec);
 }
 
+bool str_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchrnul(p, ',');
+		if ((size_t)(end - p) == n && strncmp(p, word, n) == 0)
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+char *path_clean(const char *path)
+{
+	size_t n = strlen(path);
+	if (n == 0)
+		return strdup(".");
+	bool rooted = path[0] == '/';
+	char *out = malloc(n + 2);
+	if (!out)
+		return NULL;
+	size_t w = 0, r = 0, dotdot = 0;
+	if (rooted) {
+		out[w++] = '/';
+		r = 1;
+		dotdot = 1;
+	}
+	while (r < n) {
+		if (path[r] == '/') {
+			r++;
+		} else if (path[r] == '.' && (r + 1 == n || path[r + 1] == '/')) {
+			r++;
+		} else if (path[r] == '.' && path[r + 1] == '.' &&
+			   (r + 2 == n || path[r + 2] == '/')) {
+			r += 2;
+			if (w > dotdot) {
+				w--;
+				while (w > dotdot && out[w] != '/')
+					w--;
+			} else if (!rooted) {
+				if (w > 0)
+					out[w++] = '/';
+				out[w++] = '.';
+				out[w++] = '.';
+				dotdot = w;
+			}
+		} else {
+			if ((rooted && w != 1) || (!rooted && w != 0))
+				out[w++] = '/';
+			for (; r < n && path[r] != '/'; r++)
+				out[w++] = path[r];
+		}
+	}
+	if (w == 0)
+		out[w++] = '.';
+	out[w] = '\0';
+	return out;
+}
+
+char *path_join_clean(const char *base, const char *rel)
+{
+	_cleanup_free_ char *joined = str_printf("%s/%s", base ? base : "", rel ? rel : "");
+	return joined ? path_clean(joined) : NULL;
+}
+
 const char *go_strerror(int errnum)
 {
 	static __thread char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(errnum));
+	/* Go's syscall.Errno.Error: its table's text (glibc's, first letter
+	 * lowercase), "errno N" for a number it has no text for. */
+	char unknown[64];
+	snprintf(unknown, sizeof(unknown), "Unknown error %d", errnum);
+	const char *s = errnum > 0 ? strerror(errnum) : unknown;
+	if (strcmp(s, unknown) == 0)
+		snprintf(buf, sizeof(buf), "errno %d", errnum);
+	else
+		snprintf(buf, sizeof(buf), "%s", s);
 	buf[0] = (char)tolower((unsigned char)buf[0]);
 	return buf;
-}
-
-void mountinfo_unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
 }
 
 char *read_file_trimmed(const char *path)

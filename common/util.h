@@ -19,6 +19,8 @@ int strv_push(char ***v, const char *s);
 bool strv_contains(char *const *v, const char *s);
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* Whether the comma list ("rw,cpu,cpuacct") holds word exactly. */
+bool str_list_has(const char *list, const char *word);
 /* asprintf that returns the string, NULL on ENOMEM. */
 char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -35,11 +37,15 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Parses a decimal integer strictly (whole string, range checked). */
 int parse_int64(const char *s, long long *out);
-/* /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo:
- * decodes them in place. */
-void mountinfo_unescape(char *s);
 /* The file's text with trailing whitespace cut; NULL when unreadable. */
 char *read_file_trimmed(const char *path);
+/* Go's filepath.Clean, the one lexical path cleaner: "//" and "." go, ".."
+ * drops the previous element (never above "/"; kept at the front of a
+ * relative path), no trailing "/"; "" is ".". malloc'd, NULL on ENOMEM. */
+char *path_clean(const char *path);
+/* path_clean(base + "/" + rel): "/" + anything gives an absolute path;
+ * NULL base or rel count as "". */
+char *path_join_clean(const char *base, const char *rel);
 /* strerror as Go prints syscall errors (first letter lowercase), for the
  * messages runc users and engines match on. Thread-local buffer. */
 const char *go_strerror(int errnum);

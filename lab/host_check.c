@@ -17,6 +17,7 @@
 
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 #include "lab/host_check.h"
 
@@ -33,34 +34,27 @@ static void missing(struct report *r, const char *disables)
 	report_field(r, LAST(r), "disables", RK_STRING, "%s", disables);
 }
 
-/* Comma list of the cgroup mounts of fstype ("cgroup" or "cgroup2") as
- * "mountpoint" entries, and for v1 the controllers of each. */
-static void cgroup_mounts(const char *mountinfo, char **v1_ctrls, char **v2_mount)
+/* The v1 controllers mounted (comma list) and the first cgroup2 mount point. */
+static void cgroup_mounts(const struct mountinfo *mi, char **v1_ctrls, char **v2_mount)
 {
 	*v1_ctrls = strdup("");
 	*v2_mount = NULL;
-	for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
-		char *sep = line ? strstr(line, " - ") : NULL;
-		if (!sep)
-			continue;
-		char fstype[32] = "", src[128] = "", sopts[512] = "", point[512] = "";
-		if (sscanf(sep + 3, "%31s %127s %511s", fstype, src, sopts) < 2 ||
-		    sscanf(line, "%*s %*s %*s %*s %511s", point) != 1)
-			continue;
-		if (!strcmp(fstype, "cgroup2") && !*v2_mount) {
-			*v2_mount = strdup(point);
-		} else if (!strcmp(fstype, "cgroup") && *v1_ctrls) {
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct mountinfo_entry *m = &mi->v[i];
+		if (!strcmp(m->fstype, "cgroup2") && !*v2_mount) {
+			*v2_mount = strdup(m->mount_point);
+		} else if (!strcmp(m->fstype, "cgroup") && *v1_ctrls) {
 			/* super options: rw,memory or rw,cpu,cpuacct or rw,name=systemd */
-			char *save = NULL;
-			for (char *t = strtok_r(sopts, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save)) {
-				if (!strcmp(t, "rw") || !strcmp(t, "ro") || strchr(t, '=') ||
-				    !strcmp(t, "clone_children") || !strcmp(t, "noprefix") ||
-				    !strcmp(t, "xattr"))
+			for (const char *t = m->super_options; *t;) {
+				size_t n = strcspn(t, ",");
+				_cleanup_free_ char *opt = strndup(t, n);
+				t += t[n] ? n + 1 : n;
+				if (!opt || !*opt || !strcmp(opt, "rw") || !strcmp(opt, "ro") ||
+				    strchr(opt, '=') || !strcmp(opt, "clone_children") ||
+				    !strcmp(opt, "noprefix") || !strcmp(opt, "xattr"))
 					continue;
 				char *next =
-				    str_printf("%s%s%s", *v1_ctrls, **v1_ctrls ? "," : "", t);
+				    str_printf("%s%s%s", *v1_ctrls, **v1_ctrls ? "," : "", opt);
 				free(*v1_ctrls);
 				*v1_ctrls = next;
 				if (!next)
@@ -70,12 +64,12 @@ static void cgroup_mounts(const char *mountinfo, char **v1_ctrls, char **v2_moun
 	}
 }
 
-static bool check_cgroups(struct report *r, const char *mountinfo)
+static bool check_cgroups(struct report *r, const struct mountinfo *mi)
 {
 	enum cgroup_layout layout;
 	error *e = cgroup_detect_layout(&layout);
 	_cleanup_free_ char *v1 = NULL, *v2 = NULL;
-	cgroup_mounts(mountinfo, &v1, &v2);
+	cgroup_mounts(mi, &v1, &v2);
 	if (e) {
 		report_row(r, SEC, "cgroups", "no");
 		report_field(r, LAST(r), "error", RK_STRING, "%s", err_msg(e));
@@ -297,16 +291,10 @@ static void check_timens(struct report *r)
 
 /* pivot_root cannot move the initramfs rootfs: a container needs "/" to be
  * a real mount. */
-static bool check_pivot_root(struct report *r, const char *mountinfo)
+static bool check_pivot_root(struct report *r, const struct mountinfo *mi)
 {
-	bool initramfs = false;
-	for (const char *l = mountinfo; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char point[512] = "", fstype[32] = "";
-		const char *sep = strstr(l, " - ");
-		if (sscanf(l, "%*s %*s %*s %*s %511s", point) == 1 && !strcmp(point, "/") && sep &&
-		    sep < l + strcspn(l, "\n") && sscanf(sep + 3, "%31s", fstype) == 1)
-			initramfs = !strcmp(fstype, "rootfs");
-	}
+	const struct mountinfo_entry *root = mountinfo_mount_of(mi, "/");
+	bool initramfs = root && !strcmp(root->fstype, "rootfs");
 	report_row(r, SEC, "pivot_root", initramfs ? "no" : "yes");
 	if (initramfs)
 		missing(r, "every container: / is the initramfs (switch_root to a tmpfs first)");
@@ -320,12 +308,14 @@ error *host_check(struct report *out, bool *can_run)
 	uname(&u);
 	report_row(&r, SEC, "kernel", u.release);
 	report_field(&r, LAST(&r), "machine", RK_STRING, "%s", u.machine);
-	_cleanup_free_ char *mountinfo = read_file_trimmed("/proc/self/mountinfo");
+	/* Unreadable: no cgroup mounts, and "/" is taken to be a real mount. */
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	err_free(mountinfo_read("/proc/self/mountinfo", &mi));
 	bool ns = check_namespaces(&r);
-	bool cg = check_cgroups(&r, mountinfo);
+	bool cg = check_cgroups(&r, &mi);
 	enum cgroup_layout layout = CGROUP_LAYOUT_V1;
 	err_free(cgroup_detect_layout(&layout));
-	bool pivot = check_pivot_root(&r, mountinfo);
+	bool pivot = check_pivot_root(&r, &mi);
 	check_userns(&r);
 	check_timens(&r);
 	check_seccomp(&r);

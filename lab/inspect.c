@@ -21,6 +21,7 @@
 
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 #include "runtime/state/container_status.h"
 #include "lab/inspect.h"
@@ -168,9 +169,9 @@ static void inspect_namespaces(struct report *r, pid_t pid)
 /* ------------------------------------------------------------ cgroups */
 
 struct cg_where {
-	char *proc_cgroup; /* /proc/PID/cgroup */
-	char *mountinfo;   /* our /proc/self/mountinfo */
-	bool v2;	   /* controllers live on cgroup2 */
+	char *proc_cgroup;   /* /proc/PID/cgroup */
+	struct mountinfo mi; /* our /proc/self/mountinfo */
+	bool v2;	     /* controllers live on cgroup2 */
 };
 
 /* The directory of the container's cgroup for controller (NULL: the cgroup2
@@ -182,33 +183,16 @@ static char *cg_dir(const struct cg_where *w, const char *controller)
 		controller = NULL;
 	/* 1. the mount */
 	_cleanup_free_ char *mnt = NULL, *mroot = NULL;
-	for (const char *l = w->mountinfo; l && *l;
-	     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
-		if (!line)
-			return NULL;
-		char *sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		char fstype[32] = "", src[256] = "", sopts[512] = "";
-		if (sscanf(sep + 3, "%31s %255s %511s", fstype, src, sopts) < 3)
-			continue;
-		char root[512], point[512];
-		if (sscanf(line, "%*s %*s %*s %511s %511s", root, point) != 2)
-			continue;
+	for (size_t i = 0; i < w->mi.n; i++) {
+		const struct mountinfo_entry *m = &w->mi.v[i];
 		bool match = false;
-		if (!controller) {
-			match = !strcmp(fstype, "cgroup2");
-		} else if (!strcmp(fstype, "cgroup")) {
-			_cleanup_free_ char *o = str_printf(",%s,", sopts);
-			_cleanup_free_ char *c = str_printf(",%s,", controller);
-			match = o && c && strstr(o, c);
-		}
+		if (!controller)
+			match = !strcmp(m->fstype, "cgroup2");
+		else if (!strcmp(m->fstype, "cgroup"))
+			match = str_list_has(m->super_options, controller);
 		if (match) {
-			free(mnt);
-			free(mroot);
-			mnt = strdup(point);
-			mroot = strdup(root);
+			mnt = strdup(m->mount_point);
+			mroot = strdup(m->root);
 			break;
 		}
 	}
@@ -435,14 +419,13 @@ static void inspect_io(struct report *r, const struct cg_where *w)
 
 /* ------------------------------------------------------------ security */
 
-/* Whether some mount point in mountinfo lies below dir. */
-static bool has_submounts(const char *text, const char *dir)
+/* Whether some mount point lies below dir. */
+static bool has_submounts(const struct mountinfo *mi, const char *dir)
 {
 	size_t dl = strlen(dir);
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char point[512];
-		if (sscanf(l, "%*s %*s %*s %*s %511s", point) == 1 && !strncmp(point, dir, dl) &&
-		    point[dl] == '/')
+	for (size_t i = 0; i < mi->n; i++) {
+		const char *point = mi->v[i].mount_point;
+		if (!strncmp(point, dir, dl) && point[dl] == '/')
 			return true;
 	}
 	return false;
@@ -453,19 +436,15 @@ error *inspect_parse_mountinfo(const char *text, bool *root_ro, char **masked, c
 	_cleanup_free_ char *m = strdup(""), *ro = strdup("");
 	if (!m || !ro)
 		return err_errno("mountinfo");
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_parse(text, &mi);
+	if (e)
+		return e;
 	*root_ro = false;
-	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
-		if (!line)
-			return err_errno("mountinfo");
-		char root[512], point[512], opts[512], fstype[64] = "";
-		if (sscanf(line, "%*s %*s %*s %511s %511s %511s", root, point, opts) != 3)
-			continue;
-		char *sep = strstr(line, " - ");
-		if (sep)
-			sscanf(sep + 3, "%63s", fstype);
-		_cleanup_free_ char *o = str_printf(",%s,", opts);
-		bool is_ro = o && strstr(o, ",ro,");
+	for (size_t i = 0; i < mi.n; i++) {
+		const char *root = mi.v[i].root, *point = mi.v[i].mount_point;
+		const char *fstype = mi.v[i].fstype;
+		bool is_ro = str_list_has(mi.v[i].mount_options, "ro");
 		/* The last mount at "/" is the one in effect (mounts stack). */
 		if (!strcmp(point, "/"))
 			*root_ro = is_ro;
@@ -476,7 +455,7 @@ error *inspect_parse_mountinfo(const char *text, bool *root_ro, char **masked, c
 		size_t rl = strlen(root);
 		if (rl >= 5 && !strcmp(root + rl - 5, "/null"))
 			dst = &m; /* a file masked with /dev/null */
-		else if (!strcmp(fstype, "tmpfs") && is_ro && !has_submounts(text, point))
+		else if (!strcmp(fstype, "tmpfs") && is_ro && !has_submounts(&mi, point))
 			dst = &m; /* a directory masked with an empty tmpfs (not the
 				   * tmpfs holding v1 cgroup mounts at /sys/fs/cgroup) */
 		else if (is_ro && (!strcmp(fstype, "proc") || !strcmp(fstype, "sysfs")) &&
@@ -684,12 +663,12 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
 	w.proc_cgroup = read_file_trimmed(path);
-	w.mountinfo = read_file_trimmed("/proc/self/mountinfo");
+	error *me = mountinfo_read("/proc/self/mountinfo", &w.mi);
 	enum cgroup_layout layout = CGROUP_LAYOUT_V2;
 	error *le = cgroup_detect_layout(&layout);
 	err_free(le);
 	w.v2 = layout == CGROUP_LAYOUT_V2;
-	if (w.proc_cgroup && w.mountinfo) {
+	if (w.proc_cgroup && !me) {
 		_cleanup_free_ char *track = cg_dir(&w, w.v2 ? NULL : "pids");
 		report_row(&r, "resources", "cgroup", cgroup_layout_name(layout));
 		report_field(&r, LAST(&r), "path", RK_STRING, "%s", c.cg ? cgroup_path(c.cg) : "?");
@@ -704,7 +683,8 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	inspect_security(&r, pid, &w, c.cfg);
 	inspect_faults(&r, pid, &w);
 	free(w.proc_cgroup);
-	free(w.mountinfo);
+	mountinfo_free(&w.mi);
+	err_free(me);
 
 	/* The process may have exited while we read: then the report is a mix
 	 * of it and nothing; say so rather than show it. */

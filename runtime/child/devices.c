@@ -93,7 +93,7 @@ error *device_plan_build(const struct oci_config *cfg, bool host_has_kcore, stru
 	}
 	for (size_t j = 0; j < n_devs && !e; j++) {
 		const struct oci_device *d = &devs[j];
-		_cleanup_free_ char *clean = d->path ? mount_clean_path(d->path) : NULL;
+		_cleanup_free_ char *clean = d->path ? path_join_clean("/", d->path) : NULL;
 		if (!d->path || !*d->path || (clean && strcmp(clean, "/") == 0)) {
 			e = err_new("linux.devices[%zu]: path must name a file below /", j);
 			break;

@@ -26,16 +26,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *errno_text(int en)
-{
-	/* Go-style lowercase, as the rest of runc's messages. */
-	static __thread char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(en));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 /* Only async-signal-safe calls between fork and execve. */
 static void __attribute__((noreturn)) hook_child(const struct oci_hook *h, int stdin_fd, int err_fd)
 {
@@ -167,7 +157,7 @@ static error *hook_run_one(const struct oci_hook *h, const char *state_json)
 		e = hook_wait(pidfd, steal_fd(in_w), exec_errno ? "" : state_json,
 			      h->timeout.set ? h->timeout.value : 0, &info);
 		if (!e && exec_errno)
-			e = err_new("exec: %s", errno_text(exec_errno));
+			e = err_new("exec: %s", go_strerror(exec_errno));
 		else if (!e && info.si_code == CLD_EXITED && info.si_status != 0)
 			e = err_new("exit status %d", info.si_status);
 		else if (!e && (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED))

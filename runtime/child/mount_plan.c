@@ -8,60 +8,13 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 
 /* What runc gives the cgroup v1 tmpfs and its per-controller mounts. */
 #define CGROUP_DEFAULT_FLAGS (MS_NOEXEC | MS_NOSUID | MS_NODEV)
 
-char *mount_clean_path(const char *path)
-{
-	size_t len = strlen(path);
-	char *out = malloc(len + 2);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	const char *p = path;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		const char *end = strchrnul(p, '/');
-		size_t n = (size_t)(end - p);
-		if (n == 1 && p[0] == '.') {
-			/* nothing */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--; /* drop the '/' too; "/.." stays "/" */
-		} else {
-			out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p = end;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return out;
-}
-
 /* ---- host facts ---------------------------------------------------------- */
-
-/* Does the comma list `list` contain word? */
-static bool list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == n && strncmp(p, word, n) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
 
 struct cg_line {
 	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for v2 */
@@ -92,12 +45,7 @@ static char *own_dir_for(const char *mountpoint, const char *root, const char *p
 		else
 			rel = "";
 	}
-	char *joined = str_printf("%s/%s", mountpoint, rel);
-	if (!joined)
-		return NULL;
-	char *clean = mount_clean_path(joined);
-	free(joined);
-	return clean;
+	return path_join_clean(mountpoint, rel);
 }
 
 error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct mount_host *out)
@@ -106,9 +54,12 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 	struct cg_line lines[64];
 	size_t n_lines = 0;
 	_cleanup_free_ char *cg = strdup(proc_cgroup ? proc_cgroup : "");
-	_cleanup_free_ char *mi = strdup(mountinfo ? mountinfo : "");
-	if (!cg || !mi)
+	if (!cg)
 		return err_sys(ENOMEM, "cgroup mounts");
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_parse(mountinfo, &mi);
+	if (e)
+		return e;
 	char *save = NULL;
 	for (char *l = strtok_r(cg, "\n", &save); l && n_lines < ARRAY_SIZE(lines);
 	     l = strtok_r(NULL, "\n", &save)) {
@@ -122,28 +73,10 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 		n_lines++;
 	}
 	char *v2_mountpoint = NULL, *v2_root = NULL;
-	error *e = NULL;
-	save = NULL;
-	for (char *l = strtok_r(mi, "\n", &save); l && !e; l = strtok_r(NULL, "\n", &save)) {
-		char *f[12] = {0};
-		size_t nf = 0;
-		char *s2 = NULL;
-		char *sep = strstr(l, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (char *t = strtok_r(l, " ", &s2); t && nf < 5; t = strtok_r(NULL, " ", &s2))
-			f[nf++] = t;
-		if (nf < 5)
-			continue;
-		char *fstype = strtok_r(sep + 3, " ", &s2);
-		char *source = fstype ? strtok_r(NULL, " ", &s2) : NULL;
-		char *super = source ? strtok_r(NULL, " ", &s2) : NULL;
-		if (!super)
-			continue;
-		char *root = f[3], *mp = f[4];
-		mountinfo_unescape(root);
-		mountinfo_unescape(mp);
+	for (size_t k = 0; k < mi.n && !e; k++) {
+		const char *fstype = mi.v[k].fstype;
+		char *root = mi.v[k].root, *mp = mi.v[k].mount_point,
+		     *super = mi.v[k].super_options;
 		if (strcmp(fstype, "cgroup2") == 0) {
 			/* Prefer the canonical location when there are several. */
 			if (!v2_mountpoint || strcmp(mp, "/sys/fs/cgroup") == 0) {
@@ -164,10 +97,10 @@ error *mount_host_parse(const char *mountinfo, const char *proc_cgroup, struct m
 			*end = '\0';
 			bool keep = str_has_prefix(p, "name=");
 			for (size_t i = 0; i < n_lines && !keep; i++)
-				keep = list_has(lines[i].controllers, p);
+				keep = str_list_has(lines[i].controllers, p);
 			if (keep) {
 				for (size_t i = 0; i < n_lines && !match; i++)
-					if (list_has(lines[i].controllers, p))
+					if (str_list_has(lines[i].controllers, p))
 						match = &lines[i];
 				char *n =
 				    str_printf("%s%s%s", subs ? subs : "", subs ? "," : "", p);
@@ -380,7 +313,7 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 	if (!m->destination || !*m->destination)
 		return err_new("destination is empty");
 	/* runc accepts relative destinations (deprecated) as relative to /. */
-	_cleanup_free_ char *dest = mount_clean_path(m->destination);
+	_cleanup_free_ char *dest = path_join_clean("/", m->destination);
 	if (!dest)
 		return err_sys(ENOMEM, "plan");
 	if (strcmp(dest, "/") == 0)
@@ -535,46 +468,28 @@ error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char 
 {
 	*out = NULL;
 	*n_out = 0;
-	_cleanup_free_ char *mi = strdup(mountinfo ? mountinfo : "");
-	if (!mi)
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_parse(mountinfo ? mountinfo : "", &mi);
+	if (e)
+		return e;
+	char **v = calloc(mi.n + 1, sizeof(*v));
+	if (!v)
 		return err_sys(ENOMEM, "mountinfo");
-	char **v = NULL;
 	size_t n = 0;
-	char *save = NULL;
-	for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char *sep = strstr(l, " - ");
-		if (!sep)
+	for (size_t i = 0; i < mi.n; i++) {
+		const struct mountinfo_entry *m = &mi.v[i];
+		if (strcmp(m->fstype, "proc") != 0 && strcmp(m->fstype, "sysfs") != 0)
 			continue;
-		*sep = '\0';
-		char *f[5] = {0}, *s2 = NULL;
-		size_t nf = 0;
-		for (char *t = strtok_r(l, " ", &s2); t && nf < 5; t = strtok_r(NULL, " ", &s2))
-			f[nf++] = t;
-		char *fstype = strtok_r(sep + 3, " ", &s2);
-		if (nf < 5 || !fstype)
-			continue;
-		if (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0)
-			continue;
-		char *root = f[3], *mp = f[4];
-		mountinfo_unescape(root);
-		mountinfo_unescape(mp);
 		/* Only a mount of the whole filesystem lets the kernel allow a new one. */
-		if (strcmp(root, "/") != 0 || path_below(mp, rootfs))
+		if (strcmp(m->root, "/") != 0 || path_below(m->mount_point, rootfs))
 			continue;
-		char **grown = realloc(v, (n + 2) * sizeof(*v));
-		char *copy = strdup(mp);
-		if (!grown || !copy) {
-			free(copy);
-			if (grown)
-				v = grown;
-			for (size_t i = 0; i < n; i++)
-				free(v[i]);
+		if (!(v[n] = strdup(m->mount_point))) {
+			for (size_t j = 0; j < n; j++)
+				free(v[j]);
 			free(v);
 			return err_sys(ENOMEM, "mountinfo");
 		}
-		v = grown;
-		v[n++] = copy;
-		v[n] = NULL;
+		n++;
 	}
 	*out = v;
 	*n_out = n;

@@ -96,8 +96,6 @@ void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
  * msMoveRoot does. *out is NULL-terminated; free each string and the array. */
 error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char ***out, size_t *n);
 
-/* Lexically cleaned absolute path ("a//b/../c/" -> "/a/c"), malloc'd. */
-char *mount_clean_path(const char *path);
 
 /* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
  * of a mount point). source_fds (NULL, or one entry per config mount, -1

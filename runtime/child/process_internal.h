@@ -9,9 +9,6 @@
 #include "common/util.h"
 #include "spec/config.h"
 
-/* Go's text for an errno ("no such file or directory"): runc's messages are
- * Go's, and engines match on them. Returns a static or thread-local buffer. */
-
 /* Opens /proc/self/<rel> through a verified procfs: /proc itself and the
  * final file must be on a procfs (fstatfs), and the walk may not cross a
  * mount or a magic link (CVE-2019-16884 class: a fake /proc from the image).

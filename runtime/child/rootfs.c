@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/mountinfo.h"
 #include "common/util.h"
 #include "runtime/child/devices.h"
 #include "runtime/child/masked_paths.h"
@@ -61,34 +62,15 @@ static error *make_parent_private(const char *path)
 	_cleanup_free_ char *rootfs = realpath(path, NULL);
 	if (!rootfs)
 		return err_errno("realpath %s", path);
-	_cleanup_free_ char *mi = NULL;
-	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
+	_cleanup_mountinfo_ struct mountinfo mi = {0};
+	error *e = mountinfo_read("/proc/self/mountinfo", &mi);
 	if (e)
 		return e;
-	_cleanup_free_ char *best = NULL;
-	bool shared = false;
-	char *save = NULL;
-	for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char mp[4096];
-		char *sep = strstr(l, " - ");
-		if (!sep || sscanf(l, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		/* Mount points with spaces are escaped (\040); compare as is
-		 * against an escaped-free rootfs, a miss just means no-op. */
-		size_t n = strlen(mp);
-		bool prefix = strcmp(mp, "/") == 0 ||
-			      (strncmp(rootfs, mp, n) == 0 && (rootfs[n] == '/' || !rootfs[n]));
-		if (!prefix || (best && strlen(best) > n))
-			continue;
-		free(best);
-		best = strdup(mp);
-		if (!best)
-			return err_sys(ENOMEM, "rootfs");
-		*sep = '\0';
-		shared = strstr(l, " shared:") != NULL;
-	}
-	if (best && shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
-		return err_errno("make %s private", best);
+	const struct mountinfo_entry *parent = mountinfo_mount_of(&mi, rootfs);
+	if (!parent || !mountinfo_optional(parent, "shared", NULL))
+		return NULL;
+	if (mount(NULL, parent->mount_point, NULL, MS_PRIVATE, NULL) < 0)
+		return err_errno("make %s private", parent->mount_point);
 	return NULL;
 }
 
@@ -258,7 +240,8 @@ static error *dev_mount_flags(const struct oci_config *cfg, bool *ro, unsigned l
 	*flags = 0;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct oci_mount *m = &cfg->mounts[i];
-		_cleanup_free_ char *d = m->destination ? mount_clean_path(m->destination) : NULL;
+		_cleanup_free_ char *d =
+		    m->destination ? path_join_clean("/", m->destination) : NULL;
 		if (!d || strcmp(d, "/dev") != 0)
 			continue;
 		struct mount_options o;

@@ -30,7 +30,11 @@ struct state_handle {
 	int dir_fd; /* O_DIRECTORY, flock'ed */
 };
 
-/* Container ids: runc's rule, [\w+-\.]+ and not "." or "..". */
+/* The one container id check, runc's validateID: ^[\w+-\.]+$ and not "." or
+ * "..". In Go's class "+-\." is the range '+'..'.', so ',' is allowed too:
+ * [A-Za-z0-9_+,.-]. No length limit (the state dir's name has NAME_MAX).
+ * Errors are runc's: "container id cannot be empty", "invalid container ID
+ * format". */
 error *state_validate_id(const char *id);
 /* mkdir <root>/<id> (EEXIST: "container with id exists: ID") and lock it. */
 error *state_create(const char *root, const char *id, struct state_handle *h);

@@ -105,12 +105,12 @@ t_pids() {
 }
 
 run_cli_checks() {
-	check "run: output and exit code" "" t_run_exit
-	check "run -t (console socket)" "" t_tty
-	check "exec (output, exit code, --env, -w)" "exec" t_exec
-	check "stop (SIGTERM, exit code) and rm" "" t_stop_rm
-	check "rm -f of a running container" "" t_rm_force
-	check "--memory (cgroup limit, OOM kill)" "" t_memory
-	check "--pids-limit (cgroup limit, fork fails)" "" t_pids
+	check "run: output and exit code" t_run_exit
+	check "run -t (console socket)" t_tty
+	check "exec (output, exit code, --env, -w)" t_exec
+	check "stop (SIGTERM, exit code) and rm" t_stop_rm
+	check "rm -f of a running container" t_rm_force
+	check "--memory (cgroup limit, OOM kill)" t_memory
+	check "--pids-limit (cgroup limit, fork fails)" t_pids
 	print_summary
 }

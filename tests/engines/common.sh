@@ -1,13 +1,12 @@
 # Shared helpers for the engine suites (tests/engines/{containerd,podman,docker}.sh).
 # Sourced by a suite script; the suite prints un-numbered TAP lines ("ok - ...",
-# "not ok - ... # TODO ...", "# comments") and run.sh numbers them.
+# "not ok - ...", "ok - ... # SKIP reason", "# comments") and run.sh numbers them.
 #
 # Every check runs twice in the same run: once with runc (the reference) and once with
-# isorun. check NAME NEEDS FUNC calls FUNC RUNTIME_PATH LABEL for each, captures its
+# isorun. check NAME FUNC calls FUNC RUNTIME_PATH LABEL for each, captures its
 # output, and prints the two results side by side, so that a failure runc shares
-# (environment or test problem) is told apart from one that is isorun's own.
-# NEEDS lists isorun commands the engine calls on that path (e.g. "exec pause"): while
-# `isorun CMD --help` fails, an isorun failure there is reported as a TAP TODO.
+# (environment or test problem) is told apart from one that is isorun's own. A
+# failure is a failure: nothing turns it into a TODO or a skip.
 # shellcheck shell=bash
 
 ENGINES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,15 +33,6 @@ runtime_path() {
 	esac
 }
 
-# missing_cmds NEEDS...: the isorun commands among NEEDS that do not exist yet.
-missing_cmds() {
-	local c list=()
-	for c in "$@"; do
-		"$ISORUN" "$c" --help >/dev/null 2>&1 || list+=("$c")
-	done
-	echo "${list[*]}"
-}
-
 # A check body reports why it failed with fail MSG (and returns 1).
 fail() {
 	echo "FAIL: $*"
@@ -59,11 +49,11 @@ expect_contains() {
 	[[ "$2" == *"$3"* ]] || fail "$1: '$3' not in: $2"
 }
 
-# check NAME NEEDS FUNC [ARGS...]: runs FUNC RUNTIME_PATH LABEL ARGS... once per runtime.
+# check NAME FUNC [ARGS...]: runs FUNC RUNTIME_PATH LABEL ARGS... once per runtime.
 check() {
-	local name=$1 needs=$2 fn=$3
-	shift 3
-	local label rc t0 log res=() missing
+	local name=$1 fn=$2
+	shift 2
+	local label rc t0 log res=()
 	for label in $RUNTIMES; do
 		log=$(mktemp "${SUITE_TMP:-/tmp}/check.XXXXXX")
 		t0=$(now)
@@ -81,18 +71,8 @@ check() {
 			echo "ok - $SUITE: $name [$label] (${took}s)"
 			res+=("$label=ok")
 		else
-			missing=
-			[ "$label" = isorun ] && missing=$(missing_cmds $needs)
-			local why
-			why=$(grep -m1 '^FAIL:' "$log" | cut -c7-200)
-			[ -n "$why" ] || why="exit $rc"
-			if [ -n "$missing" ]; then
-				echo "not ok - $SUITE: $name [$label] (${took}s) # TODO isorun $missing missing"
-				res+=("$label=todo")
-			else
-				echo "not ok - $SUITE: $name [$label] (${took}s)"
-				res+=("$label=FAIL")
-			fi
+			echo "not ok - $SUITE: $name [$label] (${took}s)"
+			res+=("$label=FAIL")
 			sed 's/^/#   /' "$log" | tail -n 25
 		fi
 		rm -f "$log"
@@ -115,9 +95,13 @@ kill_check() {
 	return 0
 }
 
-# skip_all REASON: the whole suite is skipped.
+# skip_all REASON: the whole suite is skipped: each of its checks is reported
+# skipped with the reason (tests/engines/list-checks.sh names them).
 skip_all() {
-	echo "ok - $SUITE # SKIP $*"
+	local name
+	while IFS= read -r name; do
+		echo "ok - $name # SKIP $*"
+	done < <("$ENGINES_DIR/list-checks.sh" "$SUITE")
 	exit 0
 }
 

@@ -298,16 +298,16 @@ t_twenty() {
 	[ -z "$cg" ] || fail "cgroups left: $cg"
 }
 
-check "run: output and exit code" "" t_run_exit
-check "run -t (console socket)" "" t_tty
-check "run --env --cwd" "" t_env_cwd
-check "run -d, tasks ls/kill/delete" "" t_detached
-check "tasks ps" "ps" t_ps
-check "tasks exec" "exec" t_exec
-check "tasks pause/resume (freezer)" "pause resume" t_pause_resume
-check "tasks metrics" "" t_metrics
-check "--memory-limit kills an over-allocation" "" t_memory_limit
-check "missing binary: executable file not found" "" t_not_found
-check "20 runs in a row, nothing left" "" t_twenty
+check "run: output and exit code" t_run_exit
+check "run -t (console socket)" t_tty
+check "run --env --cwd" t_env_cwd
+check "run -d, tasks ls/kill/delete" t_detached
+check "tasks ps" t_ps
+check "tasks exec" t_exec
+check "tasks pause/resume (freezer)" t_pause_resume
+check "tasks metrics" t_metrics
+check "--memory-limit kills an over-allocation" t_memory_limit
+check "missing binary: executable file not found" t_not_found
+check "20 runs in a row, nothing left" t_twenty
 print_summary
 echo "# containerd suite took $(elapsed "$t0")s"

@@ -372,6 +372,11 @@ static void test_container_id(void)
 	CHECK_OK(cmd_container_id(&pa, &id));
 	CHECK_STR(id, "my_ctr-1.2+x");
 	args_free(&pa);
+	/* runc's class [\w+-\.] holds the range '+'..'.': a comma is valid. */
+	CHECK_OK(PARSE(&pa, false, "a,b"));
+	CHECK_OK(cmd_container_id(&pa, &id));
+	CHECK_STR(id, "a,b");
+	args_free(&pa);
 	const char *bad[] = {"../x", ".", "..", "a/b", "a b", "ä"};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char *v[] = {(char *)bad[i], NULL};

@@ -277,7 +277,7 @@ static void test_ambient_without_inheritable_skipped(void)
 		if (geteuid() == 0)                                                                \
 			RUN_TEST(fn);                                                              \
 		else                                                                               \
-			printf("ok %d - %s # SKIP needs root\n", ++unit_test_no, #fn);             \
+			SKIP_TEST(fn, "needs root");                                               \
 	} while (0)
 
 int main(void)

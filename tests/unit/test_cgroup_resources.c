@@ -322,10 +322,8 @@ static char *read_back(const char *controller, const char *file)
 
 static void test_apply_host(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root");
 	char name[64];
 	snprintf(name, sizeof(name), "/isorun-test-res-%d", (int)getpid());
 	CHECK_OK(cgroup_create(name, "x", &cg));
@@ -452,15 +450,11 @@ static int try_open(const char *path, int flags)
 
 static void test_devices_bpf_host(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root");
 	struct stat st;
-	if (stat("/sys/fs/cgroup/unified/cgroup.procs", &st) < 0) {
-		printf("# SKIP needs /sys/fs/cgroup/unified\n");
-		return;
-	}
+	if (stat("/sys/fs/cgroup/unified/cgroup.procs", &st) < 0)
+		SKIP("needs /sys/fs/cgroup/unified");
 	snprintf(bpf_dir, sizeof(bpf_dir), "/sys/fs/cgroup/unified/isorun-test-bpf-%d",
 		 (int)getpid());
 	CHECK(mkdir(bpf_dir, 0755) == 0);

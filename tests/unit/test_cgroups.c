@@ -18,7 +18,7 @@
 
 static void check_join(const char *a, const char *b, const char *want)
 {
-	_cleanup_free_ char *p = cg_clean_join(a, b);
+	_cleanup_free_ char *p = path_join_clean(a, b);
 	CHECK_STR(p, want);
 }
 
@@ -85,8 +85,8 @@ static void test_parse_mounts(void)
 		CHECK_STR(m[4].mnt, "/sys/fs/cgroup/unified");
 	}
 	cg_mounts_free(m, n);
-	CHECK(cg_list_has("cpu,cpuacct", "cpuacct"));
-	CHECK(!cg_list_has("cpu,cpuacct", "cpua"));
+	CHECK(str_list_has("cpu,cpuacct", "cpuacct"));
+	CHECK(!str_list_has("cpu,cpuacct", "cpua"));
 }
 
 static void test_own_path(void)
@@ -135,14 +135,12 @@ static void test_state_roundtrip(void)
 static char test_name[64];
 static pid_t child = -1;
 
-static bool need_root(void)
-{
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return false;
-	}
-	return true;
-}
+/* Inside a test: root only. */
+#define NEED_ROOT()                                                                                \
+	do {                                                                                       \
+		if (geteuid() != 0)                                                                \
+			SKIP("needs root");                                                        \
+	} while (0)
 
 static int go_pipe[2] = {-1, -1};
 
@@ -208,8 +206,7 @@ static bool dir_exists(const char *p)
 
 static void test_lifecycle(void)
 {
-	if (!need_root())
-		return;
+	NEED_ROOT();
 	struct cgroup *cg = NULL;
 	snprintf(test_name, sizeof(test_name), "/isorun-test-%d/ctr", (int)getpid());
 	CHECK_OK(cgroup_create(test_name, "ignored", &cg));
@@ -299,8 +296,7 @@ static void test_lifecycle(void)
 
 static void test_create_errors(void)
 {
-	if (!need_root())
-		return;
+	NEED_ROOT();
 	/* A regular file in the way of the path in one hierarchy: create must
 	 * fail naming it and leave nothing behind in the others. */
 	char name[64];
@@ -336,8 +332,7 @@ static void test_create_errors(void)
  * each hierarchy (here memory:/process_api/<hash>, the rest "/"). */
 static void test_default_path(void)
 {
-	if (!need_root())
-		return;
+	NEED_ROOT();
 	char id[64];
 	snprintf(id, sizeof(id), "isorun-test-%d-d", (int)getpid());
 	_cleanup_free_ char *pc = NULL;
@@ -348,7 +343,7 @@ static void test_default_path(void)
 		return;
 	for (size_t i = 0; i < cg->n; i++) {
 		_cleanup_free_ char *own = cg_own_path(pc, cg->h[i].controllers);
-		_cleanup_free_ char *want = cg_clean_join(own, id);
+		_cleanup_free_ char *want = path_join_clean(own, id);
 		CHECK_STR(cg->h[i].path, want);
 		CHECK(cg->h[i].created == 1);
 	}
@@ -366,14 +361,11 @@ static char v2_dir[128];
 
 static void test_v2_on_unified(void)
 {
-	if (!need_root())
-		return;
+	NEED_ROOT();
 	enum cgroup_layout l;
 	CHECK_OK(cgroup_detect_layout(&l));
-	if (l != CGROUP_LAYOUT_HYBRID) {
-		printf("# SKIP needs a hybrid host\n");
-		return;
-	}
+	if (l != CGROUP_LAYOUT_HYBRID)
+		SKIP("needs a hybrid host");
 	snprintf(v2_dir, sizeof(v2_dir), "/sys/fs/cgroup/unified/isorun-test-%d-v2", (int)getpid());
 	CHECK(mkdir(v2_dir, 0755) == 0);
 	char state[256];

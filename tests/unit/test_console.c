@@ -28,12 +28,6 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-#define SKIP_TEST(fn, why)                                                                         \
-	do {                                                                                       \
-		unit_test_no++;                                                                    \
-		printf("ok %d - %s # SKIP %s\n", unit_test_no, #fn, why);                          \
-	} while (0)
-
 static int wait_status(pid_t pid)
 {
 	int st = -1;

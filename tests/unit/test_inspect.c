@@ -53,6 +53,13 @@ static void test_mountinfo(void)
 	    "1 0 0:1 / / ro - ext4 a rw\n2 1 0:2 / / rw - tmpfs b rw\n", &ro, &m2, &r2));
 	CHECK(!ro);
 	CHECK_STR(m2, "");
+	/* Paths come decoded (\040 is a space); an empty source shifts nothing. */
+	_cleanup_free_ char *m3 = NULL, *r3 = NULL;
+	CHECK_OK(inspect_parse_mountinfo("1 0 0:1 / / ro shared:1 - ext4 a rw\n"
+					 "2 1 0:2 / /proc/my\\040dir ro master:3 - tmpfs  ro\n",
+					 &ro, &m3, &r3));
+	CHECK(ro);
+	CHECK_STR(m3, "/proc/my dir");
 }
 
 static void test_render(void)

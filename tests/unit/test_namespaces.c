@@ -97,10 +97,8 @@ static void test_plan_errors(void)
 
 static void test_open_root(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root");
 	nss[0] = (struct oci_namespace){OCI_NS_PID, NULL};
 	nss[1] = (struct oci_namespace){OCI_NS_NETWORK, "/proc/self/ns/net"};
 	set_ns(2);
@@ -137,10 +135,8 @@ static int userns_child(void *arg)
 
 static void test_userns_maps(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root");
 	int pfd[2];
 	CHECK(pipe2(pfd, O_CLOEXEC) == 0);
 	size_t stack_size = 64 * 1024;
@@ -187,10 +183,8 @@ static void test_userns_maps(void)
 /* Without privilege and without newuidmap the error must say what to do. */
 static void test_userns_rootless_no_helper(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root (to become nobody)\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root (to become nobody)");
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct oci_id_mapping um[1] = {{0, 100000, 65536}};
@@ -216,10 +210,8 @@ static void test_userns_rootless_no_helper(void)
 
 static void test_timens(void)
 {
-	if (geteuid() != 0) {
-		printf("# SKIP needs root\n");
-		return;
-	}
+	if (geteuid() != 0)
+		SKIP("needs root");
 	int pfd[2];
 	CHECK(pipe2(pfd, O_CLOEXEC) == 0);
 	pid_t pid = fork();

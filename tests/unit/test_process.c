@@ -92,13 +92,6 @@ static error *find(const char *arg0, const char *env0, char **out)
 	return process_find_executable(&p, out);
 }
 
-static void test_go_strerror(void)
-{
-	CHECK_STR(go_strerror(ENOENT), "no such file or directory");
-	CHECK_STR(go_strerror(EACCES), "permission denied");
-	CHECK_STR(go_strerror(ENOEXEC), "exec format error");
-}
-
 static void test_find_in_path(void)
 {
 	char env[PATH_MAX + 64], want[PATH_MAX + 16];
@@ -357,13 +350,14 @@ static void test_overmounted_proc_file_rejected(void)
 	CHECK(in_child(child_overmounted_proc_file, NULL) == 0);
 }
 
-static bool skip_unless_root(const char *name)
-{
-	if (geteuid() == 0)
-		return false;
-	printf("ok %d - %s # SKIP needs root\n", ++unit_test_no, name);
-	return true;
-}
+/* Root-only tests run in main, or are reported skipped. */
+#define RUN_ROOT_TEST(fn)                                                                          \
+	do {                                                                                       \
+		if (geteuid() == 0)                                                                \
+			RUN_TEST(fn);                                                              \
+		else                                                                               \
+			SKIP_TEST(fn, "needs root");                                               \
+	} while (0)
 
 static void test_fake_proc_rejected(void)
 {
@@ -652,7 +646,6 @@ int main(void)
 {
 	alarm(30);
 	setup();
-	RUN_TEST(test_go_strerror);
 	RUN_TEST(test_find_in_path);
 	RUN_TEST(test_find_not_found);
 	RUN_TEST(test_find_default_path);
@@ -663,20 +656,16 @@ int main(void)
 	RUN_TEST(test_misc_limits);
 	if (access("/sys/kernel/security/apparmor", F_OK) == 0 ||
 	    access("/sys/fs/selinux/enforce", F_OK) == 0)
-		printf("ok %d - test_lsm_not_enabled # SKIP an LSM is enabled on this host\n",
-		       ++unit_test_no);
+		SKIP_TEST(test_lsm_not_enabled, "an LSM is enabled on this host");
 	else
 		RUN_TEST(test_lsm_not_enabled);
-	if (!skip_unless_root("test_fake_proc_rejected"))
-		RUN_TEST(test_fake_proc_rejected);
-	if (!skip_unless_root("test_overmounted_proc_file_rejected"))
-		RUN_TEST(test_overmounted_proc_file_rejected);
+	RUN_ROOT_TEST(test_fake_proc_rejected);
+	RUN_ROOT_TEST(test_overmounted_proc_file_rejected);
 	RUN_TEST(test_chdir_creates_missing);
 	RUN_TEST(test_chdir_proc_fd_rejected);
 	RUN_TEST(test_create_cwd);
 	RUN_TEST(test_chdir_not_dir);
-	if (!skip_unless_root("test_chdir_deferred_until_setuid"))
-		RUN_TEST(test_chdir_deferred_until_setuid);
+	RUN_ROOT_TEST(test_chdir_deferred_until_setuid);
 	RUN_TEST(test_no_new_privs);
 	RUN_TEST(test_close_fds_on_exec);
 	RUN_TEST(test_exec_env_exact);

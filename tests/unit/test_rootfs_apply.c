@@ -354,7 +354,7 @@ static void check_default_container(const char *out, bool want_root_ro, const ch
 static void test_default_spec_pivot(void)
 {
 	if (!is_root)
-		return;
+		SKIP("needs root");
 	char rootfs[128], data[128];
 	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", base);
 	snprintf(data, sizeof(data), "%s/data", base);
@@ -376,7 +376,7 @@ static void test_default_spec_pivot(void)
 static void test_no_pivot_hostile_dev(void)
 {
 	if (!is_root)
-		return;
+		SKIP("needs root");
 	char rootfs[128], data[128], hostdev[128], p[256];
 	snprintf(rootfs, sizeof(rootfs), "%s/rootfs2", base);
 	snprintf(data, sizeof(data), "%s/data2", base);
@@ -412,7 +412,7 @@ static void test_no_pivot_hostile_dev(void)
 static void test_fake_dev_null_refused(void)
 {
 	if (!is_root)
-		return;
+		SKIP("needs root");
 	char rootfs[128], data[128], p[256];
 	snprintf(rootfs, sizeof(rootfs), "%s/rootfs3", base);
 	snprintf(data, sizeof(data), "%s/data3", base);
@@ -512,11 +512,10 @@ int main(void)
 	RUN_TEST(test_sysctl_validation);
 	RUN_TEST(test_hostname_needs_uts);
 	if (!is_root) {
-		printf("ok 3 - test_default_spec_pivot # SKIP needs root\n");
-		printf("ok 4 - test_no_pivot_hostile_dev # SKIP needs root\n");
-		printf("ok 5 - test_fake_dev_null_refused # SKIP needs root\n");
-		printf("1..5\n");
-		return unit_failed_total ? 1 : 0;
+		SKIP_TEST(test_default_spec_pivot, "needs root");
+		SKIP_TEST(test_no_pivot_hostile_dev, "needs root");
+		SKIP_TEST(test_fake_dev_null_refused, "needs root");
+		UNIT_MAIN_END();
 	}
 	strcpy(base, "/tmp/isorun-rootfs-XXXXXX");
 	if (!mkdtemp(base)) {

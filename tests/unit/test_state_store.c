@@ -16,13 +16,28 @@
 
 static char root[] = "/tmp/isorun-unit-state.XXXXXX";
 
+/* runc's validateID: ^[\w+-\.]+$ (the class holds the range '+'..'.', so a
+ * comma too: `runc state a,b` says "container does not exist"), not "." or "..". */
 static void test_id_validation(void)
 {
 	CHECK_OK(state_validate_id("abc-1_2.3+x"));
+	CHECK_OK(state_validate_id("a,b"));
+	CHECK_OK(state_validate_id("x..y"));
+	CHECK_OK(state_validate_id("..."));
+	CHECK_OK(state_validate_id("-"));
+	char longid[2000];
+	memset(longid, 'a', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	CHECK_OK(state_validate_id(longid));
 	CHECK_ERR(state_validate_id(""), "container id cannot be empty");
-	CHECK_ERR(state_validate_id(".."), "invalid container id format: ..");
-	CHECK_ERR(state_validate_id("a/b"), "invalid container id format: a/b");
-	CHECK_ERR(state_validate_id("a b"), "invalid container id format: a b");
+	CHECK_ERR(state_validate_id(NULL), "container id cannot be empty");
+	CHECK_ERR(state_validate_id("."), "invalid container ID format");
+	CHECK_ERR(state_validate_id(".."), "invalid container ID format");
+	CHECK_ERR(state_validate_id("a/b"), "invalid container ID format");
+	CHECK_ERR(state_validate_id("a b"), "invalid container ID format");
+	CHECK_ERR(state_validate_id("a:b"), "invalid container ID format");
+	CHECK_ERR(state_validate_id("a*b"), "invalid container ID format");
+	CHECK_ERR(state_validate_id("\xc3\xa9"), "invalid container ID format");
 }
 
 static void test_create_twice_and_open_missing(void)

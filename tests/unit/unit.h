@@ -1,5 +1,7 @@
 /* A tiny TAP unit-test harness: each CHECK prints nothing unless it fails;
- * each TEST prints `ok N - name` or `not ok N - name` (tests/run.sh counts them). */
+ * each TEST prints `ok N - name` or `not ok N - name` (tests/run.sh counts them).
+ * A test that cannot run here says so with SKIP (inside it) or SKIP_TEST (instead
+ * of RUN_TEST): `ok N - name # SKIP reason`, which counts as skipped, not passed. */
 #ifndef ISORUN_TESTS_UNIT_H
 #define ISORUN_TESTS_UNIT_H
 
@@ -8,6 +10,22 @@
 #include <string.h>
 
 static int unit_test_no, unit_failed_total, unit_cur_failed;
+static const char *unit_cur_skip;
+
+/* Inside a test (a void function): stop here, the test is reported skipped. */
+#define SKIP(reason)                                                                               \
+	do {                                                                                       \
+		unit_cur_skip = (reason);                                                          \
+		return;                                                                            \
+	} while (0)
+
+/* Instead of RUN_TEST(fn): fn is not run, and is reported skipped. */
+#define SKIP_TEST(fn, reason)                                                                      \
+	do {                                                                                       \
+		(void)(fn);                                                                        \
+		unit_test_no++;                                                                    \
+		printf("ok %d - %s # SKIP %s\n", unit_test_no, #fn, (reason));                     \
+	} while (0)
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -56,12 +74,18 @@ static int unit_test_no, unit_failed_total, unit_cur_failed;
 		}                                                                                  \
 	} while (0)
 
+/* A test that failed a CHECK before it skipped is a failure, not a skip. */
 #define RUN_TEST(fn)                                                                               \
 	do {                                                                                       \
 		unit_cur_failed = 0;                                                               \
+		unit_cur_skip = NULL;                                                              \
 		fn();                                                                              \
 		unit_test_no++;                                                                    \
-		printf("%sok %d - %s\n", unit_cur_failed ? "not " : "", unit_test_no, #fn);        \
+		if (unit_cur_skip && !unit_cur_failed)                                             \
+			printf("ok %d - %s # SKIP %s\n", unit_test_no, #fn, unit_cur_skip);        \
+		else                                                                               \
+			printf("%sok %d - %s\n", unit_cur_failed ? "not " : "", unit_test_no,      \
+			       #fn);                                                               \
 		unit_failed_total += unit_cur_failed;                                              \
 	} while (0)
 

@@ -4,6 +4,14 @@
 # CLONE_INTO_CGROUP, and `isorun inspect` must read a container's limits from the v2
 # files (memory.max, cpu.max, pids.max) and see the eBPF device program. Prints TAP.
 set -u
+# --list: the names of the checks, one per line, without running anything (read from
+# this file's ok/not_ok/is/check lines; tests/vm/run.sh reports each as skipped when no
+# VM can run).
+if [ "${1:-}" = --list ]; then
+	sed -n 's/^[[:space:]]*\(if \)\{0,1\}\(ok\|not_ok\|is\|check\) "\([^"]*\)".*/\3/p' "$0" |
+		sed 's/ # SKIP.*//' | awk '!seen[$0]++'
+	exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${VM_REPO:-$(cd "$here/../.." && pwd)}
 ISORUN=${ISORUN:-$repo/isorun}

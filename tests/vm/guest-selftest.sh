@@ -3,6 +3,18 @@
 # the host. Checks the VM harness itself: pure cgroup v2 with the controllers enabled,
 # runc/crun/isorun runnable, and a busybox container under crun and runc. Prints TAP.
 set -u
+RUNTIMES="crun runc"
+# --list: the names of the checks, one per line, without running anything (read from
+# this file's ok/not_ok/check lines, plus one container run per runtime;
+# tests/vm/run.sh reports each as skipped when no VM can run).
+if [ "${1:-}" = --list ]; then
+	{
+		sed -n 's/^[[:space:]]*\(if \)\{0,1\}\(ok\|not_ok\|check\) "\([^"$]*\)".*/\3/p' "$0" |
+			sed 's/ # SKIP.*//'
+		for rt in $RUNTIMES; do echo "busybox container runs under $rt"; done
+	} | awk '!seen[$0]++'
+	exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 repo=${VM_REPO:-$(cd "$here/../.." && pwd)}
 ISORUN=${ISORUN:-$repo/isorun}
@@ -34,7 +46,8 @@ check "no cgroup v1 hierarchy is mounted" sh -c '! awk "\$3 == \"cgroup\" {f=1} 
 check "runc --version runs" runc --version
 check "crun --version runs" crun --version
 if [ -e "$ISORUN" ]; then
-	check "isorun --version runs ($ISORUN)" "$ISORUN" --version
+	echo "# isorun: $ISORUN"
+	check "isorun --version runs" "$ISORUN" --version
 else
 	ok "isorun --version runs # SKIP $ISORUN not built"
 fi
@@ -61,7 +74,7 @@ run_container() { # run_container RUNTIME ID: runs the bundle, expects hello-fro
 		printf 'exit %s, output:\n%s\n' "$rc" "$out" | diag
 	fi
 }
-for rt in crun runc; do
+for rt in $RUNTIMES; do
 	if [ $spec_ok = 1 ]; then
 		run_container "$rt" "selftest-$rt"
 	else
