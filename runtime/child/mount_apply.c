@@ -16,6 +16,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/mount_plan.h"
 #include "runtime/child/safe_path.h"
@@ -54,37 +55,38 @@ unsigned long mount_fd_flags(int fd)
 
 /* mount(NULL, fd, NULL, flags|MS_REMOUNT); on EPERM retried keeping the
  * mount's current (possibly locked) flags, minus MS_RDONLY if we drop it. */
-error *mount_remount_fd(int fd, unsigned long flags)
+error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags)
 {
 	char p[FD_PATH_LEN];
 	safe_fd_path(fd, p, sizeof(p));
 	flags |= MS_REMOUNT;
-	if (mount(NULL, p, NULL, flags, NULL) == 0)
+	if (sys->mount(NULL, p, NULL, flags, NULL) == 0)
 		return NULL;
 	if (errno != EPERM)
 		return err_errno("remount");
 	unsigned long keep = locked_flags(fd) & ~(unsigned long)MS_RDONLY;
-	if (mount(NULL, p, NULL, flags | keep, NULL) < 0)
+	if (sys->mount(NULL, p, NULL, flags | keep, NULL) < 0)
 		return err_errno("remount");
 	return NULL;
 }
 
-static error *apply_tail(const struct mount_op *op, int fd)
+static error *apply_tail(const struct sys_ops *sys, const struct mount_op *op, int fd)
 {
 	char p[FD_PATH_LEN];
 	safe_fd_path(fd, p, sizeof(p));
 	for (size_t i = 0; i < op->n_propagation; i++)
-		if (mount(NULL, p, NULL, op->propagation[i], NULL) < 0)
+		if (sys->mount(NULL, p, NULL, op->propagation[i], NULL) < 0)
 			return err_errno("set propagation %s",
 					 mount_propagation_name(op->propagation[i]));
 	if (op->remount) {
-		error *e = mount_remount_fd(fd, op->remount_flags);
+		error *e = mount_remount_fd(sys, fd, op->remount_flags);
 		if (e)
 			return e;
 	}
 	if (op->attr_set || op->attr_clr) {
 		struct mount_attr attr = {.attr_set = op->attr_set, .attr_clr = op->attr_clr};
-		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		if (sys->mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+		    0)
 			return err_errno("mount_setattr");
 	}
 	return NULL;
@@ -92,7 +94,7 @@ static error *apply_tail(const struct mount_op *op, int fd)
 
 /* Recursive copy for tmpcopyup: owners, modes, symlinks and device nodes are
  * kept; nothing is followed (the source is image content). */
-static error *copy_tree(int src, int dst, int depth)
+static error *copy_tree(const struct sys_ops *sys, int src, int dst, int depth)
 {
 	if (depth > 128)
 		return err_sys(ELOOP, "tmpcopyup");
@@ -127,7 +129,7 @@ static error *copy_tree(int src, int dst, int depth)
 			if (s2 < 0 || d2 < 0)
 				e = err_errno("tmpcopyup: open %s", n);
 			else
-				e = copy_tree(s2, d2, depth + 1);
+				e = copy_tree(sys, s2, d2, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
 			_cleanup_close_ int in = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			_cleanup_close_ int out = openat(
@@ -148,12 +150,12 @@ static error *copy_tree(int src, int dst, int depth)
 			ssize_t len = readlinkat(src, n, target, sizeof(target) - 1);
 			if (len < 0 || (target[len] = '\0', symlinkat(target, dst, n) < 0))
 				e = err_errno("tmpcopyup: symlink %s", n);
-		} else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
+		} else if (sys->mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
 			e = err_errno("tmpcopyup: mknod %s", n);
 		}
 		if (e)
 			break;
-		if (fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (sys->fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 			e = err_errno("tmpcopyup: chown %s", n);
 		else if (!S_ISLNK(st.st_mode) && fchmodat(dst, n, st.st_mode & 07777, 0) < 0)
 			e = err_errno("tmpcopyup: chmod %s", n);
@@ -169,7 +171,7 @@ static error *reopen(int rootfd, const char *dest, int *fd)
 	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
 }
 
-static error *apply_bind(const struct mount_op *op, int rootfd)
+static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
 {
 	/* The source is a host path chosen by whoever wrote config.json: it
 	 * is followed like runc does, but pinned by an fd so the mount uses
@@ -186,16 +188,16 @@ static error *apply_bind(const struct mount_op *op, int rootfd)
 	if (e)
 		return e;
 	char sp[FD_PATH_LEN], dp[FD_PATH_LEN];
-	if (mount(safe_fd_path(src, sp, sizeof(sp)), safe_fd_path(dst, dp, sizeof(dp)), NULL,
-		  op->flags & (MS_BIND | MS_REC), NULL) < 0)
+	if (sys->mount(safe_fd_path(src, sp, sizeof(sp)), safe_fd_path(dst, dp, sizeof(dp)), NULL,
+		       op->flags & (MS_BIND | MS_REC), NULL) < 0)
 		return err_errno("bind %s", op->source);
 	_cleanup_close_ int top = -1;
 	if ((e = reopen(rootfd, op->dest, &top)))
 		return e;
-	return apply_tail(op, top);
+	return apply_tail(sys, op, top);
 }
 
-static error *apply_mount(const struct mount_op *op, int rootfd)
+static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
 {
 	_cleanup_close_ int dst = -1;
 	bool existed = true;
@@ -217,7 +219,7 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		return err_errno("open for tmpcopyup");
 	char dp[FD_PATH_LEN];
 	safe_fd_path(dst, dp, sizeof(dp));
-	if (mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
+	if (sys->mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
 		int err = errno;
 		if (!op->fallback_bind || (err != EPERM && err != EBUSY))
 			return err_sys(err, "mount");
@@ -229,7 +231,7 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		b.flags = MS_BIND | MS_REC;
 		b.remount = (op->flags & ~(unsigned long)(MS_BIND | MS_REC)) != 0;
 		b.remount_flags = op->flags | MS_BIND | MS_REC;
-		return apply_bind(&b, rootfd);
+		return apply_bind(sys, &b, rootfd);
 	}
 	_cleanup_close_ int top = -1;
 	if ((e = reopen(rootfd, op->dest, &top)))
@@ -238,19 +240,19 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		_cleanup_close_ int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dir < 0)
 			return err_errno("open");
-		if (op->tmpcopyup && (e = copy_tree(under, dir, 0)))
+		if (op->tmpcopyup && (e = copy_tree(sys, under, dir, 0)))
 			return e;
 		if (op->keep_mode && existed && fchmod(dir, st.st_mode & 07777) < 0)
 			return err_errno("chmod");
 	}
-	return apply_tail(op, top);
+	return apply_tail(sys, op, top);
 }
 
-static error *apply_remount(const struct mount_op *op, int rootfd)
+static error *apply_remount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
 {
 	_cleanup_close_ int fd = -1;
 	error *e = reopen(rootfd, op->dest, &fd);
-	return e ? e : mount_remount_fd(fd, op->flags);
+	return e ? e : mount_remount_fd(sys, fd, op->flags);
 }
 
 static error *apply_symlink(const struct mount_op *op, int rootfd)
@@ -266,20 +268,20 @@ static error *apply_symlink(const struct mount_op *op, int rootfd)
 	return NULL;
 }
 
-error *mount_plan_apply(const struct mount_plan *p, int rootfd)
+error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, int rootfd)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
 		error *e = NULL;
 		switch (op->kind) {
 		case MOUNT_OP_BIND:
-			e = apply_bind(op, rootfd);
+			e = apply_bind(sys, op, rootfd);
 			break;
 		case MOUNT_OP_MOUNT:
-			e = apply_mount(op, rootfd);
+			e = apply_mount(sys, op, rootfd);
 			break;
 		case MOUNT_OP_REMOUNT:
-			e = apply_remount(op, rootfd);
+			e = apply_remount(sys, op, rootfd);
 			break;
 		case MOUNT_OP_SYMLINK:
 			e = apply_symlink(op, rootfd);

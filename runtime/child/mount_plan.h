@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "common/sys.h"
 #include "runtime/child/mount_options.h"
 #include "spec/config.h"
 
@@ -86,11 +87,11 @@ void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
 char *mount_clean_path(const char *path);
 
 /* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
- * of a mount point). In mount_apply.c. */
-error *mount_plan_apply(const struct mount_plan *p, int rootfd);
+ * of a mount point), making the mount calls through sys. In mount_apply.c. */
+error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, int rootfd);
 /* Remounts the mount open as fd with flags|MS_REMOUNT, keeping flags the
  * kernel locked (user namespaces) when a plain remount is refused. */
-error *mount_remount_fd(int fd, unsigned long flags);
+error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags);
 /* The nosuid/nodev/noexec flags the mount open as fd has now. */
 unsigned long mount_fd_flags(int fd);
 

@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/devices.h"
 #include "runtime/child/masked_paths.h"
@@ -55,7 +56,7 @@ static error *root_propagation(const struct oci_config *cfg, unsigned long *out)
 
 /* runc's rootfsParentMountPrivate: pivot_root refuses a new root whose parent
  * mount is shared, and a shared parent would propagate our rootfs bind out. */
-static error *make_parent_private(const char *path)
+static error *make_parent_private(const struct sys_ops *sys, const char *path)
 {
 	/* mountinfo lists canonical paths; the bundle's may go through links. */
 	_cleanup_free_ char *rootfs = realpath(path, NULL);
@@ -87,7 +88,7 @@ static error *make_parent_private(const char *path)
 		*sep = '\0';
 		shared = strstr(l, " shared:") != NULL;
 	}
-	if (best && shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+	if (best && shared && sys->mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
 		return err_errno("make %s private", best);
 	return NULL;
 }
@@ -104,16 +105,17 @@ static error *open_rootfs(const struct oci_config *cfg, int *fd)
 	return NULL;
 }
 
-error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
+		      const struct rootfs_opts *opts)
 {
 	unsigned long prop = 0;
 	error *e = root_propagation(cfg, &prop);
 	if (e)
 		return e;
-	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+	if (sys->mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 		return err_errno("set propagation of / to %s",
 				 mount_propagation_name(prop ? prop : MS_SLAVE | MS_REC));
-	if ((e = make_parent_private(cfg->root.absolute_path)))
+	if ((e = make_parent_private(sys, cfg->root.absolute_path)))
 		return err_wrap(e, "rootfs");
 	_cleanup_close_ int under = -1;
 	if ((e = open_rootfs(cfg, &under)))
@@ -122,7 +124,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	safe_fd_path(under, p, sizeof(p));
 	/* A mount point of its own: pivot_root needs one, and it keeps the
 	 * container's mounts off the host's tree. */
-	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (sys->mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_errno("bind rootfs %s", cfg->root.absolute_path);
 	_cleanup_close_ int rootfd = -1;
 	if ((e = open_rootfs(cfg, &rootfd)))
@@ -137,7 +139,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	if (e)
 		return e;
 	mount_plan_log(&plan);
-	e = mount_plan_apply(&plan, rootfd);
+	e = mount_plan_apply(sys, &plan, rootfd);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)
@@ -147,12 +149,13 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	if ((e = device_plan_build(cfg, access("/proc/kcore", F_OK) == 0, &dev)))
 		return e;
 	device_plan_log(&dev);
-	e = device_plan_apply(&dev, rootfd, opts->userns);
+	e = device_plan_apply(sys, &dev, rootfd, opts->userns);
 	device_plan_free(&dev);
 	return e;
 }
 
-error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_pivot(const struct sys_ops *sys, const struct oci_config *cfg,
+		    const struct rootfs_opts *opts)
 {
 	const char *root = cfg->root.absolute_path;
 	_cleanup_close_ int newroot = -1;
@@ -162,23 +165,23 @@ error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts
 	if (fchdir(newroot) < 0)
 		return err_errno("chdir to rootfs %s", root);
 	if (opts->no_pivot) {
-		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		if (sys->mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return err_errno("move rootfs %s to /", root);
-		if (chroot(".") < 0)
+		if (sys->chroot(".") < 0)
 			return err_errno("chroot");
 	} else {
 		_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 		if (oldroot < 0)
 			return err_errno("open /");
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
+		if (sys->pivot_root(".", ".") < 0)
 			return err_errno("pivot_root %s", root);
 		/* "." is now the old root stacked under the new one. */
 		if (fchdir(oldroot) < 0)
 			return err_errno("chdir to old root");
 		/* So that detaching it does not unmount anything on the host. */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		if (sys->mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return err_errno("make old root rslave");
-		if (umount2(".", MNT_DETACH) < 0)
+		if (sys->umount2(".", MNT_DETACH) < 0)
 			return err_errno("detach old root");
 	}
 	if (chdir("/") < 0)
@@ -213,16 +216,17 @@ static error *dev_mount_flags(const struct oci_config *cfg, bool *ro, unsigned l
 	return NULL;
 }
 
-error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_finalize(const struct sys_ops *sys, const struct oci_config *cfg,
+		       const struct rootfs_opts *opts)
 {
 	(void)opts;
 	_cleanup_close_ int rootfd = -1;
 	error *e = open_root_now(&rootfd);
 	if (e)
 		return e;
-	if ((e = rootfs_mask_paths(rootfd, cfg->linux_.masked_paths, cfg->linux_.mount_label)))
+	if ((e = rootfs_mask_paths(sys, rootfd, cfg->linux_.masked_paths, cfg->linux_.mount_label)))
 		return e;
-	if ((e = rootfs_readonly_paths(rootfd, cfg->linux_.readonly_paths)))
+	if ((e = rootfs_readonly_paths(sys, rootfd, cfg->linux_.readonly_paths)))
 		return e;
 	bool dev_ro;
 	unsigned long dev_flags;
@@ -232,20 +236,20 @@ error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *o
 		_cleanup_close_ int dev = -1;
 		if ((e = safe_open_in_root(rootfd, "/dev", SAFE_NO_CREATE, &dev)))
 			return err_wrap(e, "remount /dev ro");
-		if ((e = mount_remount_fd(dev, dev_flags | MS_RDONLY)))
+		if ((e = mount_remount_fd(sys, dev, dev_flags | MS_RDONLY)))
 			return err_wrap(e, "remount /dev ro");
 	}
 	if (cfg->root.readonly) {
 		_cleanup_close_ int top = -1;
 		if ((e = open_root_now(&top)))
 			return e;
-		if ((e = mount_remount_fd(top, MS_BIND | MS_RDONLY)))
+		if ((e = mount_remount_fd(sys, top, MS_BIND | MS_RDONLY)))
 			return err_wrap(e, "remount / ro");
 	}
 	unsigned long prop = 0;
 	if ((e = root_propagation(cfg, &prop)))
 		return e;
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+	if (prop && sys->mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_errno("set propagation of / to %s", mount_propagation_name(prop));
 	return NULL;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "common/sys.h"
 #include "spec/config.h"
 
 struct rootfs_opts {
@@ -17,17 +18,23 @@ struct rootfs_opts {
 	bool new_cgroupns; /* cgroup mounts show the container's own cgroup */
 };
 
+/* The three steps make their mount, pivot_root and mknod calls through sys
+ * (&sys_real; a recording fake in tests/unit). */
+
 /* Step 1, in the new mount namespace, before hooks: propagation
  * (rootfsPropagation, default rslave), bind the rootfs onto itself, every
  * spec mount in order, /dev (default devices, linux.devices, /dev/pts, shm,
  * fd/stdin/stdout/stderr symlinks, ptmx). */
-error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
+		      const struct rootfs_opts *opts);
 /* Step 2, after createContainer hooks: pivot_root (or MS_MOVE+chroot), detach
  * the old root, chdir("/"). */
-error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_pivot(const struct sys_ops *sys, const struct oci_config *cfg,
+		    const struct rootfs_opts *opts);
 /* Step 3, after the console and sysctls: maskedPaths, readonlyPaths, root.readonly,
  * the final propagation. */
-error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_finalize(const struct sys_ops *sys, const struct oci_config *cfg,
+		       const struct rootfs_opts *opts);
 
 /* linux.sysctl, written through a verified procfs (after pivot). Checks
  * rootfs_check_sysctl() first. */
