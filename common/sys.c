@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -49,5 +50,6 @@ const struct sys_ops sys_real = {
     .fchownat = fchownat,
     .openat2 = real_openat2,
     .mount_setattr = real_mount_setattr,
+    .fstatvfs = fstatvfs,
     .prctl = real_prctl,
 };

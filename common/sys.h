@@ -12,6 +12,7 @@
 
 struct mount_attr;
 struct open_how;
+struct statvfs;
 
 struct sys_ops {
 	int (*mount)(const char *source, const char *target, const char *fstype,
@@ -26,6 +27,9 @@ struct sys_ops {
 	long (*openat2)(int dirfd, const char *path, struct open_how *how, size_t size);
 	int (*mount_setattr)(int dirfd, const char *path, unsigned int flags,
 			     struct mount_attr *attr, size_t size);
+	/* A read, but the flags it reports (nosuid, nodev... locked by a user
+	 * namespace) decide how a remount is retried: tests choose them. */
+	int (*fstatvfs)(int fd, struct statvfs *buf);
 	int (*prctl)(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		     unsigned long a5);
 };

@@ -118,7 +118,8 @@ error *rootfs_readonly_paths(const struct sys_ops *sys, int rootfd, char *const 
 			return err_wrap(e, "readonlyPaths[%zu] (%s)", i, paths[i]);
 		/* mount_remount_fd keeps the locked flags on EPERM; keep
 		 * nosuid/nodev/noexec always, as runc's readonlyPath. */
-		if ((e = mount_remount_fd(sys, top, MS_BIND | MS_RDONLY | mount_fd_flags(top))))
+		if ((e = mount_remount_fd(sys, top,
+					  MS_BIND | MS_RDONLY | mount_fd_flags(sys, top))))
 			return err_wrap(e, "readonlyPaths[%zu] (%s)", i, paths[i]);
 	}
 	return NULL;

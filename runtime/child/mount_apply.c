@@ -25,10 +25,10 @@
 
 /* Flags a remount must repeat: in a user namespace the kernel refuses to
  * drop the ones it locked (EPERM), so runc adds what the mount has. */
-static unsigned long locked_flags(int fd)
+static unsigned long locked_flags(const struct sys_ops *sys, int fd)
 {
 	struct statvfs sv;
-	if (fstatvfs(fd, &sv) < 0)
+	if (sys->fstatvfs(fd, &sv) < 0)
 		return 0;
 	unsigned long f = 0;
 	if (sv.f_flag & ST_RDONLY)
@@ -48,9 +48,9 @@ static unsigned long locked_flags(int fd)
 	return f;
 }
 
-unsigned long mount_fd_flags(int fd)
+unsigned long mount_fd_flags(const struct sys_ops *sys, int fd)
 {
-	return locked_flags(fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	return locked_flags(sys, fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
 }
 
 /* mount(NULL, fd, NULL, flags|MS_REMOUNT); on EPERM retried keeping the
@@ -64,7 +64,7 @@ error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags)
 		return NULL;
 	if (errno != EPERM)
 		return err_errno("remount");
-	unsigned long keep = locked_flags(fd) & ~(unsigned long)MS_RDONLY;
+	unsigned long keep = locked_flags(sys, fd) & ~(unsigned long)MS_RDONLY;
 	if (sys->mount(NULL, p, NULL, flags | keep, NULL) < 0)
 		return err_errno("remount");
 	return NULL;

@@ -93,6 +93,6 @@ error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, i
  * kernel locked (user namespaces) when a plain remount is refused. */
 error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags);
 /* The nosuid/nodev/noexec flags the mount open as fd has now. */
-unsigned long mount_fd_flags(int fd);
+unsigned long mount_fd_flags(const struct sys_ops *sys, int fd);
 
 #endif
