@@ -3,7 +3,9 @@
  * the steps that apply a plan can be run as any user against a recording fake
  * (tests/unit/fake_sys.h) and their exact call sequence checked. Production
  * code passes &sys_real, which makes the plain syscalls. Reads (open, stat,
- * openat2 inside safe_path.c) stay direct: tests give them a real temp dir. */
+ * the openat2 lookups of safe_path.c) stay direct: tests give them a real temp
+ * dir. openat2 and prctl are members for the steps still to be moved onto the
+ * seam (the sysctl writes, identity and no_new_privs); nothing uses them yet. */
 #ifndef ISORUN_COMMON_SYS_H
 #define ISORUN_COMMON_SYS_H
 
