@@ -60,7 +60,7 @@ isorun: build/rel/cmd/main.o build/rel/libisorun.a
 build/san/isorun: build/san/cmd/main.o build/san/libisorun.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-build/san/tests/unit/%: tests/unit/%.c tests/unit/unit.h build/san/libisorun.a
+build/san/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) build/san/libisorun.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libisorun.a $(LIBS)
 
@@ -89,7 +89,7 @@ install: isorun
 	install -D -m 0755 isorun $(DESTDIR)$(PREFIX)/bin/isorun
 
 format:
-	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)
+	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(TEST_HELPER_SRCS)
 
 # libFuzzer on the config parser: `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 600

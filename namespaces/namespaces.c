@@ -136,9 +136,9 @@ void ns_plan_close(struct ns_plan *plan)
 	}
 }
 
-error *ns_join(int fd, enum oci_ns_type t)
+error *ns_join(const struct sys_ops *sys, int fd, enum oci_ns_type t)
 {
-	if (setns(fd, ns_clone_flag(t)) < 0)
+	if (sys->setns(fd, ns_clone_flag(t)) < 0)
 		return err_errno("setns %s namespace", ns_spec_name(t));
 	return NULL;
 }

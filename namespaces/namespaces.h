@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/sys.h"
 #include "spec/config.h"
 
 /* CLONE_NEW* for a spec type. */
@@ -39,8 +40,8 @@ error *ns_plan_build(const struct oci_config *cfg, struct ns_plan *plan);
 error *ns_plan_open(struct ns_plan *plan);
 void ns_plan_close(struct ns_plan *plan);
 
-/* setns(fd) with context naming the type. */
-error *ns_join(int fd, enum oci_ns_type t);
+/* sys->setns(fd) with context naming the type. */
+error *ns_join(const struct sys_ops *sys, int fd, enum oci_ns_type t);
 
 /* In the parent, for a child in a new user namespace: writes uid_map, "deny" to
  * setgroups when there is no gid mapping privilege, and gid_map. Uses
@@ -49,7 +50,7 @@ error *userns_write_maps(pid_t pid, const struct oci_config *cfg);
 
 /* In the child: a new time namespace with the spec's offsets, entered by the
  * calling process itself (unshare, write /proc/self/timens_offsets, setns to
- * time_for_children). */
-error *timens_enter_new(const struct oci_time_offset *offsets, size_t n);
+ * time_for_children); unshare and setns go through sys. */
+error *timens_enter_new(const struct sys_ops *sys, const struct oci_time_offset *offsets, size_t n);
 
 #endif

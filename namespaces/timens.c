@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 
@@ -18,9 +19,9 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-error *timens_enter_new(const struct oci_time_offset *offsets, size_t n)
+error *timens_enter_new(const struct sys_ops *sys, const struct oci_time_offset *offsets, size_t n)
 {
-	if (unshare(CLONE_NEWTIME) < 0)
+	if (sys->unshare(CLONE_NEWTIME) < 0)
 		return err_errno("unshare time namespace");
 	if (n > 0) {
 		size_t cap = n * 64 + 1, len = 0;
@@ -48,7 +49,7 @@ error *timens_enter_new(const struct oci_time_offset *offsets, size_t n)
 	_cleanup_close_ int ns = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return err_errno("open /proc/self/ns/time_for_children");
-	if (setns(ns, CLONE_NEWTIME) < 0)
+	if (sys->setns(ns, CLONE_NEWTIME) < 0)
 		return err_errno("setns time namespace");
 	return NULL;
 }

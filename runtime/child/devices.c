@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/mount_plan.h"
 #include "runtime/child/safe_path.h"
@@ -173,7 +174,8 @@ void device_plan_log(const struct device_plan *p)
 
 /* An empty file at dir/name with the host's node of the same path bound on
  * it: what runc does where mknod is not allowed (user namespaces). */
-static error *bind_device(const struct device_node *n, int dir, const char *name)
+static error *bind_device(const struct sys_ops *sys, const struct device_node *n, int dir,
+			  const char *name)
 {
 	_cleanup_close_ int host = open(n->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (host < 0)
@@ -199,13 +201,14 @@ static error *bind_device(const struct device_node *n, int dir, const char *name
 		return err_errno("create %s", n->path);
 	_cleanup_close_ int target = fd;
 	char sp[32], dp[32];
-	if (mount(safe_fd_path(host, sp, sizeof(sp)), safe_fd_path(target, dp, sizeof(dp)), NULL,
-		  MS_BIND, NULL) < 0)
+	if (sys->mount(safe_fd_path(host, sp, sizeof(sp)), safe_fd_path(target, dp, sizeof(dp)),
+		       NULL, MS_BIND, NULL) < 0)
 		return err_errno("bind %s", n->path);
 	return NULL;
 }
 
-static error *make_node(const struct device_node *n, int rootfd, bool bind_devices)
+static error *make_node(const struct sys_ops *sys, const struct device_node *n, int rootfd,
+			bool bind_devices)
 {
 	_cleanup_close_ int dir = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -214,12 +217,12 @@ static error *make_node(const struct device_node *n, int rootfd, bool bind_devic
 	if (e)
 		return e;
 	if (bind_devices)
-		return bind_device(n, dir, name);
-	if (mknodat(dir, name, n->type | n->mode, makedev(n->major, n->minor)) < 0) {
+		return bind_device(sys, n, dir, name);
+	if (sys->mknodat(dir, name, n->type | n->mode, makedev(n->major, n->minor)) < 0) {
 		if (errno == EEXIST)
 			return NULL; /* runc leaves what is there */
 		if (errno == EPERM)
-			return bind_device(n, dir, name);
+			return bind_device(sys, n, dir, name);
 		return err_errno("mknod");
 	}
 	/* mknod's mode went through the umask; the node is ours and fresh, so
@@ -229,7 +232,7 @@ static error *make_node(const struct device_node *n, int rootfd, bool bind_devic
 		return err_errno("open");
 	char p[32];
 	safe_fd_path(fd, p, sizeof(p));
-	if (fchownat(fd, "", n->uid, n->gid, AT_EMPTY_PATH) < 0)
+	if (sys->fchownat(fd, "", n->uid, n->gid, AT_EMPTY_PATH) < 0)
 		return err_errno("chown");
 	if (chmod(p, n->mode) < 0)
 		return err_errno("chmod");
@@ -251,13 +254,14 @@ static error *make_link(const struct device_link *l, int rootfd)
 	return NULL;
 }
 
-error *device_plan_apply(const struct device_plan *p, int rootfd, bool bind_devices)
+error *device_plan_apply(const struct sys_ops *sys, const struct device_plan *p, int rootfd,
+			 bool bind_devices)
 {
 	/* The modes in the plan are the modes wanted, whatever our umask. */
 	mode_t old = umask(0);
 	error *e = NULL;
 	for (size_t i = 0; i < p->n_nodes && !e; i++)
-		if ((e = make_node(&p->nodes[i], rootfd, bind_devices)))
+		if ((e = make_node(sys, &p->nodes[i], rootfd, bind_devices)))
 			e = err_wrap(e, "device %s", p->nodes[i].path);
 	for (size_t i = 0; i < p->n_links && !e; i++)
 		if ((e = make_link(&p->links[i], rootfd)))

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/sys.h"
 #include "spec/config.h"
 
 struct device_node {
@@ -44,7 +45,9 @@ void device_plan_log(const struct device_plan *p);
 
 /* Creates nodes (mknod, chown, chmod; when bind_devices or mknod says EPERM:
  * an empty file with the host's node of that path bind-mounted on it,
- * verified to be the same device) and the links, below rootfd. */
-error *device_plan_apply(const struct device_plan *p, int rootfd, bool bind_devices);
+ * verified to be the same device) and the links, below rootfd. mknod, chown
+ * and mount go through sys. */
+error *device_plan_apply(const struct sys_ops *sys, const struct device_plan *p, int rootfd,
+			 bool bind_devices);
 
 #endif

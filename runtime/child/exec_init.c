@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "runtime/child/console.h"
@@ -30,7 +31,7 @@
 
 /* The user namespace first: it decides which of the others we may join
  * (they are owned by it). pid and time were joined for the clone already. */
-static error *join_namespaces(const int *fds)
+error *exec_join_namespaces(const struct sys_ops *sys, const int *fds)
 {
 	static const enum oci_ns_type order[] = {OCI_NS_USER,	 OCI_NS_IPC,	OCI_NS_UTS,
 						 OCI_NS_NETWORK, OCI_NS_CGROUP, OCI_NS_MOUNT};
@@ -38,7 +39,7 @@ static error *join_namespaces(const int *fds)
 		int fd = fds[order[i]];
 		if (fd < 0)
 			continue;
-		error *e = ns_join(fd, order[i]);
+		error *e = ns_join(sys, fd, order[i]);
 		if (e)
 			return e;
 	}
@@ -124,7 +125,7 @@ static error *setup(const struct exec_child_args *a, char **exe)
 
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
-	if ((e = join_namespaces(a->ns_fds)) || (e = enter_init_root(a->root_fd)))
+	if ((e = exec_join_namespaces(&sys_real, a->ns_fds)) || (e = enter_init_root(a->root_fd)))
 		return e;
 	close(a->root_fd);
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))

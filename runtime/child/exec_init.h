@@ -3,6 +3,8 @@
 #ifndef ISORUN_RUNTIME_CHILD_EXEC_INIT_H
 #define ISORUN_RUNTIME_CHILD_EXEC_INIT_H
 
+#include "common/error.h"
+#include "common/sys.h"
 #include "spec/config.h"
 
 struct exec_child_args {
@@ -14,6 +16,11 @@ struct exec_child_args {
 	int root_fd;		     /* the init's /proc/<pid>/root, O_PATH */
 	int preserve_fds;	     /* fds 3 .. 3+n-1 survive execve */
 };
+
+/* setns into each fds[type] >= 0 (OCI_NS_COUNT entries), user first, then
+ * ipc, uts, network, cgroup, mount; pid and time are skipped (joined for the
+ * clone already). */
+error *exec_join_namespaces(const struct sys_ops *sys, const int *fds);
 
 /* Waits for SYNC_GO (cgroup joined), joins the namespaces (user first),
  * takes the init's root (fchdir + chroot, checked), sets up the terminal, limits, seccomp, identity

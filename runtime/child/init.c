@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
 #include "runtime/child/hooks.h"
@@ -37,25 +38,26 @@ static bool wants_new(const struct ns_plan *ns, enum oci_ns_type t)
 /* Joins namespaces given by path (user first: it decides who owns the rest)
  * and, when clone3 could not create them, unshares the new ones. pid and time
  * were already arranged by the parent. */
-static error *enter_namespaces(const struct init_args *a)
+error *init_enter_namespaces(const struct sys_ops *sys, const struct init_args *a)
 {
 	const struct ns_plan *ns = a->ns;
 	if (ns->clone_all)
 		return NULL;
 	error *e;
-	if (ns->join_fd[OCI_NS_USER] >= 0 && (e = ns_join(ns->join_fd[OCI_NS_USER], OCI_NS_USER)))
+	if (ns->join_fd[OCI_NS_USER] >= 0 &&
+	    (e = ns_join(sys, ns->join_fd[OCI_NS_USER], OCI_NS_USER)))
 		return e;
 	for (int t = 0; t < OCI_NS_COUNT; t++) {
 		if (t == OCI_NS_USER || t == OCI_NS_PID || t == OCI_NS_TIME || ns->join_fd[t] < 0)
 			continue;
-		if ((e = ns_join(ns->join_fd[t], (enum oci_ns_type)t)))
+		if ((e = ns_join(sys, ns->join_fd[t], (enum oci_ns_type)t)))
 			return e;
 	}
 	unsigned long rest =
 	    ns->new_flags & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP);
 	if (a->pid_after_join)
 		rest |= CLONE_NEWPID;
-	if (rest && unshare((int)rest) < 0)
+	if (rest && sys->unshare((int)rest) < 0)
 		return err_errno("unshare namespaces");
 	return NULL;
 }
@@ -184,10 +186,11 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 {
 	const struct oci_config *cfg = a->cfg;
 	const struct oci_process *proc = &cfg->process;
+	const struct sys_ops *sys = &sys_real;
 	struct sync_msg msg;
 	error *e;
 
-	if ((e = enter_namespaces(a)))
+	if ((e = init_enter_namespaces(sys, a)))
 		return e;
 	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, 0, NULL, -1)))
 		return e;
@@ -202,12 +205,12 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	/* Only now is init in its own cgroup on v1 (the parent moved it before
 	 * GO): a cgroup namespace made earlier would be rooted at the runtime's
 	 * cgroup instead of the container's. */
-	if (wants_new(a->ns, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+	if (wants_new(a->ns, OCI_NS_CGROUP) && sys->unshare(CLONE_NEWCGROUP) < 0)
 		return err_errno("unshare cgroup namespace");
 	if (!a->no_new_keyring && (e = join_session_keyring(a->id)))
 		return e;
 	if (wants_new(a->ns, OCI_NS_TIME) &&
-	    (e = timens_enter_new(cfg->linux_.time_offsets, cfg->linux_.n_time_offsets)))
+	    (e = timens_enter_new(sys, cfg->linux_.time_offsets, cfg->linux_.n_time_offsets)))
 		return e;
 
 	struct rootfs_opts ropts = {
@@ -217,7 +220,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	    .source_fds = s->source_fds,
 	    .host_mntns = !wants_new(a->ns, OCI_NS_MOUNT) && a->ns->join_fd[OCI_NS_MOUNT] < 0,
 	};
-	e = rootfs_prepare(cfg, &ropts);
+	e = rootfs_prepare(sys, cfg, &ropts);
 	close_mount_sources(cfg, s);
 	if (e)
 		return e;
@@ -230,7 +233,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	if ((e = run_hooks_in_container(a, s, &cfg->hooks.create_container, "createContainer",
 					"creating")))
 		return e;
-	if ((e = rootfs_pivot(cfg, &ropts)))
+	if ((e = rootfs_pivot(sys, cfg, &ropts)))
 		return e;
 
 	if (proc->terminal) {
@@ -250,7 +253,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	/* Before the root turns read-only and masks go on (runc). */
 	if ((e = process_create_cwd(proc)))
 		return e;
-	if ((e = rootfs_finalize(cfg, &ropts)))
+	if ((e = rootfs_finalize(sys, cfg, &ropts)))
 		return e;
 
 	if ((e = process_apply_limits(proc, &cfg->linux_)))

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "common/sys.h"
 #include "namespaces/namespaces.h"
 #include "spec/config.h"
 
@@ -25,6 +26,11 @@ struct init_args {
 	 * that user namespace), and its first process is a second child. */
 	bool pid_after_join;
 };
+
+/* The first step of the child: joins the namespaces given by path (user
+ * first: it decides who owns the rest; pid and time were arranged by the
+ * parent) and, when clone3 could not create them, unshares the new ones. */
+error *init_enter_namespaces(const struct sys_ops *sys, const struct init_args *a);
 
 /* Never returns: execs the process or _exits non-zero after reporting. */
 _Noreturn void container_init(const struct init_args *a);

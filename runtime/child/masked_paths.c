@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/mount_plan.h"
 #include "runtime/child/safe_path.h"
@@ -61,7 +62,8 @@ static error *open_dev_null(int rootfd, int *out)
 	return NULL;
 }
 
-error *rootfs_mask_paths(int rootfd, char *const *paths, const char *mount_label)
+error *rootfs_mask_paths(const struct sys_ops *sys, int rootfd, char *const *paths,
+			 const char *mount_label)
 {
 	if (!paths || !*paths)
 		return NULL;
@@ -87,16 +89,16 @@ error *rootfs_mask_paths(int rootfd, char *const *paths, const char *mount_label
 		    (e = check_fd_path(null, np, "maskedPaths", i, paths[i])))
 			return e;
 		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", tp, "tmpfs", MS_RDONLY, data) < 0)
+			if (sys->mount("tmpfs", tp, "tmpfs", MS_RDONLY, data) < 0)
 				return err_errno("maskedPaths[%zu] (%s): mount tmpfs", i, paths[i]);
-		} else if (mount(np, tp, NULL, MS_BIND, NULL) < 0) {
+		} else if (sys->mount(np, tp, NULL, MS_BIND, NULL) < 0) {
 			return err_errno("maskedPaths[%zu] (%s): bind /dev/null", i, paths[i]);
 		}
 	}
 	return NULL;
 }
 
-error *rootfs_readonly_paths(int rootfd, char *const *paths)
+error *rootfs_readonly_paths(const struct sys_ops *sys, int rootfd, char *const *paths)
 {
 	for (size_t i = 0; paths && paths[i]; i++) {
 		_cleanup_close_ int fd = -1;
@@ -109,14 +111,15 @@ error *rootfs_readonly_paths(int rootfd, char *const *paths)
 		safe_fd_path(fd, p, sizeof(p));
 		if ((e = check_fd_path(fd, p, "readonlyPaths", i, paths[i])))
 			return e;
-		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+		if (sys->mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return err_errno("readonlyPaths[%zu] (%s): bind", i, paths[i]);
 		_cleanup_close_ int top = -1;
 		if ((e = safe_open_in_root(rootfd, paths[i], SAFE_NO_CREATE, &top)))
 			return err_wrap(e, "readonlyPaths[%zu] (%s)", i, paths[i]);
 		/* mount_remount_fd keeps the locked flags on EPERM; keep
 		 * nosuid/nodev/noexec always, as runc's readonlyPath. */
-		if ((e = mount_remount_fd(top, MS_BIND | MS_RDONLY | mount_fd_flags(top))))
+		if ((e = mount_remount_fd(sys, top,
+					  MS_BIND | MS_RDONLY | mount_fd_flags(sys, top))))
 			return err_wrap(e, "readonlyPaths[%zu] (%s)", i, paths[i]);
 	}
 	return NULL;

@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/mount_plan.h"
 #include "runtime/child/safe_path.h"
@@ -26,10 +27,10 @@
 
 /* Flags a remount must repeat: in a user namespace the kernel refuses to
  * drop the ones it locked (EPERM), so runc adds what the mount has. */
-static unsigned long locked_flags(int fd)
+static unsigned long locked_flags(const struct sys_ops *sys, int fd)
 {
 	struct statvfs sv;
-	if (fstatvfs(fd, &sv) < 0)
+	if (sys->fstatvfs(fd, &sv) < 0)
 		return 0;
 	unsigned long f = 0;
 	if (sv.f_flag & ST_RDONLY)
@@ -49,44 +50,45 @@ static unsigned long locked_flags(int fd)
 	return f;
 }
 
-unsigned long mount_fd_flags(int fd)
+unsigned long mount_fd_flags(const struct sys_ops *sys, int fd)
 {
-	return locked_flags(fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	return locked_flags(sys, fd) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
 }
 
 /* mount(NULL, fd, NULL, flags|MS_REMOUNT); on EPERM retried keeping the
  * mount's current (possibly locked) flags, minus MS_RDONLY if we drop it. */
-error *mount_remount_fd(int fd, unsigned long flags)
+error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags)
 {
 	char p[FD_PATH_LEN];
 	safe_fd_path(fd, p, sizeof(p));
 	flags |= MS_REMOUNT;
-	if (mount(NULL, p, NULL, flags, NULL) == 0)
+	if (sys->mount(NULL, p, NULL, flags, NULL) == 0)
 		return NULL;
 	if (errno != EPERM)
 		return err_errno("remount");
-	unsigned long keep = locked_flags(fd) & ~(unsigned long)MS_RDONLY;
-	if (mount(NULL, p, NULL, flags | keep, NULL) < 0)
+	unsigned long keep = locked_flags(sys, fd) & ~(unsigned long)MS_RDONLY;
+	if (sys->mount(NULL, p, NULL, flags | keep, NULL) < 0)
 		return err_errno("remount");
 	return NULL;
 }
 
-static error *apply_tail(const struct mount_op *op, int fd)
+static error *apply_tail(const struct sys_ops *sys, const struct mount_op *op, int fd)
 {
 	char p[FD_PATH_LEN];
 	safe_fd_path(fd, p, sizeof(p));
 	for (size_t i = 0; i < op->n_propagation; i++)
-		if (mount(NULL, p, NULL, op->propagation[i], NULL) < 0)
+		if (sys->mount(NULL, p, NULL, op->propagation[i], NULL) < 0)
 			return err_errno("set propagation %s",
 					 mount_propagation_name(op->propagation[i]));
 	if (op->remount) {
-		error *e = mount_remount_fd(fd, op->remount_flags);
+		error *e = mount_remount_fd(sys, fd, op->remount_flags);
 		if (e)
 			return e;
 	}
 	if (op->attr_set || op->attr_clr) {
 		struct mount_attr attr = {.attr_set = op->attr_set, .attr_clr = op->attr_clr};
-		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		if (sys->mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+		    0)
 			return err_errno("mount_setattr");
 	}
 	return NULL;
@@ -94,7 +96,7 @@ static error *apply_tail(const struct mount_op *op, int fd)
 
 /* Recursive copy for tmpcopyup: owners, modes, symlinks and device nodes are
  * kept; nothing is followed (the source is image content). */
-static error *copy_tree(int src, int dst, int depth)
+static error *copy_tree(const struct sys_ops *sys, int src, int dst, int depth)
 {
 	if (depth > 128)
 		return err_sys(ELOOP, "tmpcopyup");
@@ -129,7 +131,7 @@ static error *copy_tree(int src, int dst, int depth)
 			if (s2 < 0 || d2 < 0)
 				e = err_errno("tmpcopyup: open %s", n);
 			else
-				e = copy_tree(s2, d2, depth + 1);
+				e = copy_tree(sys, s2, d2, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {
 			_cleanup_close_ int in = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			_cleanup_close_ int out = openat(
@@ -150,12 +152,12 @@ static error *copy_tree(int src, int dst, int depth)
 			ssize_t len = readlinkat(src, n, target, sizeof(target) - 1);
 			if (len < 0 || (target[len] = '\0', symlinkat(target, dst, n) < 0))
 				e = err_errno("tmpcopyup: symlink %s", n);
-		} else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
+		} else if (sys->mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
 			e = err_errno("tmpcopyup: mknod %s", n);
 		}
 		if (e)
 			break;
-		if (fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (sys->fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 			e = err_errno("tmpcopyup: chown %s", n);
 		else if (!S_ISLNK(st.st_mode) && fchmodat(dst, n, st.st_mode & 07777, 0) < 0)
 			e = err_errno("tmpcopyup: chmod %s", n);
@@ -171,7 +173,8 @@ static error *reopen(int rootfd, const char *dest, int *fd)
 	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
 }
 
-static error *apply_bind(const struct mount_op *op, int rootfd, int given_src)
+static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd,
+			 int given_src)
 {
 	/* The source is a host path chosen by whoever wrote config.json: it
 	 * is followed like runc does, but pinned by an fd so the mount uses
@@ -192,13 +195,13 @@ static error *apply_bind(const struct mount_op *op, int rootfd, int given_src)
 	if (e)
 		return e;
 	char sp[FD_PATH_LEN], dp[FD_PATH_LEN];
-	if (mount(safe_fd_path(src, sp, sizeof(sp)), safe_fd_path(dst, dp, sizeof(dp)), NULL,
-		  op->flags & (MS_BIND | MS_REC), NULL) < 0)
+	if (sys->mount(safe_fd_path(src, sp, sizeof(sp)), safe_fd_path(dst, dp, sizeof(dp)), NULL,
+		       op->flags & (MS_BIND | MS_REC), NULL) < 0)
 		return err_errno("bind %s", op->source);
 	_cleanup_close_ int top = -1;
 	if ((e = reopen(rootfd, op->dest, &top)))
 		return e;
-	return apply_tail(op, top);
+	return apply_tail(sys, op, top);
 }
 
 static bool needs_ordinary_dir(const struct mount_op *op)
@@ -239,7 +242,7 @@ static error *open_ordinary_dir(const struct mount_op *op, int rootfd, int *out,
 	return NULL;
 }
 
-static error *apply_mount(const struct mount_op *op, int rootfd)
+static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
 {
 	_cleanup_close_ int dst = -1;
 	bool existed = true;
@@ -266,7 +269,7 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		return err_errno("open for tmpcopyup");
 	char dp[FD_PATH_LEN];
 	safe_fd_path(dst, dp, sizeof(dp));
-	if (mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
+	if (sys->mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
 		int err = errno;
 		if (!op->fallback_bind || (err != EPERM && err != EBUSY))
 			return err_sys(err, "mount");
@@ -279,7 +282,7 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		b.remount = (op->flags & ~(unsigned long)(MS_BIND | MS_REC)) != 0;
 		b.remount_flags = op->flags | MS_BIND | MS_REC;
 		b.proc_source = b.spec_source = false;
-		return apply_bind(&b, rootfd, -1);
+		return apply_bind(sys, &b, rootfd, -1);
 	}
 	_cleanup_close_ int top = -1;
 	if ((e = reopen(rootfd, op->dest, &top)))
@@ -288,19 +291,19 @@ static error *apply_mount(const struct mount_op *op, int rootfd)
 		_cleanup_close_ int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dir < 0)
 			return err_errno("open");
-		if (op->tmpcopyup && (e = copy_tree(under, dir, 0)))
+		if (op->tmpcopyup && (e = copy_tree(sys, under, dir, 0)))
 			return e;
 		if (op->keep_mode && existed && fchmod(dir, st.st_mode & 07777) < 0)
 			return err_errno("chmod");
 	}
-	return apply_tail(op, top);
+	return apply_tail(sys, op, top);
 }
 
-static error *apply_remount(const struct mount_op *op, int rootfd)
+static error *apply_remount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
 {
 	_cleanup_close_ int fd = -1;
 	error *e = reopen(rootfd, op->dest, &fd);
-	return e ? e : mount_remount_fd(fd, op->flags);
+	return e ? e : mount_remount_fd(sys, fd, op->flags);
 }
 
 static error *apply_symlink(const struct mount_op *op, int rootfd)
@@ -316,22 +319,23 @@ static error *apply_symlink(const struct mount_op *op, int rootfd)
 	return NULL;
 }
 
-error *mount_plan_apply(const struct mount_plan *p, int rootfd, const int *source_fds)
+error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, int rootfd,
+			const int *source_fds)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
 		error *e = NULL;
 		switch (op->kind) {
 		case MOUNT_OP_BIND:
-			e = apply_bind(op, rootfd,
+			e = apply_bind(sys, op, rootfd,
 				       op->spec_source && source_fds ? source_fds[op->spec_index]
 								     : -1);
 			break;
 		case MOUNT_OP_MOUNT:
-			e = apply_mount(op, rootfd);
+			e = apply_mount(sys, op, rootfd);
 			break;
 		case MOUNT_OP_REMOUNT:
-			e = apply_remount(op, rootfd);
+			e = apply_remount(sys, op, rootfd);
 			break;
 		case MOUNT_OP_SYMLINK:
 			e = apply_symlink(op, rootfd);

@@ -19,6 +19,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/mountinfo.h"
+#include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/devices.h"
 #include "runtime/child/masked_paths.h"
@@ -56,7 +57,7 @@ static error *root_propagation(const struct oci_config *cfg, unsigned long *out)
 
 /* runc's rootfsParentMountPrivate: pivot_root refuses a new root whose parent
  * mount is shared, and a shared parent would propagate our rootfs bind out. */
-static error *make_parent_private(const char *path)
+static error *make_parent_private(const struct sys_ops *sys, const char *path)
 {
 	/* mountinfo lists canonical paths; the bundle's may go through links. */
 	_cleanup_free_ char *rootfs = realpath(path, NULL);
@@ -69,7 +70,7 @@ static error *make_parent_private(const char *path)
 	const struct mountinfo_entry *parent = mountinfo_mount_of(&mi, rootfs);
 	if (!parent || !mountinfo_optional(parent, "shared", NULL))
 		return NULL;
-	if (mount(NULL, parent->mount_point, NULL, MS_PRIVATE, NULL) < 0)
+	if (sys->mount(NULL, parent->mount_point, NULL, MS_PRIVATE, NULL) < 0)
 		return err_errno("make %s private", parent->mount_point);
 	return NULL;
 }
@@ -86,7 +87,8 @@ static error *open_rootfs(const struct oci_config *cfg, int *fd)
 	return NULL;
 }
 
-error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
+		      const struct rootfs_opts *opts)
 {
 	unsigned long prop = 0;
 	error *e = root_propagation(cfg, &prop);
@@ -95,10 +97,10 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	/* In the host's mount namespace "/" and the rootfs's parent are the
 	 * host's: their propagation is not ours to change. */
 	if (!opts->host_mntns) {
-		if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+		if (sys->mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
 			return err_errno("set propagation of / to %s",
 					 mount_propagation_name(prop ? prop : MS_SLAVE | MS_REC));
-		if ((e = make_parent_private(cfg->root.absolute_path)))
+		if ((e = make_parent_private(sys, cfg->root.absolute_path)))
 			return err_wrap(e, "rootfs");
 	}
 	_cleanup_close_ int under = -1;
@@ -108,7 +110,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	safe_fd_path(under, p, sizeof(p));
 	/* A mount point of its own: pivot_root needs one, and it keeps the
 	 * container's mounts off the host's tree. */
-	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (sys->mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_errno("bind rootfs %s", cfg->root.absolute_path);
 	if (opts->host_mntns) {
 		/* Nothing mounted below it may propagate to the host's peers. */
@@ -116,7 +118,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 		if ((e = open_rootfs(cfg, &top)))
 			return e;
 		safe_fd_path(top, p, sizeof(p));
-		if (mount(NULL, p, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+		if (sys->mount(NULL, p, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
 			return err_errno("make rootfs %s private", cfg->root.absolute_path);
 	}
 	_cleanup_close_ int rootfd = -1;
@@ -132,7 +134,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	if (e)
 		return e;
 	mount_plan_log(&plan);
-	e = mount_plan_apply(&plan, rootfd, opts->source_fds);
+	e = mount_plan_apply(sys, &plan, rootfd, opts->source_fds);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)
@@ -142,7 +144,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	if ((e = device_plan_build(cfg, access("/proc/kcore", F_OK) == 0, &dev)))
 		return e;
 	device_plan_log(&dev);
-	e = device_plan_apply(&dev, rootfd, opts->userns);
+	e = device_plan_apply(sys, &dev, rootfd, opts->userns);
 	device_plan_free(&dev);
 	return e;
 }
@@ -150,7 +152,7 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 /* Detaches (or, where a user namespace locks it, covers with a tmpfs) every whole proc
  * and sysfs mount of the host's tree before --no-pivot chroots away from it; see
  * mount_no_pivot_hide_plan. */
-static error *hide_host_pseudo_fs(const char *root)
+static error *hide_host_pseudo_fs(const struct sys_ops *sys, const char *root)
 {
 	_cleanup_free_ char *rootfs = realpath(root, NULL);
 	if (!rootfs)
@@ -167,17 +169,17 @@ static error *hide_host_pseudo_fs(const char *root)
 		const char *p = plan[i];
 		log_debug("no-pivot: hiding %s", p);
 		/* So that detaching it does not unmount anything on the host. */
-		if (mount(NULL, p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+		if (sys->mount(NULL, p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
 			/* Under a mount detached just before: gone with it. */
 			if (errno != ENOENT)
 				e = err_errno("no-pivot: make %s rslave", p);
 			continue;
 		}
-		if (umount2(p, MNT_DETACH) == 0)
+		if (sys->umount2(p, MNT_DETACH) == 0)
 			continue;
 		if (errno != EINVAL && errno != EPERM)
 			e = err_errno("no-pivot: detach %s", p);
-		else if (mount("tmpfs", p, "tmpfs", 0, NULL) < 0)
+		else if (sys->mount("tmpfs", p, "tmpfs", 0, NULL) < 0)
 			e = err_errno("no-pivot: cover %s", p);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -186,7 +188,8 @@ static error *hide_host_pseudo_fs(const char *root)
 	return e;
 }
 
-error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_pivot(const struct sys_ops *sys, const struct oci_config *cfg,
+		    const struct rootfs_opts *opts)
 {
 	const char *root = cfg->root.absolute_path;
 	_cleanup_close_ int newroot = -1;
@@ -198,28 +201,28 @@ error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts
 	if (opts->host_mntns) {
 		/* Neither pivot_root nor MS_MOVE: both would change the host's
 		 * root. The rootfs is our own bind mount, a chroot is enough. */
-		if (chroot(".") < 0)
+		if (sys->chroot(".") < 0)
 			return err_errno("chroot to rootfs %s", root);
 	} else if (opts->no_pivot) {
-		if ((e = hide_host_pseudo_fs(root)))
+		if ((e = hide_host_pseudo_fs(sys, root)))
 			return e;
-		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		if (sys->mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return err_errno("move rootfs %s to /", root);
-		if (chroot(".") < 0)
+		if (sys->chroot(".") < 0)
 			return err_errno("chroot");
 	} else {
 		_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 		if (oldroot < 0)
 			return err_errno("open /");
-		if (syscall(SYS_pivot_root, ".", ".") < 0)
+		if (sys->pivot_root(".", ".") < 0)
 			return err_errno("pivot_root %s", root);
 		/* "." is now the old root stacked under the new one. */
 		if (fchdir(oldroot) < 0)
 			return err_errno("chdir to old root");
 		/* So that detaching it does not unmount anything on the host. */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		if (sys->mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return err_errno("make old root rslave");
-		if (umount2(".", MNT_DETACH) < 0)
+		if (sys->umount2(".", MNT_DETACH) < 0)
 			return err_errno("detach old root");
 	}
 	if (chdir("/") < 0)
@@ -255,16 +258,17 @@ static error *dev_mount_flags(const struct oci_config *cfg, bool *ro, unsigned l
 	return NULL;
 }
 
-error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts)
+error *rootfs_finalize(const struct sys_ops *sys, const struct oci_config *cfg,
+		       const struct rootfs_opts *opts)
 {
 	(void)opts;
 	_cleanup_close_ int rootfd = -1;
 	error *e = open_root_now(&rootfd);
 	if (e)
 		return e;
-	if ((e = rootfs_mask_paths(rootfd, cfg->linux_.masked_paths, cfg->linux_.mount_label)))
+	if ((e = rootfs_mask_paths(sys, rootfd, cfg->linux_.masked_paths, cfg->linux_.mount_label)))
 		return e;
-	if ((e = rootfs_readonly_paths(rootfd, cfg->linux_.readonly_paths)))
+	if ((e = rootfs_readonly_paths(sys, rootfd, cfg->linux_.readonly_paths)))
 		return e;
 	bool dev_ro;
 	unsigned long dev_flags;
@@ -274,20 +278,20 @@ error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *o
 		_cleanup_close_ int dev = -1;
 		if ((e = safe_open_in_root(rootfd, "/dev", SAFE_NO_CREATE, &dev)))
 			return err_wrap(e, "remount /dev ro");
-		if ((e = mount_remount_fd(dev, dev_flags | MS_RDONLY)))
+		if ((e = mount_remount_fd(sys, dev, dev_flags | MS_RDONLY)))
 			return err_wrap(e, "remount /dev ro");
 	}
 	if (cfg->root.readonly) {
 		_cleanup_close_ int top = -1;
 		if ((e = open_root_now(&top)))
 			return e;
-		if ((e = mount_remount_fd(top, MS_BIND | MS_RDONLY)))
+		if ((e = mount_remount_fd(sys, top, MS_BIND | MS_RDONLY)))
 			return err_wrap(e, "remount / ro");
 	}
 	unsigned long prop = 0;
 	if ((e = root_propagation(cfg, &prop)))
 		return e;
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+	if (prop && sys->mount(NULL, "/", NULL, prop, NULL) < 0)
 		return err_errno("set propagation of / to %s", mount_propagation_name(prop));
 	return NULL;
 }

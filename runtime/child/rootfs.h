@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "common/sys.h"
 #include "spec/config.h"
 
 struct rootfs_opts {
@@ -23,11 +24,15 @@ struct rootfs_opts {
 	bool host_mntns;
 };
 
+/* The three steps make their mount, pivot_root and mknod calls through sys
+ * (&sys_real; a recording fake in tests/unit). */
+
 /* Step 1, in the new mount namespace, before hooks: propagation
  * (rootfsPropagation, default rslave), bind the rootfs onto itself, every
  * spec mount in order, /dev (default devices, linux.devices, /dev/pts, shm,
  * fd/stdin/stdout/stderr symlinks, ptmx). */
-error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
+		      const struct rootfs_opts *opts);
 /* A container without a mount namespace of its own mounts on a bind of its
  * rootfs in the host's namespace (runc leaves those mounts behind forever).
  * Before create: remember in the state dir which mount the rootfs path is on
@@ -38,10 +43,12 @@ error *rootfs_host_mntns_record(const char *rootfs, int state_dir_fd);
 void rootfs_host_mntns_cleanup(const char *rootfs, int state_dir_fd);
 /* Step 2, after createContainer hooks: pivot_root (or MS_MOVE+chroot), detach
  * the old root, chdir("/"). */
-error *rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_pivot(const struct sys_ops *sys, const struct oci_config *cfg,
+		    const struct rootfs_opts *opts);
 /* Step 3, after the console and sysctls: maskedPaths, readonlyPaths, root.readonly,
  * the final propagation. */
-error *rootfs_finalize(const struct oci_config *cfg, const struct rootfs_opts *opts);
+error *rootfs_finalize(const struct sys_ops *sys, const struct oci_config *cfg,
+		       const struct rootfs_opts *opts);
 
 /* linux.sysctl, written through a verified procfs (after pivot). Checks
  * rootfs_check_sysctl() first. */

@@ -108,7 +108,7 @@ static void test_open_root(void)
 	CHECK(p.join_fd[OCI_NS_NETWORK] >= 0);
 	CHECK(fcntl(p.join_fd[OCI_NS_NETWORK], F_GETFD) & FD_CLOEXEC);
 	/* Joining our own namespace is a no-op that must succeed. */
-	CHECK_OK(ns_join(p.join_fd[OCI_NS_NETWORK], OCI_NS_NETWORK));
+	CHECK_OK(ns_join(&sys_real, p.join_fd[OCI_NS_NETWORK], OCI_NS_NETWORK));
 	ns_plan_close(&p);
 	CHECK(p.join_fd[OCI_NS_NETWORK] == -1);
 
@@ -217,7 +217,7 @@ static void test_timens(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct oci_time_offset off[2] = {{"monotonic", 100000, 0}, {"boottime", 200000, 5}};
-		error *e = timens_enter_new(off, 2);
+		error *e = timens_enter_new(&sys_real, off, 2);
 		struct timespec ts = {0, 0};
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		long long v = e ? -1 : (long long)ts.tv_sec;
@@ -237,7 +237,7 @@ static void test_timens(void)
 	struct oci_time_offset bad = {"realtime", 1, 0};
 	pid = fork();
 	if (pid == 0) {
-		error *e = timens_enter_new(&bad, 1);
+		error *e = timens_enter_new(&sys_real, &bad, 1);
 		_exit(e && strcmp(e->msg, "linux.timeOffsets.realtime: unknown clock (want "
 					  "monotonic or boottime)") == 0
 			  ? 0

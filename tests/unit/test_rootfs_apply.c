@@ -186,15 +186,15 @@ static void container_main(const char *rootfs, const char *data_src, bool no_piv
 	 * namespace (fresh cgroup mounts instead of binds). */
 	struct rootfs_opts opts = {
 	    .no_pivot = no_pivot, .userns = no_pivot, .new_cgroupns = no_pivot};
-	error *e = rootfs_prepare(&cfg, &opts);
+	error *e = rootfs_prepare(&sys_real, &cfg, &opts);
 	if (!e)
-		e = rootfs_pivot(&cfg, &opts);
+		e = rootfs_pivot(&sys_real, &cfg, &opts);
 	if (!e)
 		e = rootfs_apply_sysctl(&cfg);
 	if (!e)
 		e = rootfs_set_hostname(&cfg, true);
 	if (!e)
-		e = rootfs_finalize(&cfg, &opts);
+		e = rootfs_finalize(&sys_real, &cfg, &opts);
 	if (e) {
 		printf("ERROR: %s\n", e->msg);
 		fflush(stdout);
