@@ -22,14 +22,15 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
 #endif
 
-#define HAVE_SCMP_WAITKILL (SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6))
-
+/* A built filter is the exported BPF program and the seccomp(2) flags: loading
+ * it is then one syscall, after which the runtime makes no other call that
+ * libseccomp would (its seccomp_load frees its program after installing it,
+ * and free may trim the heap with brk). See docs/security.md. */
 struct seccomp_program {
-	scmp_filter_ctx ctx;
 	struct seccomp_plan *plan;
-	/* libseccomp < 2.6 cannot ask for WAIT_KILLABLE_RECV, so such filters
-	 * are exported and loaded with seccomp(2) directly, as runc does. */
-	bool load_direct;
+	struct sock_filter *insns;
+	unsigned short n_insns;
+	unsigned long flags;
 };
 
 static error *set_attr(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t v,
@@ -54,45 +55,34 @@ static error *add_rule(scmp_filter_ctx ctx, const struct seccomp_plan_rule *r)
 	return NULL;
 }
 
-static error *apply_plan(struct seccomp_program *prog)
+static error *apply_plan(const struct seccomp_plan *p, scmp_filter_ctx ctx)
 {
-	const struct seccomp_plan *p = prog->plan;
 	error *e;
-	prog->ctx = seccomp_init(p->default_action);
-	if (!prog->ctx)
+	if (!ctx)
 		return err_new("linux.seccomp: seccomp_init failed (default action 0x%x)",
 			       p->default_action);
 
 	for (size_t i = 0; i < p->n_arches; i++) {
-		int rc = seccomp_arch_add(prog->ctx, p->arches[i]);
+		int rc = seccomp_arch_add(ctx, p->arches[i]);
 		if (rc < 0 && rc != -EEXIST)
 			return err_sys(-rc, "linux.seccomp.architectures[%zu]: seccomp_arch_add",
 				       i);
 	}
 
 	if (p->flag_log &&
-	    (e = set_attr(prog->ctx, SCMP_FLTATR_CTL_LOG, 1, "flag SECCOMP_FILTER_FLAG_LOG")))
+	    (e = set_attr(ctx, SCMP_FLTATR_CTL_LOG, 1, "flag SECCOMP_FILTER_FLAG_LOG")))
 		return e;
-	if (p->flag_ssb && (e = set_attr(prog->ctx, SCMP_FLTATR_CTL_SSB, 1,
-					 "flag SECCOMP_FILTER_FLAG_SPEC_ALLOW")))
+	if (p->flag_ssb &&
+	    (e = set_attr(ctx, SCMP_FLTATR_CTL_SSB, 1, "flag SECCOMP_FILTER_FLAG_SPEC_ALLOW")))
 		return e;
-	if (p->flag_wait_killable) {
-#if HAVE_SCMP_WAITKILL
-		if ((e = set_attr(prog->ctx, SCMP_FLTATR_CTL_WAITKILL, 1,
-				  "flag SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")))
-			return e;
-#else
-		prog->load_direct = true;
-#endif
-	}
 	if (p->optimize_tree) {
-		int rc = seccomp_attr_set(prog->ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 		if (rc < 0)
 			log_debug("seccomp binary tree optimization not available: %s",
 				  strerror(-rc));
 	}
 	/* Whether to set no_new_privs is process.noNewPrivileges' decision. */
-	if ((e = set_attr(prog->ctx, SCMP_FLTATR_CTL_NNP, 0, "unset no_new_privs")))
+	if ((e = set_attr(ctx, SCMP_FLTATR_CTL_NNP, 0, "unset no_new_privs")))
 		return e;
 
 	for (size_t i = 0; i < p->n_rules; i++) {
@@ -100,36 +90,19 @@ static error *apply_plan(struct seccomp_program *prog)
 			_cleanup_free_ char *s = seccomp_plan_rule_str(&p->rules[i]);
 			log_debug("seccomp rule: %s", s ? s : "?");
 		}
-		if ((e = add_rule(prog->ctx, &p->rules[i])))
+		if ((e = add_rule(ctx, &p->rules[i])))
 			return e;
 	}
 	return NULL;
 }
 
-error *seccomp_build(const struct oci_seccomp *sc, struct seccomp_program **out)
-{
-	*out = NULL;
-	struct seccomp_program *prog = calloc(1, sizeof(*prog));
-	if (!prog)
-		return err_sys(ENOMEM, "linux.seccomp");
-	error *e = seccomp_plan_build(sc, &prog->plan);
-	if (!e)
-		e = apply_plan(prog);
-	if (e) {
-		seccomp_program_free(prog);
-		return e;
-	}
-	*out = prog;
-	return NULL;
-}
-
-/* seccomp(2) with flags libseccomp 2.5 cannot express. */
-static error *load_direct(struct seccomp_program *prog, int *notify_fd)
+/* The BPF libseccomp would load, through a memfd (its only export). */
+static error *export_bpf(scmp_filter_ctx ctx, struct seccomp_program *prog)
 {
 	_cleanup_close_ int mfd = memfd_create("isorun-seccomp", MFD_CLOEXEC);
 	if (mfd < 0)
 		return err_errno("linux.seccomp: memfd_create");
-	int rc = seccomp_export_bpf(prog->ctx, mfd);
+	int rc = seccomp_export_bpf(ctx, mfd);
 	if (rc < 0)
 		return err_sys(-rc, "linux.seccomp: seccomp_export_bpf");
 	struct stat st;
@@ -139,58 +112,73 @@ static error *load_direct(struct seccomp_program *prog, int *notify_fd)
 	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return err_new("linux.seccomp: exported filter has a bad size (%lld bytes)",
 			       (long long)st.st_size);
-	_cleanup_free_ struct sock_filter *insns = malloc(st.st_size);
-	if (!insns)
+	prog->insns = malloc(st.st_size);
+	if (!prog->insns)
 		return err_sys(ENOMEM, "linux.seccomp");
-	if (pread(mfd, insns, st.st_size, 0) != st.st_size)
+	if (pread(mfd, prog->insns, st.st_size, 0) != st.st_size)
 		return err_errno("linux.seccomp: reading exported filter");
-	struct sock_fprog fprog = {(unsigned short)(st.st_size / sizeof(*insns)), insns};
+	prog->n_insns = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	return NULL;
+}
 
+/* What libseccomp's seccomp_load would pass, plus WAIT_KILLABLE_RECV, which
+ * libseccomp 2.5 cannot express. */
+static unsigned long load_flags(const struct seccomp_plan *p)
+{
 	unsigned long flags = 0;
-	if (prog->plan->flag_log)
+	if (p->flag_log)
 		flags |= SECCOMP_FILTER_FLAG_LOG;
-	if (prog->plan->flag_ssb)
+	if (p->flag_ssb)
 		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-	if (prog->plan->has_notify)
-		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-	else
+	if (p->has_notify) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		if (p->flag_wait_killable)
+			flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	} else if (p->flag_wait_killable) {
 		/* The kernel only accepts it together with a listener; without
 		 * NOTIFY rules it would not change anything. */
 		log_debug(
 		    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored: no SCMP_ACT_NOTIFY rule");
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
-	if (fd < 0)
-		return errno == EINVAL ? err_errno("linux.seccomp: seccomp(SET_MODE_FILTER, "
-						   "flags 0x%lx) (kernel too old for these flags?)",
-						   flags)
-				       : err_errno("linux.seccomp: seccomp(SET_MODE_FILTER)");
-	*notify_fd = prog->plan->has_notify ? (int)fd : -1;
+	}
+	return flags;
+}
+
+error *seccomp_build(const struct oci_seccomp *sc, struct seccomp_program **out)
+{
+	*out = NULL;
+	struct seccomp_program *prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return err_sys(ENOMEM, "linux.seccomp");
+	error *e = seccomp_plan_build(sc, &prog->plan);
+	if (!e) {
+		scmp_filter_ctx ctx = seccomp_init(prog->plan->default_action);
+		e = apply_plan(prog->plan, ctx);
+		if (!e)
+			e = export_bpf(ctx, prog);
+		if (ctx)
+			seccomp_release(ctx);
+	}
+	if (e) {
+		seccomp_program_free(prog);
+		return e;
+	}
+	prog->flags = load_flags(prog->plan);
+	*out = prog;
 	return NULL;
 }
 
 error *seccomp_program_load(struct seccomp_program *prog, int *notify_fd)
 {
 	*notify_fd = -1;
-	if (prog->load_direct)
-		return load_direct(prog, notify_fd);
-	int rc = seccomp_load(prog->ctx);
-	if (rc < 0)
-		return err_sys(-rc, "linux.seccomp: seccomp_load");
-	if (!prog->plan->has_notify)
-		return NULL;
-	int fd = seccomp_notify_fd(prog->ctx);
+	struct sock_fprog fprog = {prog->n_insns, prog->insns};
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog);
 	if (fd < 0)
-		return err_sys(-fd, "linux.seccomp: seccomp_notify_fd");
-#if SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR <= 5
-	/* libseccomp 2.5 never closes the listener fd itself: it is ours. */
-	*notify_fd = fd;
-#else
-	/* Later versions may close their copy on release; hand out our own. */
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (dup < 0)
-		return err_errno("linux.seccomp: dup of the notify fd");
-	*notify_fd = dup;
-#endif
+		return errno == EINVAL ? err_errno("linux.seccomp: seccomp(SET_MODE_FILTER, "
+						   "flags 0x%lx) (kernel too old for these flags?)",
+						   prog->flags)
+				       : err_errno("linux.seccomp: seccomp(SET_MODE_FILTER)");
+	if (prog->plan->has_notify)
+		*notify_fd = (int)fd;
 	return NULL;
 }
 
@@ -198,8 +186,7 @@ void seccomp_program_free(struct seccomp_program *prog)
 {
 	if (!prog)
 		return;
-	if (prog->ctx)
-		seccomp_release(prog->ctx);
+	free(prog->insns);
 	seccomp_plan_free(prog->plan);
 	free(prog);
 }
