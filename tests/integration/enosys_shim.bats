@@ -121,3 +121,15 @@ srt() {
 	[[ "$output" == *"0 1 2 3 "* ]]
 	[[ "$output" != *"0 1 2 3 4"* ]]
 }
+
+@test "enosys shim: linux.sysctl is applied without openat2" {
+	make_bundle "$BUNDLE" '.linux.sysctl = {"kernel.shm_rmid_forced": "1"}'
+	set_args "$BUNDLE" cat /proc/sys/kernel/shm_rmid_forced
+	local id
+	id=$(new_id)
+	register_id "$id"
+	run srt "$NEWER" run --bundle "$BUNDLE" "$id"
+	echo "status $status: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
