@@ -7,6 +7,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -143,6 +144,98 @@ static unsigned long load_flags(const struct seccomp_plan *p)
 	return flags;
 }
 
+#define STUB_MAX_ARCHES 16
+#define X32_SYSCALL_BIT 0x40000000U
+
+/* runc's -ENOSYS stub (libcontainer/seccomp/patchbpf): a syscall newer than
+ * every syscall the profile names gets ENOSYS instead of the default action.
+ * A profile written before clone3 or close_range existed cannot mention them,
+ * and only ENOSYS makes libc fall back (glibc's clone3 -> clone, for one);
+ * EPERM would fail fork and pthread_create in images with a newer libc. Not
+ * needed when the default allows or already answers ENOSYS. x32 calls (on
+ * the x86_64 arch with X32_SYSCALL_BIT) are left to the filter. */
+static error *prepend_enosys_stub(struct seccomp_program *prog)
+{
+	const struct seccomp_plan *p = prog->plan;
+	uint32_t def = p->default_action;
+	if (def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG || def == SCMP_ACT_ERRNO(ENOSYS))
+		return NULL;
+	uint32_t arch[STUB_MAX_ARCHES];
+	uint32_t max[STUB_MAX_ARCHES];
+	size_t n = 0;
+	/* seccomp_init always adds the native arch. */
+	uint32_t native = seccomp_arch_native();
+	for (size_t i = 0; i <= p->n_arches; i++) {
+		uint32_t a = i < p->n_arches ? p->arches[i] : native;
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= arch[k] == a;
+		if (dup || a == SCMP_ARCH_X32 || n == STUB_MAX_ARCHES)
+			continue;
+		int64_t m = -1;
+		for (size_t r = 0; r < p->n_rules; r++) {
+			int nr = seccomp_syscall_resolve_name_arch(a, p->rules[r].name);
+			if (nr >= 0 && !((uint32_t)nr & X32_SYSCALL_BIT) && nr > m)
+				m = nr;
+		}
+		if (m < 0)
+			continue; /* names nothing on this arch: all of it is the default's */
+		arch[n] = a;
+		max[n++] = (uint32_t)m;
+	}
+	if (n == 0)
+		return NULL;
+
+	/* ld arch; jeq arch_k -> section k ...; ja main; sections (ld nr;
+	 * [x86_64: jset X32 -> main;] jgt max -> enosys, else main); enosys. */
+	size_t sec[STUB_MAX_ARCHES], len = 1 + n + 1;
+	for (size_t k = 0; k < n; k++) {
+		sec[k] = len;
+		len += arch[k] == SCMP_ARCH_X86_64 ? 3 : 2;
+	}
+	size_t enosys = len++, main_at = len;
+	size_t total = len + prog->n_insns;
+	if (total > BPF_MAXINSNS)
+		return err_new("linux.seccomp: filter too long with the -ENOSYS stub (%zu "
+			       "instructions)",
+			       total);
+	struct sock_filter *f = calloc(total, sizeof(*f));
+	if (!f)
+		return err_sys(ENOMEM, "linux.seccomp");
+	size_t pc = 0;
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					       offsetof(struct seccomp_data, arch));
+	for (size_t k = 0; k < n; k++, pc++)
+		f[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch[k],
+						     (uint8_t)(sec[k] - pc - 1), 0);
+	f[pc] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)(main_at - pc - 1));
+	pc++;
+	for (size_t k = 0; k < n; k++) {
+		f[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						       offsetof(struct seccomp_data, nr));
+		if (arch[k] == SCMP_ARCH_X86_64) {
+			f[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K,
+							     X32_SYSCALL_BIT,
+							     (uint8_t)(main_at - pc - 1), 0);
+			pc++;
+		}
+		f[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, max[k],
+						     (uint8_t)(enosys - pc - 1),
+						     (uint8_t)(main_at - pc - 1));
+		pc++;
+	}
+	f[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	memcpy(f + pc, prog->insns, prog->n_insns * sizeof(*f));
+	free(prog->insns);
+	prog->insns = f;
+	prog->n_insns = (unsigned short)total;
+	for (size_t k = 0; k < n; k++)
+		log_debug(
+		    "seccomp: arch 0x%x: syscalls above %u get ENOSYS (newer than the profile)",
+		    arch[k], max[k]);
+	return NULL;
+}
+
 error *seccomp_build(const struct oci_seccomp *sc, struct seccomp_program **out)
 {
 	*out = NULL;
@@ -155,6 +248,8 @@ error *seccomp_build(const struct oci_seccomp *sc, struct seccomp_program **out)
 		e = apply_plan(prog->plan, ctx);
 		if (!e)
 			e = export_bpf(ctx, prog);
+		if (!e)
+			e = prepend_enosys_stub(prog);
 		if (ctx)
 			seccomp_release(ctx);
 	}

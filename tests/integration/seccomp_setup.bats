@@ -170,3 +170,44 @@ wait_socket() {
 	grep -q '^CapEff:[[:space:]]*0000000000000020$' <<<"$output"
 	[[ "$output" =~ Seccomp:[[:space:]]+2 ]]
 }
+
+# install_rawsys: build/helpers/rawsys and its libraries into $BUNDLE/rootfs.
+install_rawsys() {
+	local bin=$REPO_ROOT/build/helpers/rawsys lib
+	[ -x "$bin" ] || fail "rawsys missing: run make helpers"
+	cp "$bin" "$BUNDLE/rootfs/bin/rawsys"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		mkdir -p "$BUNDLE/rootfs$(dirname "$lib")"
+		cp -L "$lib" "$BUNDLE/rootfs$lib"
+	done
+}
+
+# runc's -ENOSYS stub: what an old profile cannot name gets ENOSYS (so libc
+# falls back to the old syscall), what it could name but did not gets the
+# default errno.
+@test "seccomp setup: 2019 allow list: syscalls newer than the profile get ENOSYS, older unlisted ones the default errno" {
+	local errno want
+	for errno in "" 6; do
+		make_bundle "$BUNDLE"
+		install_rawsys
+		profile_2019 "$errno"
+		want=${errno:-1}
+		# 436 close_range(3,3,0), 435 clone3(NULL,0), 437 openat2: newer than anything
+		# in the list; 163 acct(NULL) and 169 reboot(0): old, not listed
+		run_sh "$(new_id)" 'rawsys 436 3 3 0; rawsys 435 0 0; rawsys 437 -100 0 0 0; rawsys 163 0; rawsys 169 0'
+		echo "default errno $want: $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf 'errno 38\nerrno 38\nerrno 38\nerrno %s\nerrno %s' "$want" "$want")" ]
+		rm -rf "$BUNDLE"
+	done
+}
+
+@test "seccomp setup: with an allow-all default nothing gets ENOSYS from the stub" {
+	make_bundle "$BUNDLE"
+	install_rawsys
+	edit_config "$BUNDLE" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["acct"], "action": "SCMP_ACT_ERRNO", "errnoRet": 6}]}'
+	run_sh "$(new_id)" 'rawsys 436 3 3 0; rawsys 163 0'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ok 0\nerrno 6')" ]
+}
