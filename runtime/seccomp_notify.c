@@ -9,6 +9,7 @@
 #include <sys/un.h>
 
 #include "common/cleanup.h"
+#include "common/util.h"
 #include "runtime/child/console.h"
 #include "runtime/child/seccomp.h"
 #include "spec/go_json.h"
@@ -32,8 +33,16 @@ error *seccomp_send_listener(const char *listener_path, int notify_fd, const cha
 	do
 		rc = connect(sock, (struct sockaddr *)&addr, sizeof(addr));
 	while (rc < 0 && errno == EINTR);
-	if (rc < 0)
-		return err_errno("linux.seccomp.listenerPath %s: connect", listener_path);
+	if (rc < 0) {
+		/* runc's wording (Go's net.Dial error inside). */
+		int en = errno;
+		error *e = err_new("failed to connect with seccomp agent specified in the seccomp "
+				   "profile: linux.seccomp.listenerPath: dial unix %s: connect: %s",
+				   listener_path, go_strerror(en));
+		if (e)
+			e->errnum = en;
+		return e;
+	}
 	if (fd_send(sock, notify_fd, state_json, state_json ? strlen(state_json) : 0) < 0)
 		return err_errno("linux.seccomp.listenerPath %s: sendmsg", listener_path);
 	return NULL;

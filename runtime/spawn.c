@@ -40,7 +40,37 @@ pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)cgroup_fd;
 	}
-	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid >= 0)
+		return pid;
+	/* No clone3 (before Linux 5.3, or a seccomp filter of whoever runs us:
+	 * Docker's profile answers ENOSYS on purpose): the legacy clone, and the
+	 * cgroup joined by writing cgroup.procs right after, as runc does. The
+	 * child waits for the runtime's GO before its setup, so it is in its
+	 * cgroup by then. Any errno: a real refusal comes back from clone too. */
+	int en = errno;
+	log_debug("clone3: %s; falling back to clone", strerror(en));
+	*pidfd = -1;
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd,
+			     NULL, 0);
+	if (pid <= 0 || cgroup_fd < 0)
+		return pid;
+	int procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	char buf[24];
+	int len = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (procs >= 0 && write(procs, buf, (size_t)len) == len) {
+		close(procs);
+		return pid;
+	}
+	en = errno;
+	if (procs >= 0)
+		close(procs);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(*pidfd);
+	*pidfd = -1;
+	errno = en;
+	return -1;
 }
 
 error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])

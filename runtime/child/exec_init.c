@@ -1,6 +1,8 @@
-/* The child side of `exec`, in the order runc's setns init uses: namespaces,
- * terminal, limits and labels, seccomp (early when it needs privileges we are
- * about to drop), cwd, identity, executable lookup, fds, execve. */
+/* The child side of `exec`: namespaces, terminal, limits and labels, cwd,
+ * identity, executable lookup, environment, fds, then the seccomp filter and
+ * execve (runc's setns init loads the filter earlier when it lacks
+ * no_new_privs; isorun keeps CAP_SYS_ADMIN until the filter is loaded
+ * instead, so that nothing a profile may deny runs under it). */
 #include "runtime/child/exec_init.h"
 
 #include <errno.h>
@@ -84,14 +86,6 @@ static error *open_terminal(const struct oci_process *p, int sync_fd)
 	return e ? e : console_make_controlling(slave);
 }
 
-static error *load_filter(struct seccomp_program **prog, int sync_fd)
-{
-	error *e = seccomp_load_and_hand_over(*prog, sync_fd);
-	seccomp_program_free(*prog);
-	*prog = NULL;
-	return e;
-}
-
 /* runc's exec does not create a missing cwd (only create does, while it
  * prepares the rootfs): refuse it with runc's wording before process_chdir,
  * which would create it. Other errors (EACCES as root on a root_squash
@@ -116,7 +110,11 @@ static error *close_fds(int preserve)
 	return process_close_fds_on_exec(keep, preserve);
 }
 
-static error *setup(const struct exec_child_args *a, char **exe)
+/* Everything a seccomp profile might deny happens before the filter is
+ * loaded; after it only the notify fd hand-over, the final capset when the
+ * filter needed CAP_SYS_ADMIN, and execve (docs/security.md). Nothing is
+ * freed after the load (free may trim the heap with brk). */
+static error *setup(const struct exec_child_args *a, char **exe, char ***env)
 {
 	const struct oci_process *p = a->proc;
 	struct sync_msg msg;
@@ -132,27 +130,21 @@ static error *setup(const struct exec_child_args *a, char **exe)
 		return e;
 	if ((e = process_apply_limits(p, a->lnx)))
 		return e;
-	if (a->lnx->has_seccomp) {
-		if ((e = seccomp_build(&a->lnx->seccomp, &prog)))
-			return e;
-		/* Without no_new_privs loading needs CAP_SYS_ADMIN, which the
-		 * identity change may drop: load now, as init does. */
-		if (!p->no_new_privileges || seccomp_profile_notifies(&a->lnx->seccomp)) {
-			if ((e = process_set_no_new_privs(p)) ||
-			    (e = load_filter(&prog, a->sync_fd)))
-				goto fail;
-		}
-	}
+	if (a->lnx->has_seccomp && (e = seccomp_build(&a->lnx->seccomp, &prog)))
+		return e;
 	if ((e = check_cwd_exists(p)) || (e = process_chdir(p)) ||
-	    (e = process_apply_identity(p)) || (e = process_find_executable(p, exe)) ||
-	    (e = process_set_no_new_privs(p)))
+	    (e = prog ? process_apply_identity_before_filter(p) : process_apply_identity(p)) ||
+	    (e = process_find_executable(p, exe)) ||
+	    (e = process_build_env(p->env, getuid(), "/etc/passwd", env)) ||
+	    (e = close_fds(a->preserve_fds)) || (e = process_set_no_new_privs(p)))
 		goto fail;
-	if (prog && (e = load_filter(&prog, a->sync_fd)))
+	if (!prog)
+		return NULL;
+	if ((e = seccomp_load_and_hand_over(prog, a->sync_fd)))
 		goto fail;
-	e = close_fds(a->preserve_fds);
+	return process_finish_identity_after_filter(p);
 fail:
-	if (prog)
-		seccomp_program_free(prog);
+	seccomp_program_free(prog);
 	return e;
 }
 
@@ -169,11 +161,11 @@ _Noreturn void exec_child(const struct exec_child_args *a)
 	/* The lock on the state dir is the parent's business. */
 	if (a->state_dir_fd >= 0)
 		close(a->state_dir_fd);
-	char *exe = NULL;
+	char *exe = NULL, **env = NULL;
 	if (!e)
-		e = setup(a, &exe);
+		e = setup(a, &exe, &env);
 	if (!e)
-		e = process_exec(exe, a->proc);
+		e = process_exec_env(exe, a->proc, env);
 	sync_send_error(a->sync_fd, e);
 	_exit(255);
 }

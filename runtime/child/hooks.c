@@ -26,6 +26,20 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Go's os/exec: "signal: bad system call" (runc's hook errors say that). */
+static const char *signal_text(int sig)
+{
+	static __thread char buf[64];
+	const char *s = sigdescr_np(sig);
+	if (!s)
+		snprintf(buf, sizeof(buf), "signal %d", sig);
+	else
+		snprintf(buf, sizeof(buf), "%s", s);
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 /* Only async-signal-safe calls between fork and execve. */
 static void __attribute__((noreturn)) hook_child(const struct oci_hook *h, int stdin_fd, int err_fd)
 {
@@ -49,9 +63,26 @@ fail:;
 	_exit(127);
 }
 
-/* Waits for the child on its pidfd while feeding stdin without blocking: a
- * hook that never reads a large state must still hit its timeout. */
-static error *hook_wait(int pidfd, int wfd, const char *data, int64_t timeout_s, siginfo_t *info)
+/* Without a pidfd (pidfd_open denied: startContainer hooks run under the
+ * container's seccomp filter, which may be an allow list older than
+ * pidfd_open), the child is polled with WNOHANG every few milliseconds.
+ * It is our unreaped child, so its pid cannot be reused meanwhile. */
+#define HOOK_POLL_MS 5
+
+static bool reaped(pid_t pid, siginfo_t *info)
+{
+	memset(info, 0, sizeof(*info));
+	while (waitid(P_PID, (id_t)pid, info, WEXITED | WNOHANG) < 0)
+		if (errno != EINTR)
+			return true; /* ECHILD: nothing left to wait for */
+	return info->si_pid != 0;
+}
+
+/* Waits for the child on its pidfd (or by polling, pidfd < 0) while feeding
+ * stdin without blocking: a hook that never reads a large state must still
+ * hit its timeout. */
+static error *hook_wait(pid_t pid, int pidfd, int wfd, const char *data, int64_t timeout_s,
+			siginfo_t *info)
 {
 	size_t len = strlen(data), off = 0;
 	/* Clamped: a timeout of years is "none" and must not overflow. */
@@ -72,19 +103,36 @@ static error *hook_wait(int pidfd, int wfd, const char *data, int64_t timeout_s,
 			int64_t left = deadline - now_ms();
 			wait_ms = left > 0 ? (int)left : 0;
 		}
+		if (pidfd < 0) {
+			if (reaped(pid, info))
+				return NULL;
+			if (wait_ms < 0 || wait_ms > HOOK_POLL_MS)
+				wait_ms = HOOK_POLL_MS;
+			if (deadline >= 0 && now_ms() < deadline && wait_ms == 0)
+				wait_ms = 1;
+		}
 		int r = poll(pfd, 2, wait_ms);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_errno("poll");
 		}
-		if (r == 0) {
-			/* Killed through the pidfd: the pid cannot have been reused. */
-			if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 &&
+		if (r == 0 && deadline >= 0 && now_ms() >= deadline) {
+			/* Killed through the pidfd, or as our unreaped child: the
+			 * pid cannot have been reused. */
+			if (pidfd >= 0 &&
+			    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 &&
 			    errno != ESRCH)
 				log_warn("kill hook: %s", strerror(errno));
+			if (pidfd < 0 && kill(pid, SIGKILL) < 0 && errno != ESRCH)
+				log_warn("kill hook: %s", strerror(errno));
 			siginfo_t dummy;
-			waitid(P_PIDFD, (id_t)pidfd, &dummy, WEXITED);
+			if (pidfd >= 0)
+				waitid(P_PIDFD, (id_t)pidfd, &dummy, WEXITED);
+			else
+				while (waitid(P_PID, (id_t)pid, &dummy, WEXITED) < 0 &&
+				       errno == EINTR)
+					;
 			return err_new("timed out after %llds", (long long)timeout_s);
 		}
 		if (writing && (pfd[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
@@ -98,7 +146,7 @@ static error *hook_wait(int pidfd, int wfd, const char *data, int64_t timeout_s,
 				w = -1;
 			}
 		}
-		if (pfd[0].revents & POLLIN) {
+		if (pidfd >= 0 && (pfd[0].revents & POLLIN)) {
 			memset(info, 0, sizeof(*info));
 			while (waitid(P_PIDFD, (id_t)pidfd, info, WEXITED) < 0)
 				if (errno != EINTR)
@@ -139,13 +187,11 @@ static error *hook_run_one(const struct oci_hook *h, const char *state_json)
 	close(steal_fd(in_r));
 	close(steal_fd(ep_w));
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		log_debug("hook: pidfd_open: %s; polling the child instead", strerror(errno));
 	error *e = NULL;
 	int exec_errno = 0;
-	if (pidfd < 0) {
-		e = err_errno("pidfd_open");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	} else {
+	{
 		/* EOF means execve succeeded (the CLOEXEC end closed). */
 		ssize_t n;
 		while ((n = read(ep_r, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
@@ -154,14 +200,14 @@ static error *hook_run_one(const struct oci_hook *h, const char *state_json)
 			exec_errno = 0;
 		fcntl(in_w, F_SETFL, O_NONBLOCK);
 		siginfo_t info;
-		e = hook_wait(pidfd, steal_fd(in_w), exec_errno ? "" : state_json,
+		e = hook_wait(pid, pidfd, steal_fd(in_w), exec_errno ? "" : state_json,
 			      h->timeout.set ? h->timeout.value : 0, &info);
 		if (!e && exec_errno)
 			e = err_new("exec: %s", go_strerror(exec_errno));
 		else if (!e && info.si_code == CLD_EXITED && info.si_status != 0)
 			e = err_new("exit status %d", info.si_status);
 		else if (!e && (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED))
-			e = err_new("killed by signal %d", info.si_status);
+			e = err_new("signal: %s", signal_text(info.si_status));
 	}
 
 	struct timespec zero = {0, 0};

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
@@ -77,7 +79,7 @@ static error *set_user(const struct oci_user *u)
 	return NULL;
 }
 
-error *process_apply_identity(const struct oci_process *p)
+static error *apply_identity(const struct oci_process *p, bool keep_sys_admin)
 {
 	int last = cap_last_cap();
 	struct cap_sets sets;
@@ -96,5 +98,45 @@ error *process_apply_identity(const struct oci_process *p)
 		return e;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return err_errno("prctl(PR_SET_KEEPCAPS, 0)");
+	if (keep_sys_admin) {
+		/* Still permitted (keepcaps); the bounding set does not limit
+		 * capset of the permitted set. No ambient yet: the final capset
+		 * after the filter would clear it again. */
+		const uint64_t admin = UINT64_C(1) << CAP_SYS_ADMIN;
+		struct cap_sets interim = sets;
+		interim.effective |= admin;
+		interim.permitted |= admin;
+		interim.ambient = 0;
+		return caps_apply_sets(&interim, last);
+	}
+	return caps_apply_sets(&sets, last);
+}
+
+error *process_apply_identity(const struct oci_process *p)
+{
+	return apply_identity(p, false);
+}
+
+bool process_filter_needs_sys_admin(const struct oci_process *p)
+{
+	if (p->no_new_privileges)
+		return false;
+	struct cap_sets sets;
+	caps_compute(&p->capabilities, p->has_capabilities, cap_last_cap(), &sets);
+	return !(sets.effective & (UINT64_C(1) << CAP_SYS_ADMIN));
+}
+
+error *process_apply_identity_before_filter(const struct oci_process *p)
+{
+	return apply_identity(p, process_filter_needs_sys_admin(p));
+}
+
+error *process_finish_identity_after_filter(const struct oci_process *p)
+{
+	if (!process_filter_needs_sys_admin(p))
+		return NULL;
+	int last = cap_last_cap();
+	struct cap_sets sets;
+	caps_compute(&p->capabilities, p->has_capabilities, last, &sets);
 	return caps_apply_sets(&sets, last);
 }

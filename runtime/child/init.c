@@ -89,7 +89,9 @@ struct init_state {
 	pid_t host_pid;	 /* our pid as the runtime sees it, for the hooks' state */
 	int *source_fds; /* per config mount: bind source the runtime opened, or -1 */
 	char *exe;
-	struct seccomp_program *seccomp;
+	char **env;			 /* built before the filter: it reads /etc/passwd */
+	struct seccomp_program *seccomp; /* built; loaded by setup_after_start */
+	bool seccomp_loaded;		 /* a notify filter is loaded at create */
 };
 
 static error *run_hooks_in_container(const struct init_args *a, const struct init_state *s,
@@ -182,6 +184,18 @@ static void close_mount_sources(const struct oci_config *cfg, struct init_state 
 	s->source_fds = NULL;
 }
 
+/* Only stdio and the preserved fds 3..3+n-1 reach the process. The fds the
+ * init still uses (sync socket, fifo handle) are close-on-exec already. */
+static error *close_fds(int preserve)
+{
+	_cleanup_free_ int *keep = calloc((size_t)preserve + 1, sizeof(int));
+	if (!keep)
+		return err_sys(ENOMEM, "preserve fds");
+	for (int i = 0; i < preserve; i++)
+		keep[i] = 3 + i;
+	return process_close_fds_on_exec(keep, preserve);
+}
+
 static error *setup_before_ready(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_config *cfg = a->cfg;
@@ -258,30 +272,40 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 
 	if ((e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
-	if (cfg->linux_.has_seccomp) {
-		if ((e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
-			return e;
-		/* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, which
-		 * the identity change below may drop; and a notify fd must reach
-		 * the agent while the runtime is still there: load it now (runc's
-		 * order). Otherwise it waits until just before execve. */
-		if (!proc->no_new_privileges || seccomp_profile_notifies(&cfg->linux_.seccomp)) {
-			if ((e = process_set_no_new_privs(proc)))
-				return e;
-			if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
-				return e;
-			seccomp_program_free(s->seccomp);
-			s->seccomp = NULL;
-		}
-	}
+	/* Everything from here to execve that a seccomp profile might deny
+	 * (openat2, getcwd, close_range, reading /etc/passwd...) happens before
+	 * the filter is loaded: the profile is the user's, and may be an old
+	 * allow list with any errno. docs/security.md lists what follows it. */
+	if (cfg->linux_.has_seccomp && (e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
+		return e;
 	if ((e = process_chdir(proc)))
 		return e;
-	if ((e = process_apply_identity(proc)))
+	if ((e = s->seccomp ? process_apply_identity_before_filter(proc)
+			    : process_apply_identity(proc)))
 		return e;
 	/* After chdir and the uid change, as runc, so a relative args[0] and
 	 * permissions resolve as the process will see them; still before
 	 * parking, so a missing binary fails `create`, not a later `start`. */
-	return process_find_executable(proc, &s->exe);
+	if ((e = process_find_executable(proc, &s->exe)))
+		return e;
+	if ((e = process_build_env(proc->env, getuid(), "/etc/passwd", &s->env)))
+		return e;
+	if ((e = close_fds(a->preserve_fds)))
+		return e;
+	if ((e = process_set_no_new_privs(proc)))
+		return e;
+	/* A notify fd must reach the agent while the runtime is still there:
+	 * such a filter is loaded now (runc loads every filter before `create`
+	 * returns); other filters wait for setup_after_start, so that as
+	 * little as possible runs under them. */
+	if (s->seccomp && seccomp_profile_notifies(&cfg->linux_.seccomp)) {
+		if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
+			return e;
+		s->seccomp_loaded = true;
+		if ((e = process_finish_identity_after_filter(proc)))
+			return e;
+	}
+	return NULL;
 }
 
 /* Blocks until `start` opens the fifo for reading. The fd is an O_PATH handle
@@ -322,31 +346,25 @@ static void report_start_error(const struct init_args *a, int channel, const err
 		(void)!write(channel, e->msg, strlen(e->msg));
 }
 
+/* Under the filter: the final capset when the filter needed CAP_SYS_ADMIN,
+ * the startContainer hooks (which runtime-spec and runc run with it), execve.
+ * Nothing is freed after the load (free may trim the heap with brk). */
 static error *setup_after_start(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_process *proc = &a->cfg->process;
 	error *e;
-	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
-					"created")))
-		return e;
-	if ((e = process_set_no_new_privs(proc)))
-		return e;
-	if (s->seccomp) {
+	if (s->seccomp && !s->seccomp_loaded) {
 		int notify_fd = -1;
 		if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
 			return e;
-		if (notify_fd >= 0)
-			close(notify_fd); /* listener relay needs the early path */
+		s->seccomp_loaded = true;
+		if ((e = process_finish_identity_after_filter(proc)))
+			return e;
 	}
-	/* Only stdio and the preserved fds 3..3+n-1 reach the process. */
-	_cleanup_free_ int *keep = calloc((size_t)a->preserve_fds + 1, sizeof(int));
-	if (!keep)
-		return err_sys(ENOMEM, "preserve fds");
-	for (int i = 0; i < a->preserve_fds; i++)
-		keep[i] = 3 + i;
-	if ((e = process_close_fds_on_exec(keep, a->preserve_fds)))
+	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
+					"created")))
 		return e;
-	return process_exec(s->exe, proc);
+	return process_exec_env(s->exe, proc, s->env);
 }
 
 _Noreturn void container_init(const struct init_args *a)

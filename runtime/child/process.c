@@ -4,6 +4,7 @@
 #include "runtime/child/process.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
@@ -37,9 +38,11 @@ static int open_dir_at(int dirfd, const char *name, bool no_magic)
 	    .resolve = no_magic ? RESOLVE_NO_MAGICLINKS : 0,
 	};
 	int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-	/* ENOSYS: pre-5.6 kernel; EPERM: a seccomp profile that denies openat2.
-	 * The getcwd check still catches an escape then. */
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+	/* ENOENT, ENOTDIR and ELOOP are answers; anything else means openat2
+	 * itself is unavailable (ENOSYS on a pre-5.6 kernel, or whatever errno
+	 * a seccomp filter of a caller gives). The getcwd check still catches
+	 * an escape then. */
+	if (fd < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
 		fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd;
 }
@@ -183,22 +186,58 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Without close_range: every open fd in [lo, hi] from /proc/self/fd (a
+ * verified procfs, so that a fake /proc cannot hide an fd), or, when /proc is
+ * unusable, every number up to the fd limit. */
+static int cloexec_walk(unsigned lo, unsigned hi)
+{
+	_cleanup_close_ int dfd = -1;
+	error *e = proc_self_open("fd", O_RDONLY | O_DIRECTORY, &dfd);
+	if (e) {
+		err_free(e);
+		long max = sysconf(_SC_OPEN_MAX);
+		for (long fd = lo; fd <= (long)hi && fd < max; fd++) {
+			int fl = fcntl((int)fd, F_GETFD);
+			if (fl >= 0 && !(fl & FD_CLOEXEC) &&
+			    fcntl((int)fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	DIR *d = fdopendir(dfd);
+	if (!d)
+		return -1;
+	int own = steal_fd(dfd);
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d))) {
+		long long v;
+		if (de->d_name[0] == '.' || parse_int64(de->d_name, &v) < 0 || v < lo || v > hi ||
+		    v == own)
+			continue;
+		int fl = fcntl((int)v, F_GETFD);
+		if (fl >= 0 && !(fl & FD_CLOEXEC) && fcntl((int)v, F_SETFD, fl | FD_CLOEXEC) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	int en = errno;
+	closedir(d);
+	errno = en;
+	return rc;
+}
+
 static int cloexec_range(unsigned lo, unsigned hi)
 {
 	if (lo > hi)
 		return 0;
 	if (close_range(lo, hi, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
-	if (errno != ENOSYS && errno != EINVAL)
-		return -1;
-	/* Pre-5.11 kernel: walk the fd table by hand. */
-	long max = sysconf(_SC_OPEN_MAX);
-	for (long fd = lo; fd <= (long)hi && fd < max; fd++) {
-		int fl = fcntl((int)fd, F_GETFD);
-		if (fl >= 0 && !(fl & FD_CLOEXEC))
-			fcntl((int)fd, F_SETFD, fl | FD_CLOEXEC);
-	}
-	return 0;
+	/* Whatever the reason (pre-5.11 kernel: ENOSYS or EINVAL; a seccomp
+	 * profile of whoever runs us: any errno), the walk does the same. */
+	log_debug("close_range(%u, %u, CLOSE_RANGE_CLOEXEC): %s; walking /proc/self/fd", lo, hi,
+		  strerror(errno));
+	return cloexec_walk(lo, hi);
 }
 
 error *process_close_fds_on_exec(const int *keep, int n_keep)
@@ -215,7 +254,7 @@ error *process_close_fds_on_exec(const int *keep, int n_keep)
 	unsigned lo = 3;
 	for (int i = 0; i < n; i++) {
 		if ((unsigned)k[i] > lo && cloexec_range(lo, (unsigned)k[i] - 1) < 0)
-			return err_errno("close_range(%u, %d, CLOSE_RANGE_CLOEXEC)", lo, k[i] - 1);
+			return err_errno("mark fds %u-%d close-on-exec", lo, k[i] - 1);
 		/* Kept fds must survive execve even if we opened them O_CLOEXEC. */
 		int fl = fcntl(k[i], F_GETFD);
 		if (fl < 0)
@@ -225,8 +264,20 @@ error *process_close_fds_on_exec(const int *keep, int n_keep)
 		lo = (unsigned)k[i] + 1;
 	}
 	if (lo != 0 && cloexec_range(lo, ~0U) < 0)
-		return err_errno("close_range(%u, ~0, CLOSE_RANGE_CLOEXEC)", lo);
+		return err_errno("mark fds %u and up close-on-exec", lo);
 	return NULL;
+}
+
+error *process_exec_env(const char *path, const struct oci_process *p, char **env)
+{
+	execve(path, p->args, env);
+	int en = errno;
+	/* runc: "exec failed: unable to start container process: exec /bin/x: ..."
+	 * -- the part from "exec " on is ours. */
+	error *e = err_new("exec %s: %s", path, go_strerror(en));
+	if (e)
+		e->errnum = en;
+	return e;
 }
 
 error *process_exec(const char *path, const struct oci_process *p)
@@ -235,12 +286,5 @@ error *process_exec(const char *path, const struct oci_process *p)
 	error *e = process_build_env(p->env, getuid(), "/etc/passwd", &env);
 	if (e)
 		return e;
-	execve(path, p->args, env);
-	int en = errno;
-	/* runc: "exec failed: unable to start container process: exec /bin/x: ..."
-	 * -- the part from "exec " on is ours. */
-	e = err_new("exec %s: %s", path, go_strerror(en));
-	if (e)
-		e->errnum = en;
-	return e;
+	return process_exec_env(path, p, env);
 }

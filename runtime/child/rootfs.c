@@ -335,10 +335,69 @@ error *rootfs_check_sysctl(const struct oci_config *cfg)
 	return NULL;
 }
 
+static bool on_procfs(int fd);
+
+/* Without openat2 (before Linux 5.6, or denied by a seccomp filter of whoever
+ * runs us, with any errno): one component at a time, never following a
+ * symlink, every step on procfs. What RESOLVE_NO_XDEV adds (no bind mount of
+ * another procfs file in the way) needs a mount in the config, which is
+ * trusted. */
+static long open_no_symlinks(int dirfd, const char *path, int flags)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	int cur = dirfd;
+	if (path[0] == '/') {
+		cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cur < 0)
+			return -1;
+	}
+	char *save = NULL, *next;
+	char *comp = strtok_r(copy, "/", &save);
+	if (!comp) {
+		if (cur != dirfd)
+			close(cur);
+		errno = ENOENT;
+		return -1;
+	}
+	for (; comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (!strcmp(comp, "..")) {
+			if (cur != dirfd)
+				close(cur);
+			errno = EXDEV;
+			return -1;
+		}
+		int fd = openat(cur, comp,
+				(next ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+		int en = errno;
+		if (cur != dirfd)
+			close(cur);
+		if (fd < 0) {
+			errno = en;
+			return -1;
+		}
+		if (!on_procfs(fd)) {
+			close(fd);
+			errno = EXDEV;
+			return -1;
+		}
+		cur = fd;
+	}
+	return cur;
+}
+
 static long openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve};
-	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != EXDEV &&
+	    errno != EACCES && errno != EROFS && errno != EAGAIN)
+		fd = open_no_symlinks(dirfd, path, flags);
+	return fd;
 }
 
 static bool on_procfs(int fd)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,6 +20,123 @@
 /* Bounds how often a dangling symlink may send us round again (as the
  * kernel's own MAXSYMLINKS). */
 #define SAFE_MAX_SYMLINKS 40
+
+/* Errors by which openat2 answers about the path; any other errno means
+ * openat2 itself is unavailable: ENOSYS before Linux 5.6, or whatever errno a
+ * seccomp filter of whoever runs the runtime gives. */
+static bool openat2_answered(int en)
+{
+	return en == ENOENT || en == ENOTDIR || en == ELOOP || en == EXDEV || en == EACCES ||
+	       en == ENAMETOOLONG || en == ENOMEM || en == EMFILE || en == ENFILE;
+}
+
+#define WALK_MAX_DEPTH 256
+
+/* RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS by hand, for when openat2 is
+ * unavailable. Every component is opened O_PATH|O_NOFOLLOW from the fd of its
+ * parent; the parents stay open on a stack, and ".." pops it (never opens
+ * ".."), so neither a symlink nor a concurrent rename can lead out of root. A
+ * symlink's target is spliced into the rest of the path (an absolute one
+ * restarts at root), at most SAFE_MAX_SYMLINKS times. Symlinks on procfs are
+ * refused (ELOOP), as RESOLVE_NO_MAGICLINKS refuses /proc/PID/fd/N and the
+ * like, except procfs's own "self" and "thread-self". flags may only add
+ * O_DIRECTORY to O_PATH (all the callers need). */
+static int walk_in_root(int rootfd, const char *path, int flags)
+{
+	int stack[WALK_MAX_DEPTH];
+	int depth = 0, links = 0, ret = -1, en = 0;
+	char *rest = strdup(path);
+	if (!rest) {
+		errno = ENOMEM;
+		return -1;
+	}
+	stack[depth++] = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (stack[0] < 0)
+		goto out_errno;
+	char *p = rest;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char name[NAME_MAX + 1];
+		if (len > NAME_MAX) {
+			en = ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		p += len;
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			if (depth > 1)
+				close(stack[--depth]);
+			continue;
+		}
+		int fd = openat(stack[depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			goto out_errno;
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			en = errno;
+			close(fd);
+			goto out;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			if (depth == WALK_MAX_DEPTH) {
+				close(fd);
+				en = ENAMETOOLONG;
+				goto out;
+			}
+			stack[depth++] = fd;
+			continue;
+		}
+		struct statfs sf;
+		bool magic = fstatfs(fd, &sf) < 0 ||
+			     (sf.f_type == PROC_SUPER_MAGIC && strcmp(name, "self") != 0 &&
+			      strcmp(name, "thread-self") != 0);
+		char target[PATH_MAX];
+		ssize_t n = magic ? -1 : readlinkat(fd, "", target, sizeof(target) - 1);
+		close(fd);
+		if (magic || ++links > SAFE_MAX_SYMLINKS) {
+			en = ELOOP;
+			goto out;
+		}
+		if (n < 0)
+			goto out_errno;
+		target[n] = '\0';
+		char *next = NULL;
+		if (asprintf(&next, "%s/%s", target, p) < 0) {
+			en = ENOMEM;
+			goto out;
+		}
+		free(rest);
+		rest = p = next;
+		if (target[0] == '/')
+			while (depth > 1)
+				close(stack[--depth]);
+	}
+	struct stat st;
+	if ((flags & O_DIRECTORY) && (fstat(stack[depth - 1], &st) < 0 || !S_ISDIR(st.st_mode))) {
+		en = ENOTDIR;
+		goto out;
+	}
+	ret = stack[--depth];
+	goto out;
+out_errno:
+	en = errno;
+out:
+	while (depth > 0)
+		if (stack[--depth] >= 0)
+			close(stack[depth]);
+	free(rest);
+	if (ret < 0)
+		errno = en;
+	return ret;
+}
 
 static int openat2_in_root(int rootfd, const char *path, int flags)
 {
@@ -30,8 +149,11 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
 		path = ".";
 	for (;;) {
 		long r = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-		if (r >= 0 || errno != EAGAIN)
+		if (r >= 0 || errno != EAGAIN) {
+			if (r < 0 && !openat2_answered(errno))
+				return walk_in_root(rootfd, path, flags);
 			return (int)r;
+		}
 		/* EAGAIN: a concurrent rename raced the lookup; retry. */
 	}
 }

@@ -441,3 +441,60 @@ bad_profile() {
 	[ "$(jq -r '.pid' "$TEST_DIR/agent.state.2")" != "$(jq -r '.state.pid' "$TEST_DIR/agent.state.2")" ]
 	rt delete --force "$id"
 }
+
+# ------------------------------------------------------------ seccomp and hooks
+# runtime-spec: startContainer hooks run in the container after `start`,
+# before the user process; runc runs them under the container's filter (it
+# loads the filter before `create` returns), and so does isorun.
+
+@test "seccomp: a startContainer hook runs under the filter: mkdir killed, run fails naming the hook" {
+	local act
+	for act in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS; do
+		make_bundle "$BUNDLE"
+		sc_set "$(allow_but '[{"names":'"$MKDIR_NAMES"',"action":"'$act'"}]')"
+		set_args "$BUNDLE" true
+		edit_config "$BUNDLE" '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "mkdir /tmp/hookdir"]}]'
+		local id
+		id=$(new_id)
+		run_ctr "$id"
+		echo "$act: status $status: $output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"hook"* ]]
+		[[ "$output" == *"bad system call"* ]]
+		[ ! -e "$BUNDLE/rootfs/tmp/hookdir" ]
+		run rt state "$id"
+		[ "$status" -ne 0 ]
+		rm -rf "$BUNDLE"
+	done
+}
+
+@test "seccomp: run with SCMP_ACT_NOTIFY and no agent at listenerPath fails saying so and leaves nothing" {
+	make_bundle "$BUNDLE"
+	sc_set "$(allow_but '[{"names":'"$MKDIR_NAMES"',"action":"SCMP_ACT_NOTIFY"}]')"
+	edit_config "$BUNDLE" '.linux.seccomp.listenerPath = $s' --arg s "$TEST_DIR/nobody.sock"
+	# a socket nobody accepts on is refused the same way as no socket at all
+	local id
+	id=$(new_id)
+	run_ctr "$id" sh -c 'echo should-not-run'
+	echo "status $status: $output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *should-not-run* ]]
+	[[ "$output" == *"seccomp agent"* ]]
+	run rt state "$id"
+	[ "$status" -ne 0 ]
+	[ ! -e "$ROOT/$id" ]
+}
+
+@test "seccomp: SCMP_ACT_NOTIFY with a startContainer hook: the hook runs, the agent answers the process" {
+	make_bundle "$BUNDLE"
+	sc_set "$(allow_but '[{"names":'"$MKDIR_NAMES"',"action":"SCMP_ACT_NOTIFY"}]')"
+	start_agent errno:28
+	edit_config "$BUNDLE" '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo hook-ran >/tmp/hook.out"]}]'
+	run_sh "$(new_id)" 'cat /tmp/hook.out; mkdir /tmp/x; echo rc=$?'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *hook-ran* ]]
+	[[ "$output" == *"can't create directory '/tmp/x': No space left on device"* ]]
+	[[ "$output" == *rc=1* ]]
+	grep -q "notify mkdir" "$TEST_DIR/agent.log"
+}

@@ -510,9 +510,11 @@ static void test_notify_wait_killable(void)
 
 static void test_send_listener_errors(void)
 {
-	CHECK_ERR(seccomp_send_listener("/nonexistent/isorun.sock", 0, "{}"),
-		  "linux.seccomp.listenerPath /nonexistent/isorun.sock: connect: No such file or "
-		  "directory");
+	CHECK_ERR(
+	    seccomp_send_listener("/nonexistent/isorun.sock", 0, "{}"),
+	    "failed to connect with seccomp agent specified in the seccomp profile: "
+	    "linux.seccomp.listenerPath: dial unix /nonexistent/isorun.sock: connect: no such "
+	    "file or directory");
 	CHECK_ERR(seccomp_send_listener("/tmp/x.sock", -1, "{}"),
 		  "linux.seccomp.listenerPath /tmp/x.sock: no seccomp notify fd to send");
 }
