@@ -35,13 +35,10 @@ static const char *derive_status(struct loaded_container *c)
 	return frozen ? "paused" : "running";
 }
 
-error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c)
+/* The rest of a load once c->h is open (locked or not). */
+static error *load_opened(struct loaded_container *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->h.dir_fd = -1;
-	error *e = state_open(rt->root, id, &c->h);
-	if (e)
-		return e;
+	error *e;
 	if ((e = state_read(&c->h, &c->st))) {
 		state_close(&c->h);
 		return e;
@@ -56,6 +53,14 @@ error *container_load(const struct runtime_ctx *rt, const char *id, struct loade
 	}
 	c->status = derive_status(c);
 	return NULL;
+}
+
+error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.dir_fd = -1;
+	error *e = state_open(rt->root, id, &c->h);
+	return e ? e : load_opened(c);
 }
 
 void container_read_config(struct loaded_container *c)
@@ -266,10 +271,45 @@ static error *remove_without_state(const struct runtime_ctx *rt, const char *id)
 	return state_remove(&h);
 }
 
+/* delete --force must not wait forever for the lock: its holder may be an
+ * `exec --ignore-paused` whose child is frozen in this (paused) container
+ * and which therefore never finishes. Read the state without the lock (it
+ * is replaced atomically), kill and thaw everything in the cgroup, which
+ * ends such an exec, and then take the lock, with a bound. */
+static error *load_for_force(const struct runtime_ctx *rt, const char *id,
+			     struct loaded_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.dir_fd = -1;
+	bool locked = false;
+	error *e = state_open_try(rt->root, id, &c->h, &locked);
+	if (e || locked)
+		return e ? e : load_opened(c);
+	log_debug("delete --force %s: state dir locked by another process; killing the "
+		  "container's processes first",
+		  id);
+	struct state_handle h = c->h;
+	if ((e = load_opened(c)))
+		return e; /* it closed the handle */
+	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
+		log_debug("kill all: %s", e->msg);
+		err_free(e);
+	}
+	c->h.dir_fd = -1; /* h stays open for the lock */
+	c->h.dir = NULL;
+	container_unload(c);
+	c->h = h;
+	if ((e = state_lock_wait(&c->h, 10000))) {
+		state_close(&c->h);
+		return e;
+	}
+	return load_opened(c);
+}
+
 error *container_delete(const struct runtime_ctx *rt, const char *id, bool force)
 {
 	struct loaded_container c;
-	error *e = container_load(rt, id, &c);
+	error *e = force ? load_for_force(rt, id, &c) : container_load(rt, id, &c);
 	if (e) {
 		if (force && !strcmp(e->msg, "container does not exist")) {
 			err_free(e);
