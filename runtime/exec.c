@@ -261,6 +261,8 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		return e;
 	r->pid = pid;
 	r->pidfd = pidfd;
+	log_debug("exec: clone3: pid %d%s", pid,
+		  cg && cgroup_v2_dirfd(cg) >= 0 ? ", into its cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -413,6 +415,8 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	if (cg && cgroup_v2_dirfd(cg) < 0 && (e = cgroup_enter(cg, r->pid)))
 		return err_wrap(e, sub_cg ? "exec: join the sub-cgroup"
 					  : "exec: join the container's cgroup");
+	if (cg)
+		log_debug("exec: cgroup join: pid %d is in %s", r->pid, cgroup_path(cg));
 	if ((e = sync_send(r->sync_fd, SYNC_GO, 0, NULL, -1)))
 		return e;
 	return converse(r, o, c);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "runtime/console.h"
@@ -99,6 +100,7 @@ static error *setup(const struct exec_child_args *a, char **exe)
 		return e;
 	if ((e = join_namespaces(a->ns_fds)))
 		return e;
+	log_debug("exec: namespaces joined");
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
 		return e;
 	if ((e = process_apply_limits(p, a->lnx)))
@@ -109,6 +111,9 @@ static error *setup(const struct exec_child_args *a, char **exe)
 		/* Without no_new_privs loading needs CAP_SYS_ADMIN, which the
 		 * identity change may drop: load now, as init does. */
 		if (!p->no_new_privileges || seccomp_profile_notifies(&a->lnx->seccomp)) {
+			log_debug("exec: seccomp: loading the filter now (before the identity "
+				  "change); nothing more is logged");
+			log_child_silence();
 			if ((e = process_set_no_new_privs(p)) ||
 			    (e = load_filter(&prog, a->sync_fd)))
 				goto fail;
@@ -118,6 +123,10 @@ static error *setup(const struct exec_child_args *a, char **exe)
 	    (e = process_apply_identity(p)) || (e = process_find_executable(p, exe)) ||
 	    (e = process_set_no_new_privs(p)))
 		goto fail;
+	if (prog)
+		log_debug("exec: seccomp: loading the filter");
+	log_debug("exec: about to execve %s", *exe);
+	log_child_silence();
 	if (prog && (e = load_filter(&prog, a->sync_fd)))
 		goto fail;
 	e = close_fds(a->preserve_fds);
@@ -135,6 +144,7 @@ _Noreturn void exec_child(const struct exec_child_args *a)
 	/* Inherited from the parent already; kept explicit because it is what
 	 * keeps /proc/self/exe of the runtime out of the container's reach. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	log_child_begin();
 	/* The lock on the state dir is the parent's business. */
 	if (a->state_dir_fd >= 0)
 		close(a->state_dir_fd);

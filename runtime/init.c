@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
@@ -144,6 +145,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
+	/* Logged after GO, so that it follows the parent's cgroup and maps lines. */
+	log_debug("init: namespaces entered; cgroup and id maps ready");
 	s->host_pid = msg.errnum;
 	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
 		return e;
@@ -179,6 +182,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = rootfs_pivot(cfg, &ropts)))
 		return e;
+	log_debug("init: pivot: %s is the root (%s)", cfg->root.absolute_path,
+		  a->no_pivot ? "moved and chrooted, --no-pivot" : "pivot_root");
 
 	if (proc->terminal) {
 		_cleanup_close_ int master = -1, slave = -1;
@@ -199,6 +204,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = rootfs_finalize(cfg, &ropts)))
 		return e;
+	log_debug("init: masked paths: %zu masked, %zu read-only",
+		  strv_len(cfg->linux_.masked_paths), strv_len(cfg->linux_.readonly_paths));
 
 	if ((e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
@@ -212,6 +219,9 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		if (!proc->no_new_privileges || seccomp_profile_notifies(&cfg->linux_.seccomp)) {
 			if ((e = process_set_no_new_privs(proc)))
 				return e;
+			log_debug("init: seccomp: loading the filter now (before the identity "
+				  "change); init logs nothing more");
+			log_child_silence();
 			if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
 				return e;
 			seccomp_program_free(s->seccomp);
@@ -275,6 +285,11 @@ static error *setup_after_start(const struct init_args *a, struct init_state *s)
 		return e;
 	if ((e = process_set_no_new_privs(proc)))
 		return e;
+	if (s->seccomp)
+		log_debug("init: seccomp: loading the filter");
+	log_debug("init: exec: about to execve %s", s->exe);
+	/* Nothing may be logged after the filter (and then there is no need). */
+	log_child_silence();
 	if (s->seccomp) {
 		int notify_fd = -1;
 		if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
@@ -302,6 +317,7 @@ _Noreturn void container_init(const struct init_args *a)
 	/* Nothing in the container may ptrace or open /proc/1/exe of us until
 	 * execve resets this (CVE-2016-9962, CVE-2019-5736). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	log_child_begin();
 
 	error *e = setup_before_ready(a, &s);
 	if (!e)

@@ -147,6 +147,8 @@ static error *converse(struct conversation *c)
 		case SYNC_NS_READY:
 			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
 				return e;
+			if (c->new_userns)
+				log_debug("create: maps: uid/gid maps of init %d written", l->pid);
 			/* init cannot see its own pid in the host namespace: tell it,
 			 * for the state its hooks get. */
 			if ((e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1)))
@@ -222,6 +224,8 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	}
 	l->pid = pid;
 	l->pidfd = pidfd;
+	log_debug("create: clone3 init: pid %d, flags %#llx%s", pid, (unsigned long long)flags,
+		  cgroup_v2_dirfd(l->cg) >= 0 ? ", into its cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -314,6 +318,7 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 	}
 	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
+	log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
 
 	struct conversation conv = {
 	    .o = o,

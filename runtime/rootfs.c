@@ -138,6 +138,8 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 		return e;
 	mount_plan_log(&plan);
 	e = mount_plan_apply(&plan, rootfd);
+	if (!e)
+		log_debug("init: rootfs mounts: %zu applied", plan.n);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)
@@ -148,6 +150,9 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 		return e;
 	device_plan_log(&dev);
 	e = device_plan_apply(&dev, rootfd, opts->userns);
+	if (!e)
+		log_debug("init: devices: %zu nodes and %zu symlinks in /dev", dev.n_nodes,
+			  dev.n_links);
 	device_plan_free(&dev);
 	return e;
 }
