@@ -289,8 +289,14 @@ static error *load_for_force(const struct runtime_ctx *rt, const char *id,
 		  "container's processes first",
 		  id);
 	struct state_handle h = c->h;
-	if ((e = load_opened(c)))
-		return e; /* it closed the handle */
+	if ((e = load_opened(c))) {
+		/* No state yet (a create in progress holds the lock): nothing runs
+		 * that could hold it forever, so wait for it as before. load_opened
+		 * closed the handle. */
+		log_debug("delete --force %s: %s; waiting for the lock", id, e->msg);
+		err_free(e);
+		return container_load(rt, id, c);
+	}
 	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
 		log_debug("kill all: %s", e->msg);
 		err_free(e);
