@@ -35,13 +35,15 @@ steps_bundle() {
 		 | .hooks.startContainer = [{path: "/bin/true"}]'
 }
 
+RUNC_SKIP="the step names are isorun's; runc 1.1.5 logs its own (nsexec-0/1/2 stages, 'child process in init()')"
+
 CREATE_STEPS=("create: clone3 init" "create: cgroup join" "create: maps"
 	"init: namespaces entered" "init: rootfs mounts" "init: devices" "init: pivot" "init: masked paths"
 	"running startContainer hook" "init: seccomp: loading the filter"
 	"init: exec: about to execve /bin/")
 
 @test "--debug --log: run logs each step, the init's included, in order; the output stays clean" {
-	is_isorun || skip "the step names are isorun's (runc 1.1.5 logs nsexec-[0-2] and 'init: about to exec')"
+	is_isorun || skip "$RUNC_SKIP"
 	steps_bundle
 	set_args "$BUNDLE" echo hello
 	ID=$(new_id)
@@ -53,7 +55,7 @@ CREATE_STEPS=("create: clone3 init" "create: cgroup join" "create: maps"
 }
 
 @test "--debug without --log: the init's steps reach stderr, not the container's stdout" {
-	is_isorun || skip "the step names are isorun's (runc 1.1.5 logs nsexec-[0-2] and 'init: about to exec')"
+	is_isorun || skip "$RUNC_SKIP"
 	steps_bundle
 	set_args "$BUNDLE" echo hello
 	ID=$(new_id)
@@ -65,7 +67,7 @@ CREATE_STEPS=("create: clone3 init" "create: cgroup join" "create: maps"
 }
 
 @test "--debug exec logs the exec's steps in order" {
-	is_isorun || skip "the step names are isorun's (runc 1.1.5 logs nsexec-[0-2] and 'setns_init: about to exec')"
+	is_isorun || skip "$RUNC_SKIP"
 	steps_bundle
 	set_args "$BUNDLE" sleep 600
 	ID=$(new_id)
@@ -78,7 +80,7 @@ CREATE_STEPS=("create: clone3 init" "create: cgroup join" "create: maps"
 }
 
 @test "--debug: nothing is logged by the init once an early seccomp filter is loaded" {
-	is_isorun || skip "the step names are isorun's"
+	is_isorun || skip "$RUNC_SKIP"
 	# Without noNewPrivileges the filter goes on before the identity change;
 	# a profile that kills write(2) would kill a later debug line's writer.
 	make_bundle "$BUNDLE" '.process.noNewPrivileges = false
