@@ -47,6 +47,30 @@ const char *cgroup_path(const struct cgroup *cg);
  * CLONE_INTO_CGROUP, owned by cg (do not close; cgroup_free does); -1 on
  * v1/hybrid (then use cgroup_enter after clone). */
 int cgroup_v2_dirfd(const struct cgroup *cg);
+/* `exec --cgroup` arguments, runc's forms: "PATH" (alone: every hierarchy)
+ * or "CONTROLLER[,CONTROLLER...]:PATH" (repeatable, v1). controller "" is
+ * the PATH-only form. */
+struct cgroup_sub {
+	char *controller;
+	char *path;
+};
+struct cgroup_subs {
+	struct cgroup_sub *v;
+	size_t n;
+};
+/* Pure; runc's messages ("invalid --cgroup argument: a (missing
+ * <controller>: prefix)", "... controller memory specified multiple times"). */
+error *cgroup_parse_subs(char *const *args, size_t n, struct cgroup_subs *out);
+void cgroup_subs_free(struct cgroup_subs *s);
+/* base + sub, cleaned, when it stays at or below base; else NULL with errno
+ * EINVAL ("..", "a/../../b"). Pure. */
+char *cgroup_sub_join(const char *base, const char *sub);
+/* The cgroup that `exec --cgroup` joins: cg with each hierarchy's path
+ * extended by its sub-path. Every sub-cgroup must exist already; a
+ * controller that names no hierarchy of cg is refused. The result owns its
+ * own v2 dir fd and is freed with cgroup_free; never destroy it. */
+error *cgroup_sub(const struct cgroup *cg, const struct cgroup_subs *s, struct cgroup **out);
+
 /* Writes pid to cgroup.procs in every hierarchy. */
 error *cgroup_enter(const struct cgroup *cg, pid_t pid);
 

@@ -196,33 +196,58 @@ error *cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n)
 	return NULL;
 }
 
+/* Signals every pid listed in any hierarchy, not only the tracking one: a
+ * process still joining (exec on v1: one cgroup.procs write per hierarchy)
+ * may be in the freezer cgroup before it is in the tracking one. */
+static error *signal_pids(const struct cgroup *cg, int sig)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_free_ char *dir = cg_dir(&cg->h[i]);
+		if (!dir)
+			return err_sys(ENOMEM, "cgroup");
+		struct pidvec pv = {0};
+		int rc = collect(dir, &pv);
+		for (size_t j = 0; rc == 0 && j < pv.n; j++)
+			if (kill(pv.v[j], sig) < 0 && errno != ESRCH)
+				rc = errno;
+		free(pv.v);
+		if (rc && rc != ENOENT)
+			return err_sys(rc, "cgroup %s: signal the processes of %s", cg->h[i].path,
+				       dir);
+	}
+	return NULL;
+}
+
+static bool has_cgroup_kill(const struct cg_hier *v2)
+{
+	_cleanup_free_ char *dir = v2 ? cg_dir(v2) : NULL;
+	if (!dir || !cg_file_exists(dir, "cgroup.kill"))
+		return false;
+	int rc = cg_write(dir, "cgroup.kill", "1");
+	if (rc)
+		log_debug("cgroup %s: write cgroup.kill: %s", v2->path, strerror(rc));
+	return rc == 0;
+}
+
 error *cgroup_signal_all(const struct cgroup *cg, int sig)
 {
-	const struct cg_hier *v2 = cg_find_v2(cg);
-	if (sig == SIGKILL && v2) {
-		/* Also on hybrid: the cgroup2 tracking dir holds every process. */
-		_cleanup_free_ char *dir = cg_dir(v2);
-		if (dir && cg_file_exists(dir, "cgroup.kill")) {
-			int rc = cg_write(dir, "cgroup.kill", "1");
-			if (rc == 0)
-				return NULL;
-			log_debug("cgroup %s: write cgroup.kill: %s", v2->path, strerror(rc));
+	/* Also on hybrid: the cgroup2 tracking dir holds every process. */
+	bool killed = sig == SIGKILL && has_cgroup_kill(cg_find_v2(cg));
+	/* Frozen, no process can fork a child that escapes the signal. */
+	bool frozen = false;
+	if (!killed) {
+		error *fe = cgroup_freeze(cg, true);
+		frozen = !fe;
+		if (fe) {
+			log_warn("%s (signalling without freezing)", fe->msg);
+			err_free(fe);
 		}
 	}
-	/* Frozen, no process can fork a child that escapes the signal. */
-	error *fe = cgroup_freeze(cg, true);
-	bool frozen = !fe;
-	if (fe) {
-		log_warn("%s (signalling without freezing)", fe->msg);
-		err_free(fe);
-	}
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-	error *e = cgroup_pids(cg, &pids, &n);
-	for (size_t i = 0; !e && i < n; i++)
-		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			e = err_errno("cgroup %s: kill %d", cgroup_path(cg), (int)pids[i]);
-	if (frozen) {
+	error *e = signal_pids(cg, sig);
+	/* A task frozen by the v1 freezer (a paused container) does not act on
+	 * SIGKILL until it is thawed, so a kill leaves the cgroup thawed, as
+	 * runc's freeze-signal-thaw does. */
+	if (frozen || (sig == SIGKILL && freezer_hier(cg))) {
 		error *te = cgroup_freeze(cg, false);
 		if (!e)
 			e = te;

@@ -101,7 +101,8 @@ static error *fill_opts(const struct parsed_args *pa, struct exec_opts *o, uint3
 		return err_new("--preserve-fds: %lld is not a valid number of fds", fds);
 	o->preserve_fds = (int)fds;
 	o->ignore_paused = args_bool(pa, "ignore-paused");
-	o->cgroup = args_str(pa, "cgroup");
+	o->cgroups = (char *const *)args_get(pa, "cgroup")->list;
+	o->n_cgroups = args_get(pa, "cgroup")->n_list;
 	const char *pf = args_str(pa, "pid-file");
 	if (pf && *pf) {
 		/* runc's revisePidFile: engines pass absolute paths, people may not. */

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,9 @@ static struct {
 	int fd; /* -1: stderr */
 	bool json;
 	bool debug;
-} log_state = {.fd = -1};
+	int child_fd; /* log_child_begin's copy of stderr, else -1 */
+	bool silenced;
+} log_state = {.fd = -1, .child_fd = -1};
 
 static const char *const level_names[] = {
     [LOG_LEVEL_DEBUG] = "debug",
@@ -51,11 +54,39 @@ void log_close(void)
 	log_state.fd = -1;
 	log_state.json = false;
 	log_state.debug = false;
+	if (log_state.child_fd >= 0)
+		close(log_state.child_fd);
+	log_state.child_fd = -1;
+	log_state.silenced = false;
 }
 
 bool log_debug_enabled(void)
 {
-	return log_state.debug;
+	return log_state.debug && !log_state.silenced;
+}
+
+void log_child_begin(void)
+{
+	if (!log_state.debug || log_state.fd >= 0 || log_state.child_fd >= 0)
+		return;
+	log_state.child_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+}
+
+void log_child_silence(void)
+{
+	log_state.silenced = true;
+}
+
+/* The child's stderr may be a pipe whose reader is gone by now (the caller
+ * of `create`): a debug line must not kill the container with SIGPIPE. The
+ * disposition is restored, as an ignored one would survive execve. */
+static void write_child(const char *p, size_t len)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	bool restore = sigaction(SIGPIPE, &ign, &old) == 0;
+	(void)write_all(log_state.child_fd, p, len);
+	if (restore)
+		sigaction(SIGPIPE, &old, NULL);
 }
 
 bool log_to_file(void)
@@ -233,7 +264,7 @@ static void format_time(char *out, size_t len)
 
 void log_msg(enum log_level level, const char *fmt, ...)
 {
-	if (level == LOG_LEVEL_DEBUG && !log_state.debug)
+	if ((level == LOG_LEVEL_DEBUG && !log_state.debug) || log_state.silenced)
 		return;
 	if ((unsigned)level > LOG_LEVEL_ERROR)
 		level = LOG_LEVEL_ERROR;
@@ -271,7 +302,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 			buf_puts(&b, msg);
 		buf_puts(&b, "\n");
 	}
-	if (!b.failed)
+	if (!b.failed && log_state.fd < 0 && log_state.child_fd >= 0)
+		write_child(b.p, b.len);
+	else if (!b.failed)
 		(void)write_all(log_state.fd >= 0 ? log_state.fd : STDERR_FILENO, b.p, b.len);
 	free(b.p);
 	errno = saved_errno;

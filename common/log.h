@@ -15,6 +15,14 @@ void log_close(void);
 bool log_debug_enabled(void);
 /* Only when a log file is set: whether errors must also be echoed to stderr. */
 bool log_to_file(void);
+/* In a child of the runtime (container init, exec child), before it
+ * redirects its stdio: debug lines keep going where the runtime's went (a
+ * close-on-exec copy of stderr when there is no log file), so that its
+ * setup steps reach the log in order with the parent's. */
+void log_child_begin(void);
+/* From here on, nothing is logged: called just before a seccomp filter is
+ * loaded, after which the runtime makes no syscall the profile may deny. */
+void log_child_silence(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)

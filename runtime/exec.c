@@ -266,7 +266,7 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 	if (!e) {
 		pid = spawn_clone3(0, cg ? cgroup_v2_dirfd(cg) : -1, &pidfd);
 		if (pid < 0)
-			e = err_errno("clone3");
+			e = err_errno("clone3 into cgroup %s", cg ? cgroup_path(cg) : "(none)");
 	}
 	if (pid == 0) {
 		close(r->sync_fd);
@@ -284,6 +284,8 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		return e;
 	r->pid = pid;
 	r->pidfd = pidfd;
+	log_debug("exec: clone3: pid %d%s", pid,
+		  cg && cgroup_v2_dirfd(cg) >= 0 ? ", into its cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -346,9 +348,41 @@ static error *check_status(const struct loaded_container *c, const struct exec_o
 	return NULL;
 }
 
+static void cgroup_freep(struct cgroup **cg)
+{
+	cgroup_free(*cg);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(cgroup_freep)))
+
+/* v2: the container's cgroup extended to init's own sub-cgroup, read from
+ * /proc/<init>/cgroup ("0::/path"); refused unless it lies below ours. */
+static error *init_cgroup(const struct loaded_container *c, struct cgroup **out)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", c->st.pid);
+	_cleanup_free_ char *text = NULL;
+	error *e = read_file(path, &text, NULL);
+	if (e)
+		return e;
+	char *line = strstr(text, "0::");
+	if (!line || (line != text && line[-1] != '\n'))
+		return err_new("%s: no cgroup v2 entry", path);
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	const char *top = cgroup_path(c->cg);
+	size_t n = strlen(top);
+	if (strncmp(line, top, n) != 0 || (line[n] != '/' && line[n] != '\0'))
+		return err_new("init's cgroup %s is not below the container's %s", line, top);
+	char *rel = line + n;
+	struct cgroup_sub one = {.controller = "", .path = *rel ? rel : "/"};
+	struct cgroup_subs subs = {.v = &one, .n = 1};
+	return cgroup_sub(c->cg, &subs, out);
+}
+
 /* Everything up to execve of the child; on success r holds the running child. */
 static error *start_child(struct loaded_container *c, const struct exec_opts *o,
-			  const struct oci_process *proc, struct exec_run *r)
+			  const struct oci_process *proc, const struct cgroup *sub_cg,
+			  struct exec_run *r)
 {
 	/* The pidfd pins init; the start time proves it is still the same
 	 * process the state recorded (not a reused pid). */
@@ -385,7 +419,23 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		close(sv[1]);
 		return err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	}
-	e = clone_child(r, &ca, ns_fds, c->cg, sv[1]);
+	const struct cgroup *cg = sub_cg ? sub_cg : c->cg;
+	_cleanup_cgroup_ struct cgroup *init_cg = NULL;
+	e = clone_child(r, &ca, ns_fds, cg, sv[1]);
+	if (e && e->errnum == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
+		/* runc's v2 fallback: the top cgroup refuses processes once init
+		 * moved below it and enabled domain controllers there ("no
+		 * internal processes"); join init's cgroup instead. An explicit
+		 * --cgroup (even "/") disables it. */
+		err_free(e);
+		e = init_cgroup(c, &init_cg);
+		if (!e) {
+			log_debug("exec: top cgroup busy, joining init's cgroup %s",
+				  cgroup_path(init_cg));
+			cg = init_cg;
+			e = clone_child(r, &ca, ns_fds, cg, sv[1]);
+		}
+	}
 	close_ns(ns_fds);
 	if (e) {
 		close(sv[1]);
@@ -393,8 +443,11 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	}
 	/* v1 and hybrid: no CLONE_INTO_CGROUP; the child waits for GO until
 	 * it is in every hierarchy. */
-	if (c->cg && cgroup_v2_dirfd(c->cg) < 0 && (e = cgroup_enter(c->cg, r->pid)))
-		return err_wrap(e, "exec: join the container's cgroup");
+	if (cg && cgroup_v2_dirfd(cg) < 0 && (e = cgroup_enter(cg, r->pid)))
+		return err_wrap(e, sub_cg ? "exec: join the sub-cgroup"
+					  : "exec: join the container's cgroup");
+	if (cg)
+		log_debug("exec: cgroup join: pid %d is in %s", r->pid, cgroup_path(cg));
 	if ((e = sync_send(r->sync_fd, SYNC_GO, 0, NULL, -1)))
 		return e;
 	return converse(r, o, c);
@@ -403,21 +456,29 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, int *exit_status)
 {
 	*exit_status = 0;
-	if (o->cgroup && *o->cgroup)
-		return err_new("--cgroup: running the process in a sub-cgroup is not supported");
-	struct loaded_container c;
-	error *e = container_load(rt, o->id, &c);
+	__attribute__((cleanup(cgroup_subs_free))) struct cgroup_subs subs = {0};
+	error *e = cgroup_parse_subs(o->cgroups, o->n_cgroups, &subs);
 	if (e)
+		return e;
+	struct loaded_container c;
+	if ((e = container_load(rt, o->id, &c)))
 		return e;
 	container_read_config(&c);
 	bool loaded = true;
 	struct oci_process *file_proc = NULL;
 	struct exec_run r = {.pid = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
+	struct cgroup *sub_cg = NULL;
 	sigset_t mask, old;
 	forwarded_signal_set(&mask);
 	bool blocked = false;
 
 	if ((e = check_status(&c, o)))
+		goto out;
+	if (subs.n && !c.cg) {
+		e = err_new("--cgroup: the container has no cgroup");
+		goto out;
+	}
+	if (subs.n && (e = cgroup_sub(c.cg, &subs, &sub_cg)))
 		goto out;
 	if (o->process_path) {
 		if ((e = load_process_file(o->process_path, &file_proc)))
@@ -434,7 +495,7 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		blocked = true;
 	}
-	if ((e = start_child(&c, o, proc, &r))) {
+	if ((e = start_child(&c, o, proc, sub_cg, &r))) {
 		exec_run_kill(&r);
 		goto out;
 	}
@@ -470,6 +531,7 @@ out:
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (file_proc)
 		spec_process_free(file_proc);
+	cgroup_free(sub_cg);
 	if (loaded)
 		container_unload(&c);
 	return e;

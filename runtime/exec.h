@@ -36,7 +36,10 @@ struct exec_opts {
 	const char *console_socket;
 	int preserve_fds;
 	bool ignore_paused;
-	const char *cgroup; /* --cgroup: refused for now */
+	/* --cgroup, runc's "PATH" or "CONTROLLER[,CONTROLLER]:PATH" forms: the
+	 * process joins that existing sub-cgroup of the container's cgroup. */
+	char *const *cgroups;
+	size_t n_cgroups;
 };
 
 /* Runs the process; foreground waits and stores its exit status (128+signal

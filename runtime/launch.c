@@ -182,6 +182,8 @@ static error *converse(struct conversation *c)
 		case SYNC_NS_READY:
 			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
 				return e;
+			if (c->new_userns)
+				log_debug("create: maps: uid/gid maps of init %d written", l->pid);
 			if (c->any_userns && (e = send_mount_sources(cfg, l->pid, l->sync_fd)))
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,
@@ -278,6 +280,8 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	}
 	l->pid = pid;
 	l->pidfd = pidfd;
+	log_debug("create: clone3 init: pid %d, flags %#llx%s", pid, (unsigned long long)flags,
+		  cgroup_v2_dirfd(l->cg) >= 0 ? ", into its cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -379,6 +383,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	}
 	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
+	log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
 
 	struct conversation conv = {
 	    .o = o,

@@ -218,10 +218,51 @@ static error *remove_without_state(const struct runtime_ctx *rt, const char *id)
 	return state_remove(&h);
 }
 
+/* delete --force must not wait forever for the lock: its holder may be an
+ * `exec --ignore-paused` whose child is frozen in this (paused) container
+ * and which therefore never finishes. Read the state without the lock (it
+ * is replaced atomically), kill and thaw everything in the cgroup, which
+ * ends such an exec, and then take the lock, with a bound. */
+static error *load_for_force(const struct runtime_ctx *rt, const char *id,
+			     struct loaded_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.dir_fd = -1;
+	bool locked = false;
+	error *e = state_open_try(rt->root, id, &c->h, &locked);
+	if (e || locked)
+		return e ? e : container_load_opened(c);
+	log_debug("delete --force %s: state dir locked by another process; killing the "
+		  "container's processes first",
+		  id);
+	struct state_handle h = c->h;
+	if ((e = container_load_opened(c))) {
+		/* No state yet (a create in progress holds the lock): nothing runs
+		 * that could hold it forever, so wait for it as before. load_opened
+		 * closed the handle. */
+		log_debug("delete --force %s: %s; waiting for the lock", id, e->msg);
+		err_free(e);
+		return container_load(rt, id, c);
+	}
+	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
+		log_debug("kill all: %s", e->msg);
+		err_free(e);
+	}
+	c->h.dir_fd = -1; /* h stays open for the lock */
+	c->h.dir = NULL;
+	container_unload(c);
+	c->h = h;
+	if ((e = state_lock_wait(&c->h, 10000))) {
+		state_close(&c->h);
+		return e;
+	}
+	return container_load_opened(c);
+}
+
 error *container_delete(const struct runtime_ctx *rt, const char *id, bool force)
 {
 	struct loaded_container c;
-	error *e = container_load(rt, id, &c);
+	error *e = force ? load_for_force(rt, id, &c) : container_load(rt, id, &c);
 	if (e) {
 		if (force && !strcmp(e->msg, "container does not exist")) {
 			err_free(e);

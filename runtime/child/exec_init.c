@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/sys.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
@@ -126,6 +127,7 @@ static error *setup(const struct exec_child_args *a, char **exe, char ***env)
 	if ((e = exec_join_namespaces(&sys_real, a->ns_fds)) || (e = enter_init_root(a->root_fd)))
 		return e;
 	close(a->root_fd);
+	log_debug("exec: namespaces joined");
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
 		return e;
 	if ((e = process_apply_limits(p, a->lnx)))
@@ -138,6 +140,10 @@ static error *setup(const struct exec_child_args *a, char **exe, char ***env)
 	    (e = process_build_env(p->env, getuid(), "/etc/passwd", env)) ||
 	    (e = close_fds(a->preserve_fds)) || (e = process_set_no_new_privs(p)))
 		goto fail;
+	if (prog)
+		log_debug("exec: seccomp: loading the filter");
+	log_debug("exec: about to execve %s", *exe);
+	log_child_silence();
 	if (!prog)
 		return NULL;
 	if ((e = seccomp_load_and_hand_over(prog, a->sync_fd)))
@@ -158,6 +164,7 @@ _Noreturn void exec_child(const struct exec_child_args *a)
 	error *e = NULL;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
+	log_child_begin();
 	/* The lock on the state dir is the parent's business. */
 	if (a->state_dir_fd >= 0)
 		close(a->state_dir_fd);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/log.h"
 #include "common/sys.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
@@ -210,6 +211,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = receive_mount_sources(a, s, &msg)))
 		return e;
+	/* Logged after GO, so that it follows the parent's cgroup and maps lines. */
+	log_debug("init: namespaces entered; cgroup and id maps ready");
 	s->host_pid = msg.errnum;
 	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
 		return e;
@@ -249,6 +252,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = rootfs_pivot(sys, cfg, &ropts)))
 		return e;
+	log_debug("init: pivot: %s is the root (%s)", cfg->root.absolute_path,
+		  a->no_pivot ? "moved and chrooted, --no-pivot" : "pivot_root");
 
 	if (proc->terminal) {
 		_cleanup_close_ int master = -1, slave = -1;
@@ -269,6 +274,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	if ((e = rootfs_finalize(sys, cfg, &ropts)))
 		return e;
+	log_debug("init: masked paths: %zu masked, %zu read-only",
+		  strv_len(cfg->linux_.masked_paths), strv_len(cfg->linux_.readonly_paths));
 
 	if ((e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
@@ -299,6 +306,9 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	 * returns); other filters wait for setup_after_start, so that as
 	 * little as possible runs under them. */
 	if (s->seccomp && seccomp_profile_notifies(&cfg->linux_.seccomp)) {
+		log_debug("init: seccomp: loading the notify filter now (its fd goes to the "
+			  "agent during create); init logs nothing more");
+		log_child_silence();
 		if ((e = seccomp_load_and_hand_over(s->seccomp, a->sync_fd)))
 			return e;
 		s->seccomp_loaded = true;
@@ -353,6 +363,15 @@ static error *setup_after_start(const struct init_args *a, struct init_state *s)
 {
 	const struct oci_process *proc = &a->cfg->process;
 	error *e;
+	if (has_hooks(&a->cfg->hooks.start_container))
+		log_debug(
+		    "init: startContainer hooks: %zu, run under the seccomp filter (not logged)",
+		    a->cfg->hooks.start_container.n);
+	if (s->seccomp && !s->seccomp_loaded)
+		log_debug("init: seccomp: loading the filter");
+	log_debug("init: exec: about to execve %s", s->exe);
+	/* Nothing may be logged after the filter (and then there is no need). */
+	log_child_silence();
 	if (s->seccomp && !s->seccomp_loaded) {
 		int notify_fd = -1;
 		if ((e = seccomp_program_load(s->seccomp, &notify_fd)))
@@ -378,6 +397,7 @@ _Noreturn void container_init(const struct init_args *a)
 	error *e = NULL;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
+	log_child_begin();
 	if (!e)
 		e = setup_before_ready(a, &s);
 	if (!e)

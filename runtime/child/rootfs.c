@@ -135,6 +135,8 @@ error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
 		return e;
 	mount_plan_log(&plan);
 	e = mount_plan_apply(sys, &plan, rootfd, opts->source_fds);
+	if (!e)
+		log_debug("init: rootfs mounts: %zu applied", plan.n);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)
@@ -145,6 +147,9 @@ error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
 		return e;
 	device_plan_log(&dev);
 	e = device_plan_apply(sys, &dev, rootfd, opts->userns);
+	if (!e)
+		log_debug("init: devices: %zu nodes and %zu symlinks in /dev", dev.n_nodes,
+			  dev.n_links);
 	device_plan_free(&dev);
 	return e;
 }

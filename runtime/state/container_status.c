@@ -27,13 +27,9 @@ static const char *derive_status(struct loaded_container *c)
 	return frozen ? "paused" : "running";
 }
 
-error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c)
+error *container_load_opened(struct loaded_container *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->h.dir_fd = -1;
-	error *e = state_open(rt->root, id, &c->h);
-	if (e)
-		return e;
+	error *e;
 	if ((e = state_read(&c->h, &c->st))) {
 		state_close(&c->h);
 		return e;
@@ -48,6 +44,14 @@ error *container_load(const struct runtime_ctx *rt, const char *id, struct loade
 	}
 	c->status = derive_status(c);
 	return NULL;
+}
+
+error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->h.dir_fd = -1;
+	error *e = state_open(rt->root, id, &c->h);
+	return e ? e : container_load_opened(c);
 }
 
 void container_read_config(struct loaded_container *c)

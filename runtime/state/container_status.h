@@ -18,6 +18,9 @@ struct loaded_container {
 };
 
 error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c);
+/* The rest of a load once c->h is open (locked or not: delete --force reads
+ * the state of a container whose lock a frozen exec may hold). */
+error *container_load_opened(struct loaded_container *c);
 void container_unload(struct loaded_container *c);
 /* Parses the config kept at create into c->cfg, for the commands that need
  * it (start, exec, update, inspect, delete); state, list, kill and the like

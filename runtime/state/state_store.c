@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -70,7 +71,42 @@ error *state_create(const char *root, const char *id, struct state_handle *h)
 	return e;
 }
 
+static error *open_dir(const char *root, const char *id, struct state_handle *h);
+
 error *state_open(const char *root, const char *id, struct state_handle *h)
+{
+	error *e = open_dir(root, id, h);
+	return e ? e : lock_dir(h);
+}
+
+error *state_open_try(const char *root, const char *id, struct state_handle *h, bool *locked)
+{
+	error *e = open_dir(root, id, h);
+	if (e)
+		return e;
+	*locked = flock(h->dir_fd, LOCK_EX | LOCK_NB) == 0;
+	if (!*locked && errno != EWOULDBLOCK) {
+		e = err_errno("lock %s", h->dir);
+		state_close(h);
+	}
+	return e;
+}
+
+error *state_lock_wait(struct state_handle *h, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		if (flock(h->dir_fd, LOCK_EX | LOCK_NB) == 0)
+			return NULL;
+		if (errno != EWOULDBLOCK)
+			return err_errno("lock %s", h->dir);
+		if (waited >= timeout_ms)
+			return err_new("lock %s: still held by another process after %d ms", h->dir,
+				       timeout_ms);
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+}
+
+static error *open_dir(const char *root, const char *id, struct state_handle *h)
 {
 	h->dir = NULL;
 	h->dir_fd = -1;
@@ -87,7 +123,7 @@ error *state_open(const char *root, const char *id, struct state_handle *h)
 		return err_errno("open %s", dir);
 	}
 	h->dir = steal_ptr(dir);
-	return lock_dir(h);
+	return NULL;
 }
 
 void state_close(struct state_handle *h)

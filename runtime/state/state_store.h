@@ -40,6 +40,11 @@ error *state_validate_id(const char *id);
 error *state_create(const char *root, const char *id, struct state_handle *h);
 /* Open and lock an existing one (ENOENT: "container does not exist"). */
 error *state_open(const char *root, const char *id, struct state_handle *h);
+/* The same, but without waiting for the lock: *locked says whether it was
+ * free (taken now) or held by another isorun process. */
+error *state_open_try(const char *root, const char *id, struct state_handle *h, bool *locked);
+/* Takes the lock of a handle from state_open_try, waiting at most timeout_ms. */
+error *state_lock_wait(struct state_handle *h, int timeout_ms);
 void state_close(struct state_handle *h);
 /* Removes the dir and everything in it, then closes the handle. */
 error *state_remove(struct state_handle *h);

@@ -214,12 +214,58 @@ exec_raw() {
 	[ ! -e "$BUNDLE/rootfs/no" ]
 }
 
-@test "exec --cgroup (sub-cgroups) is refused clearly" {
-	is_isorun || skip "runc supports --cgroup"
+# cg_rel_of PID CONTROLLER: PID's cgroup path in the v1 hierarchy carrying CONTROLLER.
+cg_rel_of() {
+	awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup"
+}
+
+@test "exec --cgroup: the process joins an existing sub-cgroup (v1); missing ones, .. and unknown controllers are refused" {
+	[ -d /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/pids ] ||
+		skip "needs the v1 memory and pids hierarchies (tests/vm/guest-cgroups.sh checks v2)"
 	start_sleeper
-	run rt exec --cgroup sub "$ID" true
+	local mem pids memrel pidsrel frel out pid
+	mem=$(cgroup_dir_of "$INIT_PID" memory)
+	pids=$(cgroup_dir_of "$INIT_PID" pids)
+	memrel=$(cg_rel_of "$INIT_PID" memory)
+	pidsrel=$(cg_rel_of "$INIT_PID" pids)
+	frel=$(cg_rel_of "$INIT_PID" freezer)
+	mkdir "$mem/sub" "$pids/sub"
+
+	run rt exec --cgroup memory,pids:sub "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *":memory:$memrel/sub"* ]] || fail "memory: $output"
+	[[ "$output" == *":pids:$pidsrel/sub"* ]] || fail "pids: $output"
+	[[ "$output" == *":freezer:$frel"$'\n'* ]] || fail "freezer moved: $output"
+
+	# Repeated, per controller; "/" is the container's own cgroup.
+	run rt exec --cgroup memory:sub --cgroup pids:/ "$ID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *":memory:$memrel/sub"* ]] || fail "memory: $output"
+	[[ "$output" == *":pids:$pidsrel"$'\n'* ]] || fail "pids: $output"
+
+	# Seen from the host, a detached exec sits in the sub-cgroup.
+	rt exec -d --pid-file "$TEST_DIR/exec.pid" --cgroup memory:sub "$ID" sleep 600
+	pid=$(cat "$TEST_DIR/exec.pid")
+	grep -qx "$pid" "$mem/sub/cgroup.procs" || fail "pid $pid not in $mem/sub"
+
+	run rt exec --cgroup memory:nonexistent "$ID" true
 	[ "$status" -eq 255 ]
-	[[ "$output" == *"exec failed: --cgroup: "*"not supported"* ]]
+	[[ "$output" == *"/nonexistent"*"no such file or directory"* ]] || fail "$output"
+	[ ! -e "$mem/nonexistent" ] || fail "created the missing sub-cgroup"
+
+	run rt exec --cgroup .. "$ID" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *".. is not a sub cgroup path"* ]] || fail "$output"
+	run rt exec --cgroup memory:sub/../../x "$ID" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"sub/../../x is not a sub cgroup path"* ]] || fail "$output"
+
+	run rt exec --cgroup whaaat:/ "$ID" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"unknown controller whaaat"* ]] || fail "$output"
+	run rt exec --cgroup a --cgroup b "$ID" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"invalid --cgroup argument: a (missing <controller>: prefix)"* ]] || fail "$output"
 }
 
 @test "exec -t -d --console-socket: the process gets a pty of the container's devpts" {

@@ -5,6 +5,29 @@
 
 load helpers
 
+# A test that fails while its container is paused must not leave frozen
+# processes behind (they would hold their cgroups and callers' pipes
+# forever): thaw and kill whatever is in the cgroups of every registered id
+# before the usual teardown deletes them.
+teardown() {
+	local id d p
+	if [ -n "${TEST_DIR:-}" ] && [ -f "$TEST_DIR/.ids" ]; then
+		while read -r id; do
+			[ -n "$id" ] || continue
+			for d in $(cgroup_dirs_for "$id"); do
+				[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
+				[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze" 2>/dev/null
+			done
+			for d in $(cgroup_dirs_for "$id"); do
+				for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+					kill -KILL "$p" 2>/dev/null || true
+				done
+			done
+		done <"$TEST_DIR/.ids"
+	fi
+	common_teardown
+}
+
 # A container whose init counts into /tmp/counter every 50 ms.
 counter_ctr() {
 	make_bundle "$BUNDLE"
@@ -188,4 +211,48 @@ all_gone() {
 	rt delete --force "$ID"
 	all_gone $PIDS
 	[ -z "$(cgroup_dirs_for "$ID")" ] || fail "cgroup left: $(cgroup_dirs_for "$ID")"
+}
+
+# pids_in_cgroups ID: every pid listed in any of the container's cgroup dirs.
+pids_in_cgroups() {
+	local d
+	for d in $(cgroup_dirs_for "$1"); do cat "$d/cgroup.procs" 2>/dev/null; done | sort -u
+}
+
+@test "delete --force of a paused container kills an exec still setting up, removes cgroups and state" {
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 1000
+	ID=$(new_id)
+	run_d_ctr "$ID" || fail "run -d: $(cat "$TEST_DIR/$ID.err")"
+	local init i epid n
+	init=$(state_field "$ID" pid)
+	rt pause "$ID"
+	[ "$(state_field "$ID" status)" = paused ]
+	# Its child joins the frozen cgroup and freezes half-way through its setup,
+	# while the caller holds the container's state lock.
+	timeout --kill-after=2 15 "$ISORUN" --root "$ROOT" exec --ignore-paused "$ID" echo hi \
+		</dev/null >"$TEST_DIR/exec.out" 2>&1 3>&- &
+	epid=$!
+	track_pid "$epid"
+	for ((i = 0; i < 100; i++)); do
+		n=$(pids_in_cgroups "$ID" | wc -l)
+		[ "$n" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ "$n" -ge 2 ] || fail "the exec never joined the cgroup: $(pids_in_cgroups "$ID")"
+	sleep 0.2
+	run rt delete --force "$ID"
+	[ "$status" -eq 0 ] || fail "delete --force: $status $output"
+	# The exec's caller returns (its child was killed) well before its own timeout.
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$epid" 2>/dev/null || break
+		sleep 0.05
+	done
+	! kill -0 "$epid" 2>/dev/null || fail "exec caller still running 5 s after delete --force"
+	wait "$epid" || true
+	[ ! -e "/proc/$init" ] || [ "$(awk '{print $3}' "/proc/$init/stat")" = Z ] ||
+		fail "init $init still alive"
+	[ -z "$(pids_in_cgroups "$ID")" ] || fail "left in the cgroup: $(pids_in_cgroups "$ID")"
+	[ -z "$(cgroup_dirs_for "$ID")" ] || fail "cgroup dirs left: $(cgroup_dirs_for "$ID")"
+	[ ! -e "$ROOT/$ID" ] || fail "state dir left"
 }

@@ -452,9 +452,68 @@ static void cleanup_all(void)
 	}
 }
 
+static void test_sub_paths(void)
+{
+	struct cgroup_subs s;
+	char *one[] = {"a/b"};
+	CHECK_OK(cgroup_parse_subs(one, 1, &s));
+	CHECK(s.n == 1);
+	if (s.n == 1) {
+		CHECK_STR(s.v[0].controller, "");
+		CHECK_STR(s.v[0].path, "a/b");
+	}
+	cgroup_subs_free(&s);
+	char *multi[] = {"memory:sub", "cpu,cpuacct:c:d"};
+	CHECK_OK(cgroup_parse_subs(multi, 2, &s));
+	CHECK(s.n == 3);
+	if (s.n == 3) {
+		CHECK_STR(s.v[0].controller, "memory");
+		CHECK_STR(s.v[0].path, "sub");
+		CHECK_STR(s.v[1].controller, "cpu");
+		CHECK_STR(s.v[2].controller, "cpuacct");
+		CHECK_STR(s.v[2].path, "c:d"); /* runc 1.2: cut at the first colon */
+	}
+	cgroup_subs_free(&s);
+	char *bare2[] = {"memory:a", "b"};
+	CHECK_ERR(cgroup_parse_subs(bare2, 2, &s),
+		  "invalid --cgroup argument: b (missing <controller>: prefix)");
+	char *empty[] = {"memory,:a"};
+	CHECK_ERR(cgroup_parse_subs(empty, 1, &s),
+		  "invalid --cgroup argument: memory,:a (empty <controller> prefix)");
+	char *twice[] = {"memory:a", "pids,memory:b"};
+	CHECK_ERR(cgroup_parse_subs(twice, 2, &s),
+		  "invalid --cgroup argument(s): controller memory specified multiple times");
+	CHECK_OK(cgroup_parse_subs(NULL, 0, &s));
+	CHECK(s.n == 0);
+
+	static const struct {
+		const char *base, *sub, *want; /* want NULL: refused */
+	} j[] = {
+	    {"/c/id", "sub", "/c/id/sub"},
+	    {"/c/id", "/", "/c/id"},
+	    {"/c/id", "/a//b/", "/c/id/a/b"},
+	    {"/c/id", "a/../b", "/c/id/b"},
+	    {"/c/id", "..", NULL},
+	    {"/c/id", "../id2", NULL},
+	    {"/c/id", "a/../../x", NULL},
+	    {"/c/id", "../idx", NULL},
+	    {"/", "x", "/x"},
+	};
+	for (size_t i = 0; i < sizeof(j) / sizeof(j[0]); i++) {
+		char *got = cgroup_sub_join(j[i].base, j[i].sub);
+		if (j[i].want)
+			CHECK_STR(got, j[i].want);
+		else if (got)
+			printf("#   %s + %s: expected refusal, got %s\n", j[i].base, j[i].sub, got);
+		CHECK(j[i].want || !got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	alarm(60);
+	RUN_TEST(test_sub_paths);
 	RUN_TEST(test_clean_join);
 	RUN_TEST(test_resolve_path);
 	RUN_TEST(test_parse_mounts);

@@ -291,11 +291,46 @@ static void test_stderr_default(void)
 	CHECK(text && strstr(text, "{\"level\":\"error\",\"msg\":\"json to stderr\",\"time\":\""));
 }
 
+/* A child keeps logging to the runtime's stderr after it redirects its own,
+ * and logs nothing once silenced (a seccomp filter is about to go on). */
+static void test_child_stderr_and_silence(void)
+{
+	_cleanup_free_ char *path = tmp_path("child.txt");
+	_cleanup_free_ char *other = tmp_path("child-other.txt");
+	int saved = dup(STDERR_FILENO);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd2 = open(other, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	CHECK(saved >= 0 && fd >= 0 && fd2 >= 0);
+	dup2(fd, STDERR_FILENO);
+	CHECK_OK(log_init(NULL, false, true));
+	log_child_begin();
+	dup2(fd2, STDERR_FILENO); /* the child's stdio goes to the container */
+	log_debug("step one");
+	log_child_silence();
+	CHECK(!log_debug_enabled());
+	log_debug("after the filter");
+	log_error("nor this");
+	log_close();
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	close(fd2);
+	_cleanup_free_ char *text = slurp(path);
+	_cleanup_free_ char *text2 = slurp(other);
+	CHECK(text && strstr(text, "level=debug msg=\"step one\"\n"));
+	CHECK(text && !strstr(text, "after") && !strstr(text, "nor this"));
+	CHECK(text2 && !*text2);
+	/* log_close ends the silence for the next user. */
+	CHECK_OK(log_init(NULL, false, true));
+	CHECK(log_debug_enabled());
+	log_close();
+}
+
 static void cleanup_tmpdir(void)
 {
-	const char *names[] = {"esc.json",   "utf8.json",	"levels.json",
-			       "log.txt",    "append.json",	"fresh.json",
-			       "flags.json", "concurrent.json", "stderr.txt"};
+	const char *names[] = {"esc.json",    "utf8.json",  "levels.json",    "log.txt",
+			       "append.json", "fresh.json", "flags.json",     "concurrent.json",
+			       "stderr.txt",  "child.txt",  "child-other.txt"};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		char *p = tmp_path(names[i]);
 		unlink(p);
@@ -318,6 +353,7 @@ int main(void)
 	RUN_TEST(test_fd_flags);
 	RUN_TEST(test_concurrent_writers);
 	RUN_TEST(test_stderr_default);
+	RUN_TEST(test_child_stderr_and_silence);
 	cleanup_tmpdir();
 	UNIT_MAIN_END();
 }

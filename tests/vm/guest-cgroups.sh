@@ -4,12 +4,12 @@
 # and once with crun (the v2 reference), as separate TAP lines so that a difference
 # between the two is visible: the files create writes (compared with crun's too),
 # OOM kill, pids.max, cpu.max throttling, the eBPF device filter, update, pause/resume,
-# kill --all (cgroup.kill), delete, CLONE_INTO_CGROUP, and a refused unified key.
+# kill --all (cgroup.kill), delete, CLONE_INTO_CGROUP, exec --cgroup, and a refused unified key.
 # Run alone: tests/vm/run.sh cgroups (CG_ONLY="files oom ..." through vm.sh picks checks).
 # --list: the names of the checks, one per line, without running anything (tests/vm/run.sh
 # reports each as skipped when no VM can run).
 set -u
-CHECKS=(files oom events_oom pids cpu devices update pause killall born invalid)
+CHECKS=(files oom events_oom pids cpu devices update pause killall born subcg invalid)
 RUNTIMES=(isorun crun)
 if [ "${1:-}" = --list ]; then
 	for t in "${CHECKS[@]}"; do for r in "${RUNTIMES[@]}"; do echo "$r: $t"; done; done
@@ -320,6 +320,53 @@ t_born() {
 			"$([ "$got" = "0::/$PARENT/$id" ]; echo $?)" "pid $pid: $got"
 	else
 		result "$r: init is in its cgroup right after create" 1 "$out"
+	fi
+	cleanup_ct "$r" "$id"
+}
+
+# ref_result RUNTIME DESC OK_OR_NOT DIAG: result, but a failure of crun (the reference
+# here, not what runc does) is shown as a skip with what crun did.
+ref_result() {
+	if [ "$1" = crun ] && [ "$3" != 0 ]; then
+		skip "$2" "crun 1.8.1 differs from runc: $(printf '%s' "$4" | tr '\n' ' ' | cut -c1-200)"
+	else
+		result "$2" "$3" "$4"
+	fi
+}
+
+# exec --cgroup (runc 1.2+): the process joins an existing sub-cgroup; a missing one
+# and ".." are refused. runc's v2 fallback: once init sits in a sub-cgroup and a
+# domain controller is on in the container's cgroup (no internal processes), a plain
+# exec joins init's cgroup; "--cgroup /" disables that and fails.
+t_subcg() {
+	local r=$1 pid o1 o2 o3 o4 o5 o6
+	if ! rt "$r" exec --help 2>&1 | grep -q -- '--cgroup'; then
+		skip "$r: exec --cgroup" "$r has no exec --cgroup"; return
+	fi
+	cfg "$r" subcg '.process.args = ["sleep", "600"]'
+	if start_ct "$r" "$id" && mkdir "$dir/sub" "$dir/initcg"; then
+		# runc's spec gives the container a cgroup namespace on v2: paths are relative
+		o1=$(rt "$r" exec --cgroup sub "$id" cat /proc/self/cgroup 2>&1)
+		result "$r: exec --cgroup sub joins it ($o1)" "$(grep -qx '0::.*/sub' <<<"$o1"; echo $?)" "$o1"
+		o2=$(rt "$r" exec --cgroup nonexistent "$id" true 2>&1)
+		o3=$(rt "$r" exec --cgroup .. "$id" true 2>&1)
+		ref_result "$r" "$r: exec --cgroup refuses a missing sub-cgroup and .." \
+			"$(grep -qi 'nonexistent.*no such file' <<<"$o2" &&
+				grep -q '\.\. is not a sub cgroup path' <<<"$o3" && [ ! -e "$dir/nonexistent" ]
+			echo $?)" "missing: $o2; ..: $o3"
+		pid=$(pid_of "$r" "$id")
+		echo "$pid" >"$dir/initcg/cgroup.procs" && echo +memory >"$dir/cgroup.subtree_control"
+		o4=$(rt "$r" exec "$id" cat /proc/self/cgroup 2>&1)
+		o5=$(rt "$r" exec --cgroup / "$id" true 2>&1)
+		o6=$(rt "$r" exec --cgroup sub "$id" true 2>&1)
+		result "$r: exec falls back to init's cgroup when the top one is busy ($o4)" \
+			"$(grep -qx '0::.*/initcg' <<<"$o4"; echo $?)" "$o4"
+		ref_result "$r" "$r: exec --cgroup / disables the fallback" \
+			"$(grep -qi 'busy' <<<"$o5"; echo $?)" "exit ok, output: $o5"
+		# "sub" is a leaf: it may take processes while its parent has controllers on
+		result "$r: exec --cgroup sub still works" "$([ -z "$o6" ]; echo $?)" "$o6"
+	else
+		result "$r: exec --cgroup" 1 "$out"
 	fi
 	cleanup_ct "$r" "$id"
 }
