@@ -25,6 +25,7 @@
 #include "runtime/device_rules.h"
 #include "runtime/child/hooks.h"
 #include "runtime/child/init.h"
+#include "runtime/child/mount_plan.h"
 #include "runtime/child/seccomp.h"
 #include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
@@ -232,6 +233,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 
 	struct ns_plan plan;
 	if ((e = ns_plan_build(cfg, &plan)))
+		return e;
+	if ((e = mount_plan_validate(cfg)))
 		return e;
 	if (!(plan.new_flags & CLONE_NEWNS))
 		return err_new("linux.namespaces: a new mount namespace is required");

@@ -397,6 +397,11 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 		return err_new("mount type is missing");
 	}
 	e = check_proc_dest(dest, type, bind);
+	/* The kernel ignores mount data with MS_BIND, and a remount cannot
+	 * change a superblock option for this mount alone: refused, as runc 1.2
+	 * does, rather than silently dropped. */
+	if (!e && bind && o.data)
+		e = err_new("bind mounts cannot have filesystem-specific options: \"%s\"", o.data);
 	if (!e && type && strcmp(type, "cgroup") == 0 && !bind) {
 		e = plan_cgroup(p, index, dest, &o, host, new_cgroupns);
 		mount_options_free(&o);
@@ -477,6 +482,16 @@ error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *h
 		}
 	}
 	return NULL;
+}
+
+error *mount_plan_validate(const struct oci_config *cfg)
+{
+	struct mount_host no_host = {0};
+	struct mount_plan p;
+	error *e = mount_plan_build(cfg, &no_host, false, &p);
+	if (!e)
+		mount_plan_free(&p);
+	return e;
 }
 
 void mount_op_describe(const struct mount_op *op, char *buf, size_t len)

@@ -77,6 +77,9 @@ void mount_host_free(struct mount_host *h);
 error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *host,
 			bool new_cgroupns, struct mount_plan *out);
 void mount_plan_free(struct mount_plan *p);
+/* mount_plan_build's checks alone, without host facts: for the runtime, so a
+ * bad mount is refused before anything is created (as runc's validator). */
+error *mount_plan_validate(const struct oci_config *cfg);
 /* One log_debug line per operation. */
 void mount_plan_log(const struct mount_plan *p);
 /* One line for op into buf, e.g. "mounts[0]: mount proc on /proc type proc (rw)". */

@@ -332,6 +332,40 @@ static void test_errors_name_the_entry(void)
 	mount_plan_free(&p);
 }
 
+/* The kernel ignores mount data with MS_BIND: refused (runc 1.2), not dropped. */
+static void test_bind_with_fs_options_refused(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_mount a[] = {
+	    {.destination = "/ok", .source = "/s", .options = OPTS("rbind", "ro", "nosuid")},
+	    {.destination = "/b",
+	     .source = "/s",
+	     .options = OPTS("rbind", "size=10m", "ro", "mode=755")},
+	};
+	struct oci_config cfg = make_cfg(a, 2);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[1] (/b): bind mounts cannot have filesystem-specific options: "
+		  "\"size=10m,mode=755\"");
+	CHECK_ERR(mount_plan_validate(&cfg), "mounts[1] (/b): bind mounts cannot have "
+					     "filesystem-specific options: \"size=10m,mode=755\"");
+	struct oci_mount t[] = {
+	    {.destination = "/b", .type = "bind", .source = "/s", .options = OPTS("uid=0")}};
+	cfg = make_cfg(t, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/b): bind mounts cannot have filesystem-specific options: \"uid=0\"");
+	/* the same options on a fresh mount are the filesystem's */
+	struct oci_mount f[] = {{.destination = "/t",
+				 .type = "tmpfs",
+				 .source = "tmpfs",
+				 .options = OPTS("size=10m", "mode=755")}};
+	cfg = make_cfg(f, 1);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 1 && p.ops[0].data && strcmp(p.ops[0].data, "size=10m,mode=755") == 0);
+	mount_plan_free(&p);
+	CHECK_OK(mount_plan_validate(&cfg));
+}
+
 static void test_clean_path(void)
 {
 	char *s;
@@ -465,6 +499,7 @@ int main(void)
 	RUN_TEST(test_binds);
 	RUN_TEST(test_dev_bind_and_ro);
 	RUN_TEST(test_errors_name_the_entry);
+	RUN_TEST(test_bind_with_fs_options_refused);
 	RUN_TEST(test_clean_path);
 	RUN_TEST(test_device_plan_defaults);
 	RUN_TEST(test_device_plan_spec_devices);
