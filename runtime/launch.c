@@ -23,6 +23,7 @@
 #include "namespaces/namespaces.h"
 #include "runtime/child/console.h"
 #include "runtime/device_rules.h"
+#include "runtime/mount_idmap.h"
 #include "runtime/child/hooks.h"
 #include "runtime/child/init.h"
 #include "runtime/child/mount_plan.h"
@@ -243,6 +244,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		return e;
 	/* From here on a failure must undo: launch_abort. */
 	_cleanup_close_ int fifo_fd = -1;
+	struct mount_idmap_trees idmap_trees = {0};
 	/* Later commands read this copy: exactly the text validated above, even
 	 * if the bundle's file changes meanwhile. */
 	if ((e = write_file_at(l->st.dir_fd, "config.json", config_text, config_len))) {
@@ -273,6 +275,9 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
+	/* Inherited by init across clone3; ours are closed once it runs. */
+	if ((e = mount_idmap_prepare(cfg, plan.join_fd[OCI_NS_USER], &idmap_trees)))
+		goto fail_ns;
 
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -291,6 +296,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .fifo_fd = fifo_fd,
 	    .no_pivot = o->no_pivot,
 	    .preserve_fds = listen_fds + o->preserve_fds,
+	    .idmap_fds = idmap_trees.fds,
+	    .n_idmap_fds = idmap_trees.n,
 	};
 	int saved_ns[2];
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
@@ -301,6 +308,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		e = restore_e;
 	else
 		err_free(restore_e);
+	mount_idmap_trees_close(&idmap_trees);
 	if (e) {
 		close(sv[1]);
 		goto fail_ns;
@@ -351,6 +359,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	return NULL;
 
 fail_ns:
+	mount_idmap_trees_close(&idmap_trees);
 	ns_plan_close(&plan);
 fail:
 	launch_abort(l);

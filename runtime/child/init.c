@@ -164,6 +164,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	    .no_pivot = a->no_pivot,
 	    .userns = userns,
 	    .new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
+	    .idmap_fds = a->idmap_fds,
+	    .n_idmap_fds = a->n_idmap_fds,
 	};
 	if ((e = rootfs_prepare(cfg, &ropts)))
 		return e;

@@ -38,6 +38,17 @@ struct mount_op {
 	/* cgroup2: bind this host dir instead when the mount is refused
 	 * (EPERM/EBUSY), as runc does. */
 	char *fallback_bind;
+	/* An idmapped bind (idmap/ridmap, or mappings given). mount_setattr
+	 * (MOUNT_ATTR_IDMAP) needs privilege over the source's filesystem and a
+	 * detached tree, so the runtime clones and maps the tree before clone3
+	 * (runtime/mount_idmap.c) and the child moves it onto dest (tree_fd). */
+	enum mount_idmap idmap;
+	/* Borrowed from the config: the mount's own mappings, or those of the
+	 * container's new user namespace; NULL when the container joins a user
+	 * namespace by path (that namespace is used as it is). */
+	const struct oci_id_mapping *uid_map, *gid_map;
+	size_t n_uid_map, n_gid_map;
+	int tree_fd; /* the prepared tree (borrowed), -1 until rootfs_prepare sets it */
 };
 
 struct mount_plan {

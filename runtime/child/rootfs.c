@@ -136,6 +136,12 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	mount_host_free(&host);
 	if (e)
 		return e;
+	for (size_t i = 0; i < plan.n; i++) {
+		struct mount_op *op = &plan.ops[i];
+		size_t k = (size_t)op->spec_index;
+		if (op->idmap != MOUNT_IDMAP_NONE && opts->idmap_fds && k < opts->n_idmap_fds)
+			op->tree_fd = opts->idmap_fds[k];
+	}
 	mount_plan_log(&plan);
 	e = mount_plan_apply(&plan, rootfd);
 	bool setup_dev = plan.setup_dev;

@@ -7,6 +7,7 @@
 #define ISORUN_RUNTIME_CHILD_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
 #include "spec/config.h"
@@ -15,6 +16,9 @@ struct rootfs_opts {
 	bool no_pivot;	   /* --no-pivot: MS_MOVE + chroot */
 	bool userns;	   /* in a new user namespace: no mknod, bind devices instead */
 	bool new_cgroupns; /* cgroup mounts show the container's own cgroup */
+	/* Idmapped trees the runtime prepared, by spec mount index (-1: none). */
+	const int *idmap_fds;
+	size_t n_idmap_fds;
 };
 
 /* Step 1, in the new mount namespace, before hooks: propagation
