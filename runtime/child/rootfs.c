@@ -144,6 +144,11 @@ error *rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *op
 	}
 	mount_plan_log(&plan);
 	e = mount_plan_apply(&plan, rootfd);
+	/* Moved in (or not needed after a failure): they must not reach the
+	 * container's process, not even as a preserved fd. */
+	for (size_t i = 0; opts->idmap_fds && i < opts->n_idmap_fds; i++)
+		if (opts->idmap_fds[i] >= 0)
+			close(opts->idmap_fds[i]);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)

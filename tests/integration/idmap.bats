@@ -48,7 +48,8 @@ map() {
 	add_mount /m "$TEST_DIR/src" '["bind","idmap"]' "$(map 1000 0)" "$(map 1000 0)"
 	# the other direction, as runc's tests use it: stored 0 shows as 1000
 	add_mount /n "$TEST_DIR/src" '["bind","idmap"]' "$(map 0 1000)" "$(map 0 1000)"
-	run_sh "$(new_id)" 'stat -c %u:%g /m/f /m/r /n/f /n/r; grep -c " /m .*idmapped" /proc/self/mountinfo'
+	run_sh "$(new_id)" 'stat -c %u:%g /m/f /m/r /n/f /n/r; grep -c " /m .*idmapped" /proc/self/mountinfo
+		ls /proc/1/fd | tr "\n" " "'
 	[ "$status" -eq 0 ] || fail "$output"
 	[ "${lines[0]}" = 0:0 ]
 	# unmapped ids show as the overflow id
@@ -56,6 +57,8 @@ map() {
 	[ "${lines[2]}" = "$(cat /proc/sys/kernel/overflowuid):$(cat /proc/sys/kernel/overflowgid)" ]
 	[ "${lines[3]}" = 1000:1000 ]
 	[ "${lines[4]}" = 1 ]
+	# the prepared trees do not reach the container's process
+	[ "${lines[5]}" = "0 1 2 " ]
 	# the source is not chowned
 	[ "$(stat -c %u:%g "$TEST_DIR/src/f")" = 1000:1000 ]
 	[ "$(stat -c %u:%g "$TEST_DIR/src/r")" = 0:0 ]
