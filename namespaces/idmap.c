@@ -5,10 +5,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,4 +141,53 @@ error *userns_write_maps(pid_t pid, const struct oci_config *cfg)
 	e = write_one(pid, "gid_map", "newgidmap", l->gid_mappings, l->n_gid_mappings,
 		      (uint32_t)getegid(), root);
 	return err_wrap(e, "linux.gidMappings");
+}
+
+/* The helper's whole life: wait until the write end closes, then leave. */
+static _Noreturn void userns_helper(int rd)
+{
+	char c;
+	while (read(rd, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+error *userns_open_with_maps(const struct oci_id_mapping *uid, size_t n_uid,
+			     const struct oci_id_mapping *gid, size_t n_gid, int *out)
+{
+	*out = -1;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_errno("idmap user namespace: pipe");
+	/* A raw clone, like fork(2) but born in the new user namespace, so
+	 * there is nothing to wait for before writing its maps. */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(p[1]);
+		userns_helper(p[0]);
+	}
+	int saved = errno;
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return err_sys(saved, "idmap user namespace: clone");
+	}
+	bool root = geteuid() == 0;
+	error *e = write_one(pid, "uid_map", "newuidmap", uid, n_uid, (uint32_t)geteuid(), root);
+	if (e)
+		e = err_wrap(e, "idmap user namespace");
+	if (!e &&
+	    (e = write_one(pid, "gid_map", "newgidmap", gid, n_gid, (uint32_t)getegid(), root)))
+		e = err_wrap(e, "idmap user namespace");
+	if (!e) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		*out = open(path, O_RDONLY | O_CLOEXEC);
+		if (*out < 0)
+			e = err_errno("idmap user namespace: open %s", path);
+	}
+	close(p[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return e;
 }

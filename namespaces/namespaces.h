@@ -48,6 +48,14 @@ error *ns_join(const struct sys_ops *sys, int fd, enum oci_ns_type t);
  * newuidmap/newgidmap when not root. */
 error *userns_write_maps(pid_t pid, const struct oci_config *cfg);
 
+/* A user namespace holding the given mappings, as an fd of /proc/PID/ns/user
+ * (O_CLOEXEC), for mount_setattr(MOUNT_ATTR_IDMAP). A helper process is cloned
+ * into a new user namespace, its maps are written, its namespace opened; it
+ * exits on every path before this returns (it waits on a pipe whose write end
+ * only we hold). */
+error *userns_open_with_maps(const struct oci_id_mapping *uid, size_t n_uid,
+			     const struct oci_id_mapping *gid, size_t n_gid, int *out);
+
 /* In the child: a new time namespace with the spec's offsets, entered by the
  * calling process itself (unshare, write /proc/self/timens_offsets, setns to
  * time_for_children); unshare and setns go through sys. */

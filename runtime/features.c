@@ -267,6 +267,15 @@ static error *annotations(struct str_map *m)
 	return e;
 }
 
+/* Idmapped bind mounts need mount_setattr (Linux 5.12): probed with a bad fd,
+ * which a kernel that has the syscall refuses with EBADF, not ENOSYS. Whether a
+ * given filesystem supports them is only known when mapping it. */
+static bool kernel_has_mount_setattr(void)
+{
+	long rc = syscall(SYS_mount_setattr, -1, "", AT_EMPTY_PATH, NULL, 0);
+	return !(rc < 0 && errno == ENOSYS);
+}
+
 error *runtime_features(struct oci_features *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -276,6 +285,8 @@ error *runtime_features(struct oci_features *f)
 	 * refused by create (cmd_prepare_create). */
 	f->cgroup_v1 = f->cgroup_v2 = f->cgroup_rdma = true;
 	f->seccomp_enabled = true;
+	/* Bind mounts only (runtime/mount_idmap.c), as runc 1.2. */
+	f->idmap_enabled = kernel_has_mount_setattr();
 	/* Labels are applied when the host has the LSM (runtime/lsm.c). */
 	f->apparmor_enabled = file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");
 	f->selinux_enabled = access("/sys/fs/selinux/enforce", F_OK) == 0;

@@ -24,10 +24,12 @@
 #include "namespaces/namespaces.h"
 #include "runtime/child/console.h"
 #include "runtime/device_rules.h"
+#include "runtime/mount_idmap.h"
 #include "runtime/child/hooks.h"
 #include "runtime/child/init.h"
 #include "runtime/child/mount_options.h"
 #include "runtime/child/rootfs.h"
+#include "runtime/child/mount_plan.h"
 #include "runtime/child/seccomp.h"
 #include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
@@ -307,6 +309,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	struct ns_plan plan;
 	if ((e = ns_plan_build(cfg, &plan)))
 		return e;
+	if ((e = mount_plan_validate(cfg)))
+		return e;
 	bool host_mntns = !(plan.new_flags & CLONE_NEWNS);
 	if (host_mntns && plan.join_path[OCI_NS_MOUNT])
 		return err_new("linux.namespaces: a new mount namespace is required");
@@ -317,6 +321,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		return e;
 	/* From here on a failure must undo: launch_abort. */
 	_cleanup_close_ int fifo_fd = -1;
+	struct mount_idmap_trees idmap_trees = {0};
 	/* Later commands read this copy: exactly the text validated above, even
 	 * if the bundle's file changes meanwhile. */
 	if ((e = write_file_at(l->st.dir_fd, "config.json", config_text, config_len))) {
@@ -349,6 +354,9 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
+	/* Inherited by init across clone3; ours are closed once it runs. */
+	if ((e = mount_idmap_prepare(cfg, plan.join_fd[OCI_NS_USER], &idmap_trees)))
+		goto fail_ns;
 
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -367,6 +375,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .fifo_fd = fifo_fd,
 	    .no_pivot = o->no_pivot,
 	    .preserve_fds = listen_fds + o->preserve_fds,
+	    .idmap_fds = idmap_trees.fds,
+	    .n_idmap_fds = idmap_trees.n,
 	};
 	int saved_ns[2];
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
@@ -377,6 +387,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		e = restore_e;
 	else
 		err_free(restore_e);
+	mount_idmap_trees_close(&idmap_trees);
 	if (e) {
 		close(sv[1]);
 		goto fail_ns;
@@ -429,6 +440,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	return NULL;
 
 fail_ns:
+	mount_idmap_trees_close(&idmap_trees);
 	ns_plan_close(&plan);
 fail:
 	launch_abort(l);

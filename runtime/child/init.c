@@ -236,6 +236,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	    .new_cgroupns = wants_new(a->ns, OCI_NS_CGROUP),
 	    .source_fds = s->source_fds,
 	    .host_mntns = !wants_new(a->ns, OCI_NS_MOUNT) && a->ns->join_fd[OCI_NS_MOUNT] < 0,
+	    .idmap_fds = a->idmap_fds,
+	    .n_idmap_fds = a->n_idmap_fds,
 	};
 	e = rootfs_prepare(sys, cfg, &ropts);
 	close_mount_sources(cfg, s);

@@ -6,6 +6,7 @@
 #define ISORUN_RUNTIME_CHILD_INIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/sys.h"
 #include "namespaces/namespaces.h"
@@ -25,6 +26,10 @@ struct init_args {
 	 * the pid namespace must be made after the join (so that it belongs to
 	 * that user namespace), and its first process is a second child. */
 	bool pid_after_join;
+	/* Idmapped trees prepared by the runtime (runtime/mount_idmap.h), by spec
+	 * mount index; inherited across clone3. */
+	const int *idmap_fds;
+	size_t n_idmap_fds;
 };
 
 /* The first step of the child: joins the namespaces given by path (user

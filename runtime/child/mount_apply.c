@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -173,9 +174,34 @@ static error *reopen(int rootfd, const char *dest, int *fd)
 	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
 }
 
+/* The tree the runtime cloned and idmapped is moved onto dest: a bind of the
+ * source would lose the mapping. */
+static error *apply_idmapped_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
+{
+	if (op->tree_fd < 0)
+		return err_new("idmapped mount of %s: no prepared tree", op->source);
+	struct stat st;
+	if (fstat(op->tree_fd, &st) < 0)
+		return err_errno("stat idmapped tree of %s", op->source);
+	_cleanup_close_ int dst = -1;
+	error *e = safe_open_in_root(
+	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
+	if (e)
+		return e;
+	if (syscall(SYS_move_mount, op->tree_fd, "", dst, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return err_errno("move_mount idmapped tree of %s", op->source);
+	_cleanup_close_ int top = -1;
+	if ((e = reopen(rootfd, op->dest, &top)))
+		return e;
+	return apply_tail(sys, op, top);
+}
+
 static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd,
 			 int given_src)
 {
+	if (op->idmap != MOUNT_IDMAP_NONE)
+		return apply_idmapped_bind(sys, op, rootfd);
 	/* The source is a host path chosen by whoever wrote config.json: it
 	 * is followed like runc does, but pinned by an fd so the mount uses
 	 * exactly what we looked at. */

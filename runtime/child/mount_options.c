@@ -166,6 +166,10 @@ error *mount_options_parse(char *const *opts, struct mount_options *out)
 			out->tmpcopyup = true;
 			done = true;
 		}
+		if (!done && (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)) {
+			out->idmap = o[0] == 'r' ? MOUNT_IDMAP_RECURSIVE : MOUNT_IDMAP_TOP;
+			done = true;
+		}
 		if (!done) {
 			error *e = data_append(&out->data, o);
 			if (e) {

@@ -11,6 +11,13 @@
 
 #define MOUNT_MAX_PROPAGATION 8
 
+/* The idmap / ridmap options (runtime-spec 1.2): never passed to mount(2). */
+enum mount_idmap {
+	MOUNT_IDMAP_NONE,
+	MOUNT_IDMAP_TOP,       /* idmap: only the top mount of the tree is mapped */
+	MOUNT_IDMAP_RECURSIVE, /* ridmap: every mount of an rbind tree is mapped */
+};
+
 struct mount_options {
 	unsigned long flags;				  /* MS_* for mount(2), no propagation */
 	unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* MS_SHARED|MS_REC ..., in order */
@@ -19,7 +26,8 @@ struct mount_options {
 	uint64_t attr_set, attr_clr;
 	bool bind; /* bind or rbind was given */
 	bool tmpcopyup;
-	char *data; /* everything unrecognised, comma-joined; NULL when none */
+	enum mount_idmap idmap; /* the last of idmap/ridmap given */
+	char *data;		/* everything unrecognised, comma-joined; NULL when none */
 };
 
 /* Parses a NULL-terminated option list (NULL is fine). Later options override

@@ -187,6 +187,7 @@ static struct mount_op *plan_push(struct mount_plan *p, enum mount_op_kind kind,
 	memset(op, 0, sizeof(*op));
 	op->kind = kind;
 	op->spec_index = index;
+	op->tree_fd = -1;
 	return op;
 }
 
@@ -306,6 +307,54 @@ static error *plan_cgroup(struct mount_plan *p, int index, const char *dest,
 	return NULL;
 }
 
+/* runtime-spec 1.2 mounts[].uidMappings/gidMappings with the idmap/ridmap options. */
+static error *plan_idmap(struct mount_op *op, const struct oci_mount *m, enum mount_idmap mode,
+			 bool bind, const struct oci_config *cfg)
+{
+	bool has_uid = m->n_uid_mappings > 0, has_gid = m->n_gid_mappings > 0;
+	if (has_uid != has_gid)
+		return err_new("%s given without %s: an idmapped mount needs both",
+			       has_uid ? "uidMappings" : "gidMappings",
+			       has_uid ? "gidMappings" : "uidMappings");
+	/* The spec asks for the option with the mappings so that older runtimes
+	 * fail instead of ignoring them; without it the mappings still apply, to
+	 * the top mount, as in runc 1.2. */
+	if (mode == MOUNT_IDMAP_NONE && has_uid)
+		mode = MOUNT_IDMAP_TOP;
+	if (mode == MOUNT_IDMAP_NONE)
+		return NULL;
+	const char *opt = mode == MOUNT_IDMAP_RECURSIVE ? "ridmap" : "idmap";
+	if (!bind)
+		return err_new("%s: idmapped mounts are supported for bind mounts only",
+			       has_uid ? "uidMappings" : opt);
+	if (has_uid) {
+		op->uid_map = m->uid_mappings;
+		op->n_uid_map = m->n_uid_mappings;
+		op->gid_map = m->gid_mappings;
+		op->n_gid_map = m->n_gid_mappings;
+	} else {
+		const struct oci_namespace *ns = spec_find_namespace(cfg, OCI_NS_USER);
+		if (!ns)
+			return err_new(
+			    "option \"%s\" without uidMappings and gidMappings maps like "
+			    "the container's user namespace, and the container has none",
+			    opt);
+		if (!ns->path) {
+			const struct oci_linux *l = &cfg->linux_;
+			if (!l->n_uid_mappings || !l->n_gid_mappings)
+				return err_new("option \"%s\" without uidMappings and gidMappings: "
+					       "linux.uidMappings and linux.gidMappings are needed",
+					       opt);
+			op->uid_map = l->uid_mappings;
+			op->n_uid_map = l->n_uid_mappings;
+			op->gid_map = l->gid_mappings;
+			op->n_gid_map = l->n_gid_mappings;
+		}
+	}
+	op->idmap = mode;
+	return NULL;
+}
+
 static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *m,
 		       const struct oci_config *cfg, const struct mount_host *host,
 		       bool new_cgroupns)
@@ -332,6 +381,16 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 		return err_new("mount type is missing");
 	}
 	e = check_proc_dest(dest, type, bind);
+	/* The kernel ignores mount data with MS_BIND, and a remount cannot
+	 * change a superblock option for this mount alone: refused, as runc 1.2
+	 * does, rather than silently dropped. */
+	if (!e && bind && o.data)
+		e = err_new("bind mounts cannot have filesystem-specific options: \"%s\"", o.data);
+	/* Checked for every type: mappings on a mount that cannot take them are
+	 * an error, not ignored. */
+	struct mount_op idm = {0};
+	if (!e)
+		e = plan_idmap(&idm, m, o.idmap, bind, cfg);
 	if (!e && type && strcmp(type, "cgroup") == 0 && !bind) {
 		e = plan_cgroup(p, index, dest, &o, host, new_cgroupns);
 		mount_options_free(&o);
@@ -350,6 +409,11 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 	copy_propagation(op, &o);
 	op->attr_set = o.attr_set;
 	op->attr_clr = o.attr_clr;
+	op->idmap = idm.idmap;
+	op->uid_map = idm.uid_map;
+	op->n_uid_map = idm.n_uid_map;
+	op->gid_map = idm.gid_map;
+	op->n_gid_map = idm.n_gid_map;
 	bool is_dev = strcmp(op->dest, "/dev") == 0;
 	if (bind) {
 		const char *src = m->source ? m->source : "";
@@ -416,6 +480,16 @@ error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *h
 	return NULL;
 }
 
+error *mount_plan_validate(const struct oci_config *cfg)
+{
+	struct mount_host no_host = {0};
+	struct mount_plan p;
+	error *e = mount_plan_build(cfg, &no_host, false, &p);
+	if (!e)
+		mount_plan_free(&p);
+	return e;
+}
+
 void mount_op_describe(const struct mount_op *op, char *buf, size_t len)
 {
 	char flags[256], rflags[256] = "";
@@ -432,11 +506,13 @@ void mount_op_describe(const struct mount_op *op, char *buf, size_t len)
 		used += (size_t)n;
 	}
 	static const char *const kinds[] = {"mount", "bind", "remount", "symlink"};
-	snprintf(buf, len, "mounts[%d]: %s %s on %s%s%s (%s)%s%s%s%s%s%s", op->spec_index,
+	static const char *const idmaps[] = {"", " idmap", " ridmap"};
+	snprintf(buf, len, "mounts[%d]: %s %s on %s%s%s (%s)%s%s%s%s%s%s%s", op->spec_index,
 		 kinds[op->kind], op->source ? op->source : "-", op->dest,
 		 op->fstype ? " type " : "", op->fstype ? op->fstype : "", flags,
 		 op->data ? " data=" : "", op->data ? op->data : "",
-		 op->remount ? " then remount " : "", rflags, *prop ? " propagation" : "", prop);
+		 op->remount ? " then remount " : "", rflags, *prop ? " propagation" : "", prop,
+		 idmaps[op->idmap]);
 }
 
 void mount_plan_log(const struct mount_plan *p)

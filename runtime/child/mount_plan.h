@@ -45,6 +45,17 @@ struct mount_op {
 	/* A bind whose source is mounts[spec_index].source: the runtime may
 	 * have opened it already (see mount_plan_apply). */
 	bool spec_source;
+	/* An idmapped bind (idmap/ridmap, or mappings given). mount_setattr
+	 * (MOUNT_ATTR_IDMAP) needs privilege over the source's filesystem and a
+	 * detached tree, so the runtime clones and maps the tree before clone3
+	 * (runtime/mount_idmap.c) and the child moves it onto dest (tree_fd). */
+	enum mount_idmap idmap;
+	/* Borrowed from the config: the mount's own mappings, or those of the
+	 * container's new user namespace; NULL when the container joins a user
+	 * namespace by path (that namespace is used as it is). */
+	const struct oci_id_mapping *uid_map, *gid_map;
+	size_t n_uid_map, n_gid_map;
+	int tree_fd; /* the prepared tree (borrowed), -1 until rootfs_prepare sets it */
 };
 
 struct mount_plan {
@@ -84,6 +95,9 @@ void mount_host_free(struct mount_host *h);
 error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *host,
 			bool new_cgroupns, struct mount_plan *out);
 void mount_plan_free(struct mount_plan *p);
+/* mount_plan_build's checks alone, without host facts: for the runtime, so a
+ * bad mount is refused before anything is created (as runc's validator). */
+error *mount_plan_validate(const struct oci_config *cfg);
 /* One log_debug line per operation. */
 void mount_plan_log(const struct mount_plan *p);
 /* One line for op into buf, e.g. "mounts[0]: mount proc on /proc type proc (rw)". */

@@ -133,10 +133,21 @@ error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
 	mount_host_free(&host);
 	if (e)
 		return e;
+	for (size_t i = 0; i < plan.n; i++) {
+		struct mount_op *op = &plan.ops[i];
+		size_t k = (size_t)op->spec_index;
+		if (op->idmap != MOUNT_IDMAP_NONE && opts->idmap_fds && k < opts->n_idmap_fds)
+			op->tree_fd = opts->idmap_fds[k];
+	}
 	mount_plan_log(&plan);
 	e = mount_plan_apply(sys, &plan, rootfd, opts->source_fds);
 	if (!e)
 		log_debug("init: rootfs mounts: %zu applied", plan.n);
+	/* Moved in (or not needed after a failure): they must not reach the
+	 * container's process, not even as a preserved fd. */
+	for (size_t i = 0; opts->idmap_fds && i < opts->n_idmap_fds; i++)
+		if (opts->idmap_fds[i] >= 0)
+			close(opts->idmap_fds[i]);
 	bool setup_dev = plan.setup_dev;
 	mount_plan_free(&plan);
 	if (e || !setup_dev)

@@ -7,6 +7,7 @@
 #define ISORUN_RUNTIME_CHILD_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
 #include "common/sys.h"
@@ -22,6 +23,9 @@ struct rootfs_opts {
 	 * in that namespace (removed again by delete), the host's propagation is
 	 * left alone, and the init chroots instead of pivoting (runc). */
 	bool host_mntns;
+	/* Idmapped trees the runtime prepared, by spec mount index (-1: none). */
+	const int *idmap_fds;
+	size_t n_idmap_fds;
 };
 
 /* The three steps make their mount, pivot_root and mknod calls through sys

@@ -202,3 +202,25 @@ prop_bundle() {
 	[[ ",${lines[-1]}," == *,nosuid,* ]]
 	[[ ",${lines[-1]}," == *,noexec,* ]]
 }
+
+@test "a bind mount with filesystem-specific options is refused naming the entry and the option" {
+	# runc 1.2+ refuses these too ("bind mounts cannot have any filesystem-specific
+	# options applied"): the kernel ignores mount data with MS_BIND.
+	is_isorun || skip "runc 1.1.5 silently ignores filesystem-specific options on a bind mount"
+	mkdir -p "$TEST_DIR/src"
+	make_bundle "$BUNDLE"
+	n=$(jq '.mounts | length' "$BUNDLE/config.json")
+	edit_config "$BUNDLE" '.mounts += [{"destination": "/b", "type": "bind", "source": $s, "options": ["rbind", "ro", "size=10m", "mode=755"]}]' \
+		--arg s "$TEST_DIR/src"
+	id=$(new_id)
+	run_ctr "$id" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$n] (/b): bind mounts cannot have filesystem-specific options: \"size=10m,mode=755\""* ]] || fail "$output"
+	run rt state "$id"
+	[ "$status" -ne 0 ]
+	# the same options on a tmpfs are the filesystem's, and apply
+	edit_config "$BUNDLE" '.mounts[-1] = {"destination": "/b", "type": "tmpfs", "source": "tmpfs", "options": ["size=10m", "mode=755"]}'
+	run_sh "$(new_id)" 'stat -c %a /b'
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "${lines[0]}" = 755 ]
+}

@@ -135,6 +135,29 @@ static void test_data_and_tmpcopyup(void)
 	CHECK(o.data == NULL);
 }
 
+/* idmap / ridmap are the runtime's, never mount data; the last one given wins. */
+static void test_idmap_options(void)
+{
+	struct mount_options o;
+	CHECK_OK(mount_options_parse(OPTS("rbind", "idmap"), &o));
+	CHECK(o.idmap == MOUNT_IDMAP_TOP && o.data == NULL && o.bind);
+	mount_options_free(&o);
+	CHECK_OK(mount_options_parse(OPTS("rbind", "ridmap", "ro"), &o));
+	CHECK(o.idmap == MOUNT_IDMAP_RECURSIVE && o.data == NULL);
+	mount_options_free(&o);
+	CHECK_OK(mount_options_parse(OPTS("ridmap", "idmap"), &o));
+	CHECK(o.idmap == MOUNT_IDMAP_TOP);
+	mount_options_free(&o);
+	CHECK_OK(mount_options_parse(OPTS("bind"), &o));
+	CHECK(o.idmap == MOUNT_IDMAP_NONE);
+	mount_options_free(&o);
+	/* crun's "idmap=uids=..." syntax is not ours: it stays data */
+	CHECK_OK(mount_options_parse(OPTS("idmap=uids=0-1-10"), &o));
+	CHECK(o.idmap == MOUNT_IDMAP_NONE);
+	CHECK_STR(o.data, "idmap=uids=0-1-10");
+	mount_options_free(&o);
+}
+
 static void test_describe(void)
 {
 	char buf[128];
@@ -157,6 +180,7 @@ int main(void)
 	RUN_TEST(test_recursive_attrs);
 	RUN_TEST(test_atime_attrs);
 	RUN_TEST(test_data_and_tmpcopyup);
+	RUN_TEST(test_idmap_options);
 	RUN_TEST(test_describe);
 	UNIT_MAIN_END();
 }

@@ -342,6 +342,173 @@ static void test_errors_name_the_entry(void)
 	mount_plan_free(&p);
 }
 
+/* The kernel ignores mount data with MS_BIND: refused (runc 1.2), not dropped. */
+static void test_bind_with_fs_options_refused(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_mount a[] = {
+	    {.destination = "/ok", .source = "/s", .options = OPTS("rbind", "ro", "nosuid")},
+	    {.destination = "/b",
+	     .source = "/s",
+	     .options = OPTS("rbind", "size=10m", "ro", "mode=755")},
+	};
+	struct oci_config cfg = make_cfg(a, 2);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[1] (/b): bind mounts cannot have filesystem-specific options: "
+		  "\"size=10m,mode=755\"");
+	CHECK_ERR(mount_plan_validate(&cfg), "mounts[1] (/b): bind mounts cannot have "
+					     "filesystem-specific options: \"size=10m,mode=755\"");
+	struct oci_mount t[] = {
+	    {.destination = "/b", .type = "bind", .source = "/s", .options = OPTS("uid=0")}};
+	cfg = make_cfg(t, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/b): bind mounts cannot have filesystem-specific options: \"uid=0\"");
+	/* the same options on a fresh mount are the filesystem's */
+	struct oci_mount f[] = {{.destination = "/t",
+				 .type = "tmpfs",
+				 .source = "tmpfs",
+				 .options = OPTS("size=10m", "mode=755")}};
+	cfg = make_cfg(f, 1);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 1 && p.ops[0].data && strcmp(p.ops[0].data, "size=10m,mode=755") == 0);
+	mount_plan_free(&p);
+	CHECK_OK(mount_plan_validate(&cfg));
+}
+
+static void test_idmap_plan(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_id_mapping um[] = {{1000, 0, 1}}, gm[] = {{2000, 0, 1}};
+	struct oci_mount m[] = {
+	    {.destination = "/a",
+	     .source = "/s",
+	     .options = OPTS("bind", "idmap"),
+	     .uid_mappings = um,
+	     .n_uid_mappings = 1,
+	     .gid_mappings = gm,
+	     .n_gid_mappings = 1},
+	    {.destination = "/r",
+	     .source = "/s",
+	     .options = OPTS("rbind", "ridmap", "ro"),
+	     .uid_mappings = um,
+	     .n_uid_mappings = 1,
+	     .gid_mappings = gm,
+	     .n_gid_mappings = 1},
+	    /* mappings without the option: applied to the top mount (runc 1.2) */
+	    {.destination = "/n",
+	     .source = "/s",
+	     .options = OPTS("rbind"),
+	     .uid_mappings = um,
+	     .n_uid_mappings = 1,
+	     .gid_mappings = gm,
+	     .n_gid_mappings = 1},
+	    {.destination = "/plain", .source = "/s", .options = OPTS("rbind")},
+	};
+	struct oci_config cfg = make_cfg(m, ARRAY_SIZE(m));
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 4);
+	if (p.n == 4) {
+		CHECK(p.ops[0].idmap == MOUNT_IDMAP_TOP && p.ops[0].uid_map == um &&
+		      p.ops[0].n_uid_map == 1 && p.ops[0].gid_map == gm && p.ops[0].n_gid_map == 1);
+		CHECK(p.ops[0].tree_fd == -1 && p.ops[0].data == NULL);
+		CHECK(p.ops[1].idmap == MOUNT_IDMAP_RECURSIVE && (p.ops[1].flags & MS_REC));
+		CHECK(p.ops[1].remount && (p.ops[1].remount_flags & MS_RDONLY));
+		CHECK(p.ops[2].idmap == MOUNT_IDMAP_TOP && p.ops[2].uid_map == um);
+		CHECK(p.ops[3].idmap == MOUNT_IDMAP_NONE && p.ops[3].uid_map == NULL);
+		char line[512];
+		mount_op_describe(&p.ops[1], line, sizeof(line));
+		CHECK(strstr(line, " ridmap") != NULL);
+	}
+	mount_plan_free(&p);
+
+	/* No mappings of its own: the container's user namespace. */
+	struct oci_id_mapping cu[] = {{0, 100000, 65536}}, cg[] = {{0, 200000, 65536}};
+	struct oci_namespace userns[] = {{.type = OCI_NS_USER}};
+	struct oci_mount c[] = {
+	    {.destination = "/c", .source = "/s", .options = OPTS("bind", "idmap")}};
+	cfg = make_cfg(c, 1);
+	cfg.has_linux = true;
+	cfg.linux_.namespaces = userns;
+	cfg.linux_.n_namespaces = 1;
+	cfg.linux_.uid_mappings = cu;
+	cfg.linux_.n_uid_mappings = 1;
+	cfg.linux_.gid_mappings = cg;
+	cfg.linux_.n_gid_mappings = 1;
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 1 && p.ops[0].idmap == MOUNT_IDMAP_TOP && p.ops[0].uid_map == cu &&
+	      p.ops[0].gid_map == cg);
+	mount_plan_free(&p);
+	/* joined by path: that namespace is used (no mappings in the plan) */
+	userns[0].path = "/proc/1/ns/user";
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 1 && p.ops[0].idmap == MOUNT_IDMAP_TOP && p.ops[0].uid_map == NULL);
+	mount_plan_free(&p);
+	userns[0].path = NULL;
+	cfg.linux_.n_uid_mappings = 0;
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/c): option \"idmap\" without uidMappings and gidMappings: "
+		  "linux.uidMappings and linux.gidMappings are needed");
+}
+
+static void test_idmap_errors(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_id_mapping um[] = {{1000, 0, 1}};
+	/* runtime-spec: idmap/ridmap without mappings and without a user namespace MUST fail */
+	struct oci_mount a[] = {
+	    {.destination = "/m", .source = "/s", .options = OPTS("rbind", "ridmap")}};
+	struct oci_config cfg = make_cfg(a, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/m): option \"ridmap\" without uidMappings and gidMappings maps like "
+		  "the container's user namespace, and the container has none");
+	CHECK_ERR(mount_plan_validate(&cfg),
+		  "mounts[0] (/m): option \"ridmap\" without uidMappings and gidMappings maps like "
+		  "the container's user namespace, and the container has none");
+	/* uidMappings MUST come with gidMappings */
+	struct oci_mount b[] = {{.destination = "/m",
+				 .source = "/s",
+				 .options = OPTS("bind", "idmap"),
+				 .uid_mappings = um,
+				 .n_uid_mappings = 1}};
+	cfg = make_cfg(b, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/m): uidMappings given without gidMappings: an idmapped mount needs "
+		  "both");
+	struct oci_mount b2[] = {{.destination = "/m",
+				  .source = "/s",
+				  .options = OPTS("bind"),
+				  .gid_mappings = um,
+				  .n_gid_mappings = 1}};
+	cfg = make_cfg(b2, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/m): gidMappings given without uidMappings: an idmapped mount needs "
+		  "both");
+	/* not a bind: refused, mappings or option */
+	struct oci_mount c[] = {{.destination = "/t",
+				 .type = "tmpfs",
+				 .source = "tmpfs",
+				 .options = OPTS("idmap"),
+				 .uid_mappings = um,
+				 .n_uid_mappings = 1,
+				 .gid_mappings = um,
+				 .n_gid_mappings = 1}};
+	cfg = make_cfg(c, 1);
+	CHECK_ERR(
+	    mount_plan_build(&cfg, &h, false, &p),
+	    "mounts[0] (/t): uidMappings: idmapped mounts are supported for bind mounts only");
+	struct oci_mount d[] = {{.destination = "/sys/fs/cgroup",
+				 .type = "cgroup",
+				 .source = "cgroup",
+				 .options = OPTS("ridmap")}};
+	cfg = make_cfg(d, 1);
+	CHECK_ERR(mount_plan_build(&cfg, &h, false, &p),
+		  "mounts[0] (/sys/fs/cgroup): ridmap: idmapped mounts are supported for bind "
+		  "mounts only");
+}
+
 static void test_clean_path(void)
 {
 	char *s;
@@ -475,6 +642,9 @@ int main(void)
 	RUN_TEST(test_binds);
 	RUN_TEST(test_dev_bind_and_ro);
 	RUN_TEST(test_errors_name_the_entry);
+	RUN_TEST(test_bind_with_fs_options_refused);
+	RUN_TEST(test_idmap_plan);
+	RUN_TEST(test_idmap_errors);
 	RUN_TEST(test_clean_path);
 	RUN_TEST(test_device_plan_defaults);
 	RUN_TEST(test_device_plan_spec_devices);

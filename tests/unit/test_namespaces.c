@@ -1,5 +1,8 @@
 /* namespaces/: plans (pure) and, as root, setns paths, id maps, time offsets. */
+#include <dirent.h>
 #include <errno.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -247,6 +250,66 @@ static void test_timens(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The user namespace built for an idmapped mount holds exactly the mappings, and
+ * its helper process is gone when the call returns, also on failure. */
+static void test_userns_open_with_maps(void)
+{
+	if (geteuid() != 0) {
+		printf("# SKIP needs root\n");
+		return;
+	}
+	struct oci_id_mapping um[] = {{1000, 0, 1}, {0, 100000, 10}}, gm[] = {{2000, 5, 3}};
+	int before = count_fds();
+	int fd = -1;
+	CHECK_OK(userns_open_with_maps(um, 2, gm, 1, &fd));
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	CHECK(ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWUSER);
+	/* no helper left to reap */
+	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* what a process in that namespace sees */
+		_cleanup_free_ char *u = NULL, *g = NULL;
+		unsigned a, b, c, d, e, f;
+		if (setns(fd, CLONE_NEWUSER) < 0 || read_file("/proc/self/uid_map", &u, NULL) ||
+		    read_file("/proc/self/gid_map", &g, NULL))
+			_exit(2);
+		if (sscanf(u, "%u %u %u %u %u %u", &a, &b, &c, &d, &e, &f) != 6 || a != 1000 ||
+		    b != 0 || c != 1 || d != 0 || e != 100000 || f != 10)
+			_exit(3);
+		if (sscanf(g, "%u %u %u", &a, &b, &c) != 3 || a != 2000 || b != 5 || c != 3)
+			_exit(4);
+		_exit(0);
+	}
+	int st = 0;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(fd);
+	CHECK(count_fds() == before);
+	/* overlapping ranges: the kernel refuses the map; nothing stays behind */
+	struct oci_id_mapping bad[] = {{0, 0, 10}, {5, 100, 10}};
+	fd = -1;
+	error *e = userns_open_with_maps(bad, 2, gm, 1, &fd);
+	CHECK(e && strstr(e->msg, "idmap user namespace: write /proc/") &&
+	      strstr(e->msg, "uid_map"));
+	err_free(e);
+	CHECK(fd == -1);
+	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+	CHECK(count_fds() == before);
+}
+
 int main(void)
 {
 	alarm(60);
@@ -258,5 +321,6 @@ int main(void)
 	RUN_TEST(test_userns_maps);
 	RUN_TEST(test_userns_rootless_no_helper);
 	RUN_TEST(test_timens);
+	RUN_TEST(test_userns_open_with_maps);
 	UNIT_MAIN_END();
 }
