@@ -199,7 +199,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	if ((e = rootfs_finalize(cfg, &ropts)))
 		return e;
 
-	if ((e = process_apply_limits(proc, &cfg->linux_)))
+	/* execCPUAffinity is for exec'd processes only (runtime-spec 1.3). */
+	if ((e = process_apply_cpu_affinity(NULL)) ||
+	    (e = process_apply_memory_policy(&cfg->linux_)) ||
+	    (e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
 	if (cfg->linux_.has_seccomp) {
 		if ((e = seccomp_build(&cfg->linux_.seccomp, &s->seccomp)))
