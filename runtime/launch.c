@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
+#include "namespaces/netdev.h"
 #include "runtime/child/console.h"
 #include "runtime/device_rules.h"
 #include "runtime/child/hooks.h"
@@ -112,6 +113,21 @@ static error *take_new_init(struct conversation *c, pid_t pid)
 	return e;
 }
 
+/* linux.netDevices, once init has its network namespace (made by clone3 or
+ * unshared before NS_READY); before GO, so the devices are there before any
+ * hook or the process runs. */
+static error *move_net_devices(pid_t pid, const struct oci_config *cfg)
+{
+	if (!cfg->linux_.n_net_devices)
+		return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("linux.netDevices: open %s", path);
+	return netdev_move_all(&cfg->linux_, fd);
+}
+
 /* The parent's half of the sync protocol, up to SYNC_READY. */
 static error *converse(struct conversation *c)
 {
@@ -132,6 +148,8 @@ static error *converse(struct conversation *c)
 		switch (msg.type) {
 		case SYNC_NS_READY:
 			if (c->new_userns && (e = userns_write_maps(l->pid, cfg)))
+				return e;
+			if ((e = move_net_devices(l->pid, cfg)))
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,
 			 * for the state its hooks get. */
