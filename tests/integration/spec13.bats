@@ -225,3 +225,34 @@ rt_in_netns() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"linux.netDevices: needs a network namespace"* ]] || fail "got '$output'"
 }
+
+# ---------------------------------------------------------------- poststart
+
+@test "a failing poststart hook fails start and stops the container" {
+	is_isorun || skip "runc 1.1.5 runs poststart hooks during create (runc#4347): create fails instead"
+	make_bundle "$BUNDLE" '.hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}]'
+	set_args "$BUNDLE" sleep 100
+	id=$(new_id)
+	create_ctr "$id" || { cat "$TEST_DIR/$id.err"; false; }
+	run rt start "$id"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"poststart hook #0 (/bin/sh): exit status 4"* ]] || fail "got '$output'"
+	[ "$(state_field "$id" status)" = stopped ]
+	rt delete "$id"
+	assert_nothing_left "$id"
+}
+
+@test "a failing poststart hook fails run, which kills and removes the container" {
+	make_bundle "$BUNDLE" '.hooks.poststart = [{"path": "/bin/false"}]'
+	id=$(new_id)
+	SECONDS=0
+	run_ctr "$id" sleep 100
+	[ "$status" -ne 0 ]
+	[ "$SECONDS" -lt 15 ]
+	if is_isorun; then
+		[[ "$output" == *"poststart hook #0 (/bin/false)"* ]] || fail "got '$output'"
+	fi
+	run rt state "$id"
+	[ "$status" -ne 0 ]
+	assert_nothing_left "$id"
+}
