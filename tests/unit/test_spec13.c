@@ -7,7 +7,9 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "runtime/features.h"
 #include "spec/config.h"
+#include "spec/features.h"
 #include "tests/unit/unit.h"
 
 #define WORDS (SPEC_CPU_LIST_MAX / (8 * sizeof(unsigned long)))
@@ -207,11 +209,40 @@ static void test_net_devices(void)
 		  "config.json: linux.netDevices.a: expected an object, got an array");
 }
 
+/* `features` advertises memoryPolicy and netDevices, and every mode and flag
+ * it names is one the parser takes. */
+static void test_features_advertised(void)
+{
+	struct oci_features f;
+	CHECK_OK(runtime_features(&f));
+	CHECK(f.net_devices_enabled);
+	CHECK(strv_len(f.memory_policy_modes) == 7);
+	for (char **m = f.memory_policy_modes; m && *m; m++) {
+		bool no_nodes = !strcmp(*m, "MPOL_DEFAULT") || !strcmp(*m, "MPOL_LOCAL");
+		_cleanup_free_ char *frag =
+		    str_printf("\"linux\":{\"memoryPolicy\":{\"mode\":\"%s\"%s}}", *m,
+			       no_nodes ? "" : ",\"nodes\":\"0\"");
+		CHECK_OK(parse_only(frag));
+	}
+	for (char **fl = f.memory_policy_flags; fl && *fl; fl++) {
+		_cleanup_free_ char *frag = str_printf(
+		    "\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\","
+		    "\"flags\":[\"%s\"]}}",
+		    *fl);
+		CHECK_OK(parse_only(frag));
+	}
+	_cleanup_free_ char *json = oci_features_to_json(&f);
+	CHECK(json && strstr(json, "\"memoryPolicy\": {\n            \"modes\": [") != NULL);
+	CHECK(json && strstr(json, "\"netDevices\": {\n            \"enabled\": true") != NULL);
+	oci_features_free(&f);
+}
+
 int main(void)
 {
 	RUN_TEST(test_cpu_list);
 	RUN_TEST(test_exec_cpu_affinity);
 	RUN_TEST(test_memory_policy);
 	RUN_TEST(test_net_devices);
+	RUN_TEST(test_features_advertised);
 	UNIT_MAIN_END();
 }
