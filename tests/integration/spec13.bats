@@ -195,8 +195,13 @@ rt_in_netns() {
 	# Not given back: runtime-spec 1.3 says the runtime MUST NOT move it out before deletion;
 	# the kernel destroys a virtual device with its namespace (a veth takes its peer along)
 	# and returns a physical one to the initial namespace.
+	# The kernel tears a dead namespace down asynchronously (a workqueue): poll.
 	run ip -n "$NETNS" link show veth7
 	[ "$status" -ne 0 ]
+	for ((i = 0; i < 100; i++)); do
+		ip -n "$NETNS" link show peer7 >/dev/null 2>&1 || break
+		sleep 0.1
+	done
 	run ip -n "$NETNS" link show peer7
 	[ "$status" -ne 0 ]
 }
