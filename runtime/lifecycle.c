@@ -93,9 +93,16 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
  * is stopped (runtime-spec 1.2 and runc 1.1 only warned). Every process of
  * its cgroup is killed (without a pid namespace init's children would
  * outlive it); `delete`, or `run` itself, then destroys it as usual. */
-static error *stop_after_poststart(error *hook_err, const struct cgroup *cg, pid_t pid)
+static error *stop_after_poststart(error *hook_err, const struct loaded_container *c)
 {
+	const struct cgroup *cg = c->cg;
+	pid_t pid = c->st.pid;
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* The hooks took time: init may have exited and its pid been reused. */
+	if (pidfd >= 0 && proc_start_time(pid) != c->st.pid_start_time) {
+		close(pidfd);
+		pidfd = -1;
+	}
 	if (pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 	if (cg) {
@@ -133,7 +140,7 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 		if (!json)
 			e = err_sys(ENOMEM, "state");
 		else if ((e = hooks_run(&c.cfg->hooks.poststart, "poststart", json)))
-			e = stop_after_poststart(e, c.cg, c.st.pid);
+			e = stop_after_poststart(e, &c);
 	}
 	container_unload(&c);
 	return e;
