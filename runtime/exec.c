@@ -379,6 +379,30 @@ static error *init_cgroup(const struct loaded_container *c, struct cgroup **out)
 	return cgroup_sub(c->cg, &subs, out);
 }
 
+/* process.execCPUAffinity.initial: the CPUs the exec child runs on until it
+ * is in the container's cgroup. The child inherits our affinity at clone3,
+ * before it joins (v1: we write cgroup.procs later; v2: CLONE_INTO_CGROUP
+ * joins at birth, so only the clone itself can carry it): pin ourselves
+ * around the clone, and restore afterwards. */
+static error *pin_initial_cpus(const char *initial, cpu_set_t *saved, bool *pinned)
+{
+	*pinned = false;
+	if (!initial || !*initial)
+		return NULL;
+	unsigned long mask[SPEC_CPU_LIST_MAX / (8 * sizeof(unsigned long))];
+	const char *why = NULL;
+	if (spec_cpu_list_parse(initial, mask, SPEC_CPU_LIST_MAX, &why) < 0)
+		return err_new("process.execCPUAffinity.initial: invalid CPU list \"%s\": %s",
+			       initial, why);
+	if (sched_getaffinity(0, sizeof(*saved), saved) < 0)
+		return err_errno("exec: sched_getaffinity");
+	if (sched_setaffinity(0, sizeof(mask), (cpu_set_t *)mask) < 0)
+		return err_errno("process.execCPUAffinity.initial (%s): sched_setaffinity",
+				 initial);
+	*pinned = true;
+	return NULL;
+}
+
 /* Everything up to execve of the child; on success r holds the running child. */
 static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 			  const struct oci_process *proc, const struct cgroup *sub_cg,
@@ -421,7 +445,11 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	}
 	const struct cgroup *cg = sub_cg ? sub_cg : c->cg;
 	_cleanup_cgroup_ struct cgroup *init_cg = NULL;
-	e = clone_child(r, &ca, ns_fds, cg, sv[1]);
+	cpu_set_t saved_cpus;
+	bool pinned = false;
+	e = pin_initial_cpus(proc->exec_cpu_affinity.initial, &saved_cpus, &pinned);
+	if (!e)
+		e = clone_child(r, &ca, ns_fds, cg, sv[1]);
 	if (e && e->errnum == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
 		/* runc's v2 fallback: the top cgroup refuses processes once init
 		 * moved below it and enabled domain controllers there ("no
@@ -436,6 +464,8 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 			e = clone_child(r, &ca, ns_fds, cg, sv[1]);
 		}
 	}
+	if (pinned && sched_setaffinity(0, sizeof(saved_cpus), &saved_cpus) < 0 && !e)
+		log_warn("exec: restoring the runtime's CPU affinity: %s", strerror(errno));
 	close_ns(ns_fds);
 	if (e) {
 		close(sv[1]);

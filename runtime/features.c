@@ -306,6 +306,16 @@ error *runtime_features(struct oci_features *f)
 		e = seccomp_archs(&f->seccomp_archs);
 	if (!e)
 		e = seccomp_flag_lists(&f->seccomp_known_flags, &f->seccomp_supported_flags);
+	/* Applied by set_mempolicy in the child (runtime/child/limits.c); the
+	 * kernel may still refuse a mode it is too old for. */
+	size_t n_modes = 0, n_flags = 0;
+	const char *const *modes = spec_memory_policy_modes(&n_modes);
+	const char *const *mflags = spec_memory_policy_flags(&n_flags);
+	if (!e)
+		e = push_static(&f->memory_policy_modes, modes, n_modes);
+	if (!e)
+		e = push_static(&f->memory_policy_flags, mflags, n_flags);
+	f->net_devices_enabled = true; /* namespaces/netdev.c */
 	if (!e)
 		e = annotations(&f->annotations);
 	if (e)

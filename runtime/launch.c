@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
+#include "namespaces/netdev.h"
 #include "runtime/child/console.h"
 #include "runtime/device_rules.h"
 #include "runtime/mount_idmap.h"
@@ -163,6 +164,21 @@ static error *send_mount_sources(const struct oci_config *cfg, pid_t pid, int sy
 	return NULL;
 }
 
+/* linux.netDevices, once init has its network namespace (made by clone3 or
+ * unshared before NS_READY); before GO, so the devices are there before any
+ * hook or the process runs. */
+static error *move_net_devices(pid_t pid, const struct oci_config *cfg)
+{
+	if (!cfg->linux_.n_net_devices)
+		return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("linux.netDevices: open %s", path);
+	return netdev_move_all(&cfg->linux_, fd);
+}
+
 /* The parent's half of the sync protocol, up to SYNC_READY. */
 static error *converse(struct conversation *c)
 {
@@ -186,6 +202,8 @@ static error *converse(struct conversation *c)
 				return e;
 			if (c->new_userns)
 				log_debug("create: maps: uid/gid maps of init %d written", l->pid);
+			if ((e = move_net_devices(l->pid, cfg)))
+				return e;
 			if (c->any_userns && (e = send_mount_sources(cfg, l->pid, l->sync_fd)))
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,

@@ -89,6 +89,38 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	return NULL;
 }
 
+/* runtime-spec 1.3: a failing poststart hook is an error, and the container
+ * is stopped (runtime-spec 1.2 and runc 1.1 only warned). Every process of
+ * its cgroup is killed (without a pid namespace init's children would
+ * outlive it); `delete`, or `run` itself, then destroys it as usual. */
+static error *stop_after_poststart(error *hook_err, const struct loaded_container *c)
+{
+	const struct cgroup *cg = c->cg;
+	pid_t pid = c->st.pid;
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* The hooks took time: init may have exited and its pid been reused. */
+	if (pidfd >= 0 && proc_start_time(pid) != c->st.pid_start_time) {
+		close(pidfd);
+		pidfd = -1;
+	}
+	if (pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	if (cg) {
+		error *ke = cgroup_signal_all(cg, SIGKILL);
+		if (ke)
+			log_warn("poststart: stopping the container: %s", ke->msg);
+		err_free(ke);
+	}
+	/* `state` right after must say stopped: wait for init to die (a zombie
+	 * is dead enough). */
+	if (pidfd >= 0) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		if (poll(&p, 1, 5000) <= 0)
+			log_warn("poststart: container init %d did not exit after SIGKILL", pid);
+	}
+	return err_wrap(hook_err, "container stopped");
+}
+
 error *container_start(const struct runtime_ctx *rt, const char *id)
 {
 	struct loaded_container c;
@@ -105,7 +137,10 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
 		_cleanup_free_ char *json = hook_state_json(
 		    c.st.oci_version, id, "running", c.st.pid, c.st.bundle, &c.st.annotations);
-		hooks_run_warn(&c.cfg->hooks.poststart, "poststart", json);
+		if (!json)
+			e = err_sys(ENOMEM, "state");
+		else if ((e = hooks_run(&c.cfg->hooks.poststart, "poststart", json)))
+			e = stop_after_poststart(e, &c);
 	}
 	container_unload(&c);
 	return e;
@@ -153,8 +188,21 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	}
 	close(l.sync_fd);
 	l.sync_fd = -1;
-	if (l.cfg->hooks.poststart.n)
-		hooks_run_warn(&l.cfg->hooks.poststart, "poststart", l.state_json);
+	if (l.cfg->hooks.poststart.n &&
+	    (e = hooks_run(&l.cfg->hooks.poststart, "poststart", l.state_json))) {
+		/* Stopped and destroyed (lifecycle step 12), detached or not. */
+		e = err_wrap(e, "container stopped");
+		syscall(SYS_pidfd_send_signal, l.pidfd, SIGKILL, NULL, 0);
+		waitpid(l.pid, NULL, 0);
+		launched_release(&l);
+		/* The regular delete: every process, the cgroup, poststop hooks
+		 * (--keep leaves the stopped container, as after any run). */
+		error *de = o->keep ? NULL : container_delete(rt, o->id, true);
+		if (de)
+			log_warn("poststart: removing the container: %s", de->msg);
+		err_free(de);
+		goto out;
+	}
 	if (o->detach) {
 		launched_release(&l);
 		goto out;

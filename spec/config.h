@@ -92,6 +92,14 @@ struct oci_scheduler {
 	uint64_t runtime, deadline, period;
 };
 
+/* process.execCPUAffinity (runtime-spec 1.3): CPU lists ("0-3,7") for an
+ * exec'd process, before (initial) and after (final) it joins the cgroup.
+ * NULL or "" when absent; validated by spec_cpu_list_parse. */
+struct oci_exec_cpu_affinity {
+	char *initial;
+	char *final;
+};
+
 struct oci_process {
 	bool terminal;
 	bool has_console_size;
@@ -111,6 +119,7 @@ struct oci_process {
 	opt_i64 oom_score_adj;
 	struct oci_io_priority io_priority;
 	struct oci_scheduler scheduler;
+	struct oci_exec_cpu_affinity exec_cpu_affinity;
 };
 
 struct oci_hook {
@@ -295,6 +304,25 @@ struct oci_personality {
 	char **flags;
 };
 
+/* linux.memoryPolicy (runtime-spec 1.3): set_mempolicy(2) of the container's
+ * processes. mode_value and flags_value are the kernel's MPOL_* numbers. */
+struct oci_memory_policy {
+	bool set;
+	char *mode;
+	int mode_value;
+	char *nodes; /* node list ("0-3,7"), NULL when absent */
+	char **flags;
+	int flags_value;
+};
+
+/* linux.netDevices (runtime-spec 1.3): a host interface moved into the
+ * container's network namespace, named `name` there (the host name when
+ * absent). */
+struct oci_net_device {
+	char *host_name;
+	char *name;
+};
+
 struct oci_linux {
 	struct oci_namespace *namespaces;
 	size_t n_namespaces;
@@ -317,6 +345,9 @@ struct oci_linux {
 	char **readonly_paths;
 	char *mount_label;
 	struct oci_personality personality;
+	struct oci_memory_policy memory_policy;
+	struct oci_net_device *net_devices;
+	size_t n_net_devices;
 };
 
 struct oci_config {
@@ -384,6 +415,17 @@ const struct oci_namespace *spec_find_namespace(const struct oci_config *cfg, en
 /* NULL-safe lookup of an env var's value in a strv of KEY=VALUE; the last
  * definition wins (runc applies the list with setenv in order). */
 const char *spec_env_get(char *const *env, const char *key);
+/* A CPU or memory node list as the kernel writes them ("0-3,7", "1"): comma
+ * separated numbers and ascending ranges, each below nbits. Sets the bits in
+ * mask (nbits/ULONG bits words, zeroed first). Returns 0, or -1 with *why set
+ * to a static reason. "" is an empty mask. */
+int spec_cpu_list_parse(const char *s, unsigned long *mask, size_t nbits, const char **why);
+/* The linux.memoryPolicy modes and flags the parser knows (for `features`). */
+const char *const *spec_memory_policy_modes(size_t *n);
+const char *const *spec_memory_policy_flags(size_t *n);
+/* The largest CPU or node number a list may name, plus one. */
+#define SPEC_CPU_LIST_MAX 8192
+
 /* RLIMIT_* number for a spec rlimit type ("RLIMIT_NOFILE"), -1 if unknown. */
 int spec_rlimit_resource(const char *type);
 

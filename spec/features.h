@@ -18,6 +18,9 @@ struct oci_features {
 	char **seccomp_actions, **seccomp_operators, **seccomp_archs;
 	char **seccomp_known_flags, **seccomp_supported_flags;
 	bool apparmor_enabled, selinux_enabled, intel_rdt_enabled, idmap_enabled;
+	/* linux.memoryPolicy: rendered only when modes is non-NULL. */
+	char **memory_policy_modes, **memory_policy_flags;
+	bool net_devices_enabled;
 	struct str_map annotations; /* printed with sorted keys */
 };
 

@@ -80,10 +80,17 @@ char *oci_features_to_json(const struct oci_features *f)
 	go_json_end_object(&w);
 	enabled(&w, "apparmor", f->apparmor_enabled);
 	enabled(&w, "selinux", f->selinux_enabled);
+	if (f->memory_policy_modes) {
+		go_json_begin_object(&w, "memoryPolicy");
+		list(&w, "modes", f->memory_policy_modes);
+		list(&w, "flags", f->memory_policy_flags);
+		go_json_end_object(&w);
+	}
 	enabled(&w, "intelRdt", f->intel_rdt_enabled);
 	go_json_begin_object(&w, "mountExtensions");
 	enabled(&w, "idmap", f->idmap_enabled);
 	go_json_end_object(&w);
+	enabled(&w, "netDevices", f->net_devices_enabled);
 	go_json_end_object(&w);
 
 	annotations(&w, &f->annotations);
@@ -107,6 +114,8 @@ void oci_features_free(struct oci_features *f)
 			  f->seccomp_archs,
 			  f->seccomp_known_flags,
 			  f->seccomp_supported_flags,
+			  f->memory_policy_modes,
+			  f->memory_policy_flags,
 			  f->annotations.keys,
 			  f->annotations.values};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)

@@ -42,6 +42,8 @@ void spec_process_clear(struct oci_process *p)
 	free(p->io_priority.class_name);
 	free(p->scheduler.policy);
 	strv_free(p->scheduler.flags);
+	free(p->exec_cpu_affinity.initial);
+	free(p->exec_cpu_affinity.final);
 	*p = (struct oci_process){0};
 }
 
@@ -123,6 +125,14 @@ void spec_linux_clear(struct oci_linux *l)
 	free(l->mount_label);
 	free(l->personality.domain);
 	strv_free(l->personality.flags);
+	free(l->memory_policy.mode);
+	free(l->memory_policy.nodes);
+	strv_free(l->memory_policy.flags);
+	for (size_t i = 0; i < l->n_net_devices; i++) {
+		free(l->net_devices[i].host_name);
+		free(l->net_devices[i].name);
+	}
+	free(l->net_devices);
 	*l = (struct oci_linux){0};
 }
 

@@ -139,6 +139,155 @@ static error *parse_personality(const struct jpath *p, yajl_val v, struct oci_pe
 	return NULL;
 }
 
+/* linux/mempolicy.h; spelled out because glibc ships no numaif.h and these
+ * numbers are the kernel ABI. */
+static const struct {
+	const char *name;
+	int value;
+	bool needs_nodes, takes_nodes;
+} mpol_modes[] = {
+    {"MPOL_DEFAULT", 0, false, false},
+    {"MPOL_PREFERRED", 1, false, true},
+    {"MPOL_BIND", 2, true, true},
+    {"MPOL_INTERLEAVE", 3, true, true},
+    {"MPOL_LOCAL", 4, false, false},
+    {"MPOL_PREFERRED_MANY", 5, true, true},
+    {"MPOL_WEIGHTED_INTERLEAVE", 6, true, true},
+};
+
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#define MPOL_F_STATIC_NODES   (1 << 15)
+
+static const struct {
+	const char *name;
+	int value;
+} mpol_flags[] = {
+    {"MPOL_F_NUMA_BALANCING", MPOL_F_NUMA_BALANCING},
+    {"MPOL_F_RELATIVE_NODES", MPOL_F_RELATIVE_NODES},
+    {"MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES},
+};
+
+const char *const *spec_memory_policy_modes(size_t *n)
+{
+	static const char *names[ARRAY_SIZE(mpol_modes)];
+	for (size_t i = 0; i < ARRAY_SIZE(mpol_modes); i++)
+		names[i] = mpol_modes[i].name;
+	*n = ARRAY_SIZE(mpol_modes);
+	return names;
+}
+
+const char *const *spec_memory_policy_flags(size_t *n)
+{
+	static const char *names[ARRAY_SIZE(mpol_flags)];
+	for (size_t i = 0; i < ARRAY_SIZE(mpol_flags); i++)
+		names[i] = mpol_flags[i].name;
+	*n = ARRAY_SIZE(mpol_flags);
+	return names;
+}
+
+/* The combinations set_mempolicy(2) refuses with a bare EINVAL are refused
+ * here with the field that is wrong. */
+static error *parse_memory_policy(const struct jpath *p, yajl_val v, struct oci_memory_policy *m)
+{
+	error *e = jobject(p, v);
+	if (!e)
+		e = jget_string_req(p, v, "mode", &m->mode);
+	if (!e)
+		e = jget_string(p, v, "nodes", &m->nodes);
+	if (!e)
+		e = jget_strv(p, v, "flags", &m->flags);
+	if (e)
+		return e;
+	struct jpath mp = JKEY(p, "mode"), np = JKEY(p, "nodes"), fp = JKEY(p, "flags");
+	size_t mi = 0;
+	while (mi < ARRAY_SIZE(mpol_modes) && strcmp(mpol_modes[mi].name, m->mode) != 0)
+		mi++;
+	if (mi == ARRAY_SIZE(mpol_modes))
+		return jerr(&mp, "unknown mode \"%s\"", m->mode);
+	m->mode_value = mpol_modes[mi].value;
+	for (size_t i = 0; m->flags && m->flags[i]; i++) {
+		size_t fi = 0;
+		while (fi < ARRAY_SIZE(mpol_flags) && strcmp(mpol_flags[fi].name, m->flags[i]) != 0)
+			fi++;
+		if (fi == ARRAY_SIZE(mpol_flags)) {
+			struct jpath ip = JIDX(&fp, i);
+			return jerr(&ip, "unknown flag \"%s\"", m->flags[i]);
+		}
+		m->flags_value |= mpol_flags[fi].value;
+	}
+	unsigned long mask[SPEC_CPU_LIST_MAX / (8 * sizeof(unsigned long))];
+	const char *why = NULL;
+	if (m->nodes && spec_cpu_list_parse(m->nodes, mask, SPEC_CPU_LIST_MAX, &why) < 0)
+		return jerr(&np, "invalid node list \"%s\": %s", m->nodes, why);
+	bool has_nodes = m->nodes && *m->nodes;
+	if (mpol_modes[mi].needs_nodes && !has_nodes)
+		return jerr(&np, "required for mode %s", m->mode);
+	if (!mpol_modes[mi].takes_nodes && has_nodes)
+		return jerr(&np, "must be empty for mode %s", m->mode);
+	if ((m->flags_value & MPOL_F_STATIC_NODES) && (m->flags_value & MPOL_F_RELATIVE_NODES))
+		return jerr(&fp,
+			    "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other");
+	if ((m->flags_value & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) &&
+	    !mpol_modes[mi].takes_nodes)
+		return jerr(&fp, "node flags do not apply to mode %s", m->mode);
+	if ((m->flags_value & MPOL_F_NUMA_BALANCING) && m->mode_value != 2 && m->mode_value != 5)
+		return jerr(&fp,
+			    "MPOL_F_NUMA_BALANCING needs mode MPOL_BIND or MPOL_PREFERRED_MANY");
+	m->set = true;
+	return NULL;
+}
+
+/* dev_valid_name() of the kernel: what an interface may be called. */
+static bool ifname_valid(const char *n)
+{
+	if (!*n || strlen(n) >= 16 || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (const char *c = n; *c; c++)
+		if (*c == '/' || *c == ':' || *c == ' ' || (*c >= '\t' && *c <= '\r'))
+			return false;
+	return true;
+}
+
+static error *parse_net_devices(const struct jpath *p, yajl_val v, struct oci_linux *l)
+{
+	error *e = jobject(p, v);
+	if (e || v->u.object.len == 0)
+		return e;
+	l->net_devices = calloc(v->u.object.len, sizeof(*l->net_devices));
+	if (!l->net_devices)
+		return err_sys(ENOMEM, "config");
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *host = v->u.object.keys[i];
+		struct jpath dp = JKEY(p, host);
+		yajl_val o = v->u.object.values[i];
+		struct oci_net_device *d = &l->net_devices[l->n_net_devices++];
+		if (!(d->host_name = strdup(host)))
+			return err_sys(ENOMEM, "config");
+		if ((e = jobject(&dp, o)) || (e = jget_string(&dp, o, "name", &d->name)))
+			return e;
+		if (!ifname_valid(host) || strchr(host, '%'))
+			return jerr(&dp, "invalid interface name");
+		if (d->name && !*d->name) {
+			free(d->name);
+			d->name = NULL;
+		}
+		if (d->name && !ifname_valid(d->name)) {
+			struct jpath np = JKEY(&dp, "name");
+			return jerr(&np, "invalid interface name \"%s\"", d->name);
+		}
+		/* Two devices may not end up with one name (a %d template aside). */
+		const char *want = d->name ? d->name : d->host_name;
+		for (size_t j = 0; j + 1 < l->n_net_devices; j++) {
+			const struct oci_net_device *o2 = &l->net_devices[j];
+			if (!strchr(want, '%') &&
+			    !strcmp(want, o2->name ? o2->name : o2->host_name))
+				return jerr(&dp, "name \"%s\" is given to two devices", want);
+		}
+	}
+	return NULL;
+}
+
 /* Namespaces must be unique; a new user namespace needs id maps and id maps
  * need a user namespace (the kernel has nowhere else to put them). */
 static error *check_namespaces(const struct jpath *p, const struct oci_linux *l)
@@ -221,6 +370,22 @@ error *spec_parse_linux_obj(const struct jpath *p, yajl_val v, struct oci_linux 
 		struct jpath sp = JKEY(p, "personality");
 		if ((e = parse_personality(&sp, sub, &l->personality)))
 			return e;
+	}
+	if ((sub = jget(v, "memoryPolicy"))) {
+		struct jpath sp = JKEY(p, "memoryPolicy");
+		if ((e = parse_memory_policy(&sp, sub, &l->memory_policy)))
+			return e;
+	}
+	if ((sub = jget(v, "netDevices"))) {
+		struct jpath sp = JKEY(p, "netDevices");
+		if ((e = parse_net_devices(&sp, sub, l)))
+			return e;
+		bool netns = false;
+		for (size_t i = 0; i < l->n_namespaces; i++)
+			netns = netns || l->namespaces[i].type == OCI_NS_NETWORK;
+		if (l->n_net_devices && !netns)
+			return jerr(&sp, "needs a network namespace in linux.namespaces (the "
+					 "devices would be moved out of the host's)");
 	}
 	return NULL;
 }

@@ -233,6 +233,33 @@ static error *parse_scheduler(const struct jpath *p, yajl_val v, struct oci_sche
 	return NULL;
 }
 
+/* The lists are checked here so that a bad value fails create/exec before
+ * anything starts; the child parses them again into a mask. */
+static error *parse_cpu_list_field(const struct jpath *p, yajl_val v, const char *key, char **out)
+{
+	error *e = jget_string(p, v, key, out);
+	if (e || !*out)
+		return e;
+	unsigned long mask[SPEC_CPU_LIST_MAX / (8 * sizeof(unsigned long))];
+	const char *why = NULL;
+	if (spec_cpu_list_parse(*out, mask, SPEC_CPU_LIST_MAX, &why) < 0) {
+		struct jpath kp = JKEY(p, key);
+		return jerr(&kp, "invalid CPU list \"%s\": %s", *out, why);
+	}
+	return NULL;
+}
+
+static error *parse_exec_cpu_affinity(const struct jpath *p, yajl_val v,
+				      struct oci_exec_cpu_affinity *a)
+{
+	error *e = jobject(p, v);
+	if (!e)
+		e = parse_cpu_list_field(p, v, "initial", &a->initial);
+	if (!e)
+		e = parse_cpu_list_field(p, v, "final", &a->final);
+	return e;
+}
+
 static error *check_env(const struct jpath *p, char **env)
 {
 	struct jpath ep = JKEY(p, "env");
@@ -310,6 +337,12 @@ error *spec_parse_process_obj(const struct jpath *p, yajl_val v, struct oci_proc
 	if (sched) {
 		struct jpath sp = JKEY(p, "scheduler");
 		if ((e = parse_scheduler(&sp, sched, &out->scheduler)))
+			return e;
+	}
+	yajl_val aff = jget(v, "execCPUAffinity");
+	if (aff) {
+		struct jpath ap2 = JKEY(p, "execCPUAffinity");
+		if ((e = parse_exec_cpu_affinity(&ap2, aff, &out->exec_cpu_affinity)))
 			return e;
 	}
 	return NULL;

@@ -279,7 +279,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	log_debug("init: masked paths: %zu masked, %zu read-only",
 		  strv_len(cfg->linux_.masked_paths), strv_len(cfg->linux_.readonly_paths));
 
-	if ((e = process_apply_limits(proc, &cfg->linux_)))
+	/* execCPUAffinity is for exec'd processes only (runtime-spec 1.3). */
+	if ((e = process_apply_cpu_affinity(NULL)) ||
+	    (e = process_apply_memory_policy(&cfg->linux_)) ||
+	    (e = process_apply_limits(proc, &cfg->linux_)))
 		return e;
 	/* Everything from here to execve that a seccomp profile might deny
 	 * (openat2, getcwd, close_range, reading /etc/passwd...) happens before

@@ -2,6 +2,7 @@
  * a hard limit needs CAP_SYS_RESOURCE), oomScoreAdj, ioPriority, scheduler,
  * personality and umask. Each error names the spec field. */
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,5 +134,49 @@ error *limits_apply(const struct oci_process *p, const struct oci_linux *lnx)
 		return e;
 	/* runc's default when user.umask is absent. */
 	umask(p->user.umask.set ? (mode_t)(p->user.umask.value & 07777) : 0022);
+	return NULL;
+}
+
+#define MASK_WORDS (SPEC_CPU_LIST_MAX / (8 * sizeof(unsigned long)))
+
+error *process_apply_cpu_affinity(const char *final)
+{
+	unsigned long mask[MASK_WORDS];
+	if (final && *final) {
+		const char *why = NULL;
+		if (spec_cpu_list_parse(final, mask, SPEC_CPU_LIST_MAX, &why) < 0)
+			return err_new("process.execCPUAffinity.final: invalid CPU list \"%s\": %s",
+				       final, why);
+		if (sched_setaffinity(0, sizeof(mask), (cpu_set_t *)mask) < 0)
+			return err_errno("process.execCPUAffinity.final (%s): sched_setaffinity",
+					 final);
+		return NULL;
+	}
+	/* Every CPU: the kernel intersects the mask with the cgroup's cpuset, so
+	 * this is "what linux.resources.cpu.cpus allows", not the CPUs the
+	 * caller happened to be pinned to (`taskset -c 1 isorun run`), as runc
+	 * 1.2.7+ and crun do. A failure keeps the inherited affinity, which
+	 * still works. */
+	memset(mask, 0xff, sizeof(mask));
+	(void)sched_setaffinity(0, sizeof(mask), (cpu_set_t *)mask);
+	return NULL;
+}
+
+error *process_apply_memory_policy(const struct oci_linux *lnx)
+{
+	const struct oci_memory_policy *m = lnx ? &lnx->memory_policy : NULL;
+	if (!m || !m->set)
+		return NULL;
+	unsigned long mask[MASK_WORDS];
+	const char *why = NULL;
+	if (spec_cpu_list_parse(m->nodes, mask, SPEC_CPU_LIST_MAX, &why) < 0)
+		return err_new("linux.memoryPolicy.nodes: invalid node list \"%s\": %s", m->nodes,
+			       why);
+	bool has_nodes = m->nodes && *m->nodes;
+	/* maxnode counts bits, and the kernel reads maxnode - 1 of them. */
+	if (syscall(SYS_set_mempolicy, m->mode_value | m->flags_value, has_nodes ? mask : NULL,
+		    has_nodes ? (unsigned long)SPEC_CPU_LIST_MAX + 1 : 0UL) < 0)
+		return err_errno("linux.memoryPolicy (%s%s%s): set_mempolicy", m->mode,
+				 has_nodes ? " " : "", has_nodes ? m->nodes : "");
 	return NULL;
 }

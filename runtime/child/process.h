@@ -19,6 +19,15 @@ error *process_find_executable(const struct oci_process *p, char **path_out);
  * and the LSM is unavailable). */
 error *process_apply_limits(const struct oci_process *p, const struct oci_linux *lnx);
 
+/* After the process joined the container's cgroup: final set (exec's
+ * process.execCPUAffinity.final) pins it to those CPUs; NULL or "" resets
+ * the affinity inherited from the caller to every CPU the cgroup's cpuset
+ * allows (init, and exec without final). */
+error *process_apply_cpu_affinity(const char *final);
+
+/* linux.memoryPolicy with set_mempolicy(2), when set. */
+error *process_apply_memory_policy(const struct oci_linux *lnx);
+
 /* setgroups/setgid/setuid keeping the capabilities the spec lists, then the
  * five capability sets (inheritable empty unless asked), ambient last. */
 error *process_apply_identity(const struct oci_process *p);
