@@ -123,6 +123,10 @@ void spec_linux_clear(struct oci_linux *l)
 	free(l->mount_label);
 	free(l->personality.domain);
 	strv_free(l->personality.flags);
+	free(l->intel_rdt.clos_id);
+	free(l->intel_rdt.l3_cache_schema);
+	free(l->intel_rdt.mem_bw_schema);
+	strv_free(l->intel_rdt.schemata);
 	*l = (struct oci_linux){0};
 }
 

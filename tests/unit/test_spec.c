@@ -237,7 +237,7 @@ static void test_full_fixture(void)
 	CHECK(r->memory.kernel.value == 1 && r->memory.kernel_tcp.value == 2);
 	CHECK(r->memory.swappiness.set && r->memory.swappiness.value == 60);
 	CHECK(r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.value);
-	CHECK(r->memory.use_hierarchy.set && !r->memory.use_hierarchy.value);
+	CHECK(r->memory.use_hierarchy.set && r->memory.use_hierarchy.value);
 	CHECK(r->memory.check_before_update.value);
 	CHECK(r->has_cpu && r->cpu.shares.value == 1024 && r->cpu.quota.value == 50000);
 	CHECK(r->cpu.burst.value == 1000 && r->cpu.period.value == 100000);
