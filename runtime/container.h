@@ -15,6 +15,7 @@ struct create_opts {
 	const char *bundle; /* default "." */
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket; /* absolute; receives a pidfd of the init */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds; /* extra fds after stdio passed to the process */
