@@ -1,7 +1,7 @@
 /* isorun update [flags] ID: new cgroup limits for a running container. The
  * shim sends `update --resources=- ID` with a LinuxResources JSON on stdin;
- * people use the single-value flags. With --resources the flags are ignored,
- * as in runc. */
+ * people use the single-value flags. With --resources the limit flags are
+ * ignored and the RDT schema flags are not, as in runc. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -245,12 +245,12 @@ static error *run_update(struct cmd_ctx *ctx, const struct command *cmd,
 	} else {
 		r = calloc(1, sizeof(*r));
 		e = r ? from_flags(pa, r) : err_sys(ENOMEM, "update");
-		/* Checked before any limit changes, as runc does. */
-		if (!e)
-			e = container_update_intel_rdt(&ctx->rt, id,
-						       args_str(pa, "l3-cache-schema"),
-						       args_str(pa, "mem-bw-schema"));
 	}
+	/* The RDT flags count with --resources too, and are checked before any
+	 * limit changes, as runc does. */
+	if (!e)
+		e = container_update_intel_rdt(&ctx->rt, id, args_str(pa, "l3-cache-schema"),
+					       args_str(pa, "mem-bw-schema"));
 	if (!e)
 		e = container_update(&ctx->rt, id, r);
 	spec_resources_free(r);

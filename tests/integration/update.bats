@@ -176,5 +176,10 @@ update_stdin() {
 	run rt update --mem-bw-schema "MB:0=50" --pids-limit 7 "$ID"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Intel RDT/MBA: memory bandwidth schema is not enabled"* ]] || fail "$output"
+	# with --resources as well: only the limit flags give way to the document
+	run timeout --kill-after=5 "$TMO" "$ISORUN" --root "$ROOT" update --resources=- \
+		--l3-cache-schema "L3:0=f" "$ID" <<<'{"pids":{"limit":7}}' 3>&-
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Intel RDT/CAT: l3 cache schema is not enabled"* ]] || fail "$output"
 	[ "$(cgv pids pids.max)" = 50 ]
 }
