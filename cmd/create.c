@@ -15,6 +15,8 @@ static const struct flag_def create_flags[] = {
      "path to an AF_UNIX socket which will receive a file descriptor referencing the master "
      "end of the console's pseudoterminal"},
     {"pid-file", NULL, FLAG_STRING, "specify the file to write the process id to"},
+    {"pidfd-socket", NULL, FLAG_STRING,
+     "path to an AF_UNIX socket which will receive a file descriptor referencing the init process"},
     {"no-pivot", NULL, FLAG_BOOL,
      "do not use pivot root to jail process inside rootfs.  This should be used whenever the "
      "rootfs is on top of a ramdisk"},
@@ -58,7 +60,8 @@ error *cmd_fill_create_opts(const struct parsed_args *pa, struct create_opts *o,
 	if ((e = abs_opt("bundle", bundle && *bundle ? bundle : ".", &o->bundle, to_free)) ||
 	    (e = abs_opt("pid-file", args_str(pa, "pid-file"), &o->pid_file, to_free)) ||
 	    (e = abs_opt("console-socket", args_str(pa, "console-socket"), &o->console_socket,
-			 to_free)))
+			 to_free)) ||
+	    (e = abs_opt("pidfd-socket", args_str(pa, "pidfd-socket"), &o->pidfd_socket, to_free)))
 		return e;
 	return NULL;
 }

@@ -26,6 +26,8 @@ static const struct flag_def exec_flags[] = {
     {"process", "p", FLAG_STRING, "path to the process.json"},
     {"detach", "d", FLAG_BOOL, "detach from the container's process"},
     {"pid-file", NULL, FLAG_STRING, "specify the file to write the process id to"},
+    {"pidfd-socket", NULL, FLAG_STRING,
+     "path to an AF_UNIX socket which will receive a file descriptor referencing the exec process"},
     {"process-label", NULL, FLAG_STRING,
      "set the asm process label for the process commonly used with selinux"},
     {"apparmor", NULL, FLAG_STRING, "set the apparmor profile for the process"},
@@ -96,6 +98,9 @@ static error *fill_opts(const struct parsed_args *pa, struct exec_opts *o, uint3
 	o->console_socket = args_str(pa, "console-socket");
 	if (o->console_socket && !*o->console_socket)
 		o->console_socket = NULL;
+	o->pidfd_socket = args_str(pa, "pidfd-socket");
+	if (o->pidfd_socket && !*o->pidfd_socket)
+		o->pidfd_socket = NULL;
 	long long fds = args_int(pa, "preserve-fds");
 	if (fds < 0 || fds > 1 << 20)
 		return err_new("--preserve-fds: %lld is not a valid number of fds", fds);

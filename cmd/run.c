@@ -13,6 +13,8 @@ static const struct flag_def run_flags[] = {
     {"detach", "d", FLAG_BOOL, "detach from the container's process"},
     {"keep", NULL, FLAG_BOOL, "do not delete the container after it exits"},
     {"pid-file", NULL, FLAG_STRING, "specify the file to write the process id to"},
+    {"pidfd-socket", NULL, FLAG_STRING,
+     "path to an AF_UNIX socket which will receive a file descriptor referencing the init process"},
     {"no-subreaper", NULL, FLAG_BOOL,
      "disable the use of the subreaper used to reap reparented processes"},
     {"no-pivot", NULL, FLAG_BOOL,

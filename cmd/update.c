@@ -1,7 +1,7 @@
 /* isorun update [flags] ID: new cgroup limits for a running container. The
  * shim sends `update --resources=- ID` with a LinuxResources JSON on stdin;
- * people use the single-value flags. With --resources the flags are ignored,
- * as in runc. */
+ * people use the single-value flags. With --resources the limit flags are
+ * ignored and the RDT schema flags are not, as in runc. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +33,9 @@ static const struct flag_def update_flags[] = {
      "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"},
     {"cpu-quota", NULL, FLAG_STRING,
      "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"},
+    {"cpu-burst", NULL, FLAG_STRING,
+     "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for "
+     "burst a given period"},
     {"cpu-share", NULL, FLAG_STRING, "CPU shares (relative weight vs. other containers)"},
     {"cpu-rt-period", NULL, FLAG_STRING,
      "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default"},
@@ -41,7 +44,11 @@ static const struct flag_def update_flags[] = {
     {"cpuset-cpus", NULL, FLAG_STRING, "CPU(s) to use"},
     {"cpuset-mems", NULL, FLAG_STRING, "Memory node(s) to use"},
     {"kernel-memory", NULL, FLAG_STRING, "Kernel memory limit (in bytes) (ignored)"},
+    {"kernel-memory-tcp", NULL, FLAG_STRING,
+     "Kernel memory limit for tcp buffer (in bytes) (ignored)"},
     {"memory", NULL, FLAG_STRING, "Memory limit (in bytes)"},
+    {"cpu-idle", NULL, FLAG_STRING,
+     "set cgroup SCHED_IDLE or not, 0: default behavior, 1: SCHED_IDLE"},
     {"memory-reservation", NULL, FLAG_STRING, "Memory reservation or soft_limit (in bytes)"},
     {"memory-swap", NULL, FLAG_STRING,
      "Total memory usage (memory + swap); set '-1' to enable unlimited swap"},
@@ -144,7 +151,7 @@ static error *parse_ram_flag(const struct parsed_args *pa, const char *opt, opt_
 	const char *s = args_str(pa, opt);
 	if (!s || !*s)
 		return NULL;
-	int64_t v;
+	int64_t v = 0;
 	error *e = parse_ram(opt, s, &v);
 	if (!e)
 		*dst = (opt_i64){true, v};
@@ -157,6 +164,8 @@ static error *from_flags(const struct parsed_args *pa, struct oci_resources *r)
 	struct oci_cpu *c = &r->cpu;
 	struct oci_memory *m = &r->memory;
 	if ((e = parse_u64_flag(pa, "cpu-period", &c->period)) ||
+	    (e = parse_u64_flag(pa, "cpu-burst", &c->burst)) ||
+	    (e = parse_i64_flag(pa, "cpu-idle", &c->idle)) ||
 	    (e = parse_u64_flag(pa, "cpu-rt-period", &c->realtime_period)) ||
 	    (e = parse_u64_flag(pa, "cpu-share", &c->shares)) ||
 	    (e = parse_i64_flag(pa, "cpu-quota", &c->quota)) ||
@@ -164,6 +173,7 @@ static error *from_flags(const struct parsed_args *pa, struct oci_resources *r)
 	    (e = parse_ram_flag(pa, "memory", &m->limit)) ||
 	    (e = parse_ram_flag(pa, "memory-swap", &m->swap)) ||
 	    (e = parse_ram_flag(pa, "kernel-memory", &m->kernel)) ||
+	    (e = parse_ram_flag(pa, "kernel-memory-tcp", &m->kernel_tcp)) ||
 	    (e = parse_ram_flag(pa, "memory-reservation", &m->reservation)))
 		return e;
 	const char *cpus = args_str(pa, "cpuset-cpus"), *mems = args_str(pa, "cpuset-mems");
@@ -235,13 +245,12 @@ static error *run_update(struct cmd_ctx *ctx, const struct command *cmd,
 	} else {
 		r = calloc(1, sizeof(*r));
 		e = r ? from_flags(pa, r) : err_sys(ENOMEM, "update");
-		const char *l3 = args_str(pa, "l3-cache-schema");
-		const char *mb = args_str(pa, "mem-bw-schema");
-		if (!e && l3 && *l3)
-			e = err_new("Intel RDT/CAT: l3 cache schema is not enabled");
-		if (!e && mb && *mb)
-			e = err_new("Intel RDT/MBA: memory bandwidth schema is not enabled");
 	}
+	/* The RDT flags count with --resources too, and are checked before any
+	 * limit changes, as runc does. */
+	if (!e)
+		e = container_update_intel_rdt(&ctx->rt, id, args_str(pa, "l3-cache-schema"),
+					       args_str(pa, "mem-bw-schema"));
 	if (!e)
 		e = container_update(&ctx->rt, id, r);
 	spec_resources_free(r);

@@ -15,6 +15,7 @@ struct create_opts {
 	const char *bundle; /* default "." */
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket; /* absolute; receives a pidfd of the init */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds; /* extra fds after stdio passed to the process */
@@ -56,6 +57,11 @@ struct oci_resources;
  * the device rules), then merges it into linux.resources of the config.json
  * copy in the state dir, which is where the container's current limits are
  * kept. Stopped: "container not running". */
+/* update --l3-cache-schema / --mem-bw-schema (NULL or "" when not given):
+ * runc's errors when resctrl lacks CAT/MBA or the container has no intelRdt,
+ * else the new lines go to the container's resctrl group. */
+error *container_update_intel_rdt(const struct runtime_ctx *rt, const char *id, const char *l3,
+				  const char *mb);
 error *container_update(const struct runtime_ctx *rt, const char *id,
 			const struct oci_resources *upd);
 /* Freezes a running/created container ("container not running" otherwise). */

@@ -501,6 +501,7 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 	sigset_t mask, old;
 	forwarded_signal_set(&mask);
 	bool blocked = false;
+	_cleanup_close_ int pidfd_sock = -1;
 
 	if ((e = check_status(&c, o)))
 		goto out;
@@ -525,7 +526,14 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		blocked = true;
 	}
+	if (o->pidfd_socket && (e = pidfd_socket_connect(o->pidfd_socket, &pidfd_sock)))
+		goto out;
 	if ((e = start_child(&c, o, proc, sub_cg, &r))) {
+		exec_run_kill(&r);
+		goto out;
+	}
+	if (pidfd_sock >= 0 &&
+	    (e = pidfd_socket_send(pidfd_sock, o->pidfd_socket, r.pidfd, "setns"))) {
 		exec_run_kill(&r);
 		goto out;
 	}

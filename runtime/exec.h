@@ -34,6 +34,7 @@ struct exec_opts {
 	bool detach;
 	const char *pid_file; /* absolute */
 	const char *console_socket;
+	const char *pidfd_socket; /* receives a pidfd of the exec'd process */
 	int preserve_fds;
 	bool ignore_paused;
 	/* --cgroup, runc's "PATH" or "CONTROLLER[,CONTROLLER]:PATH" forms: the

@@ -18,6 +18,7 @@
 #include "runtime/child/capabilities.h"
 #include "runtime/child/mount_options.h"
 #include "runtime/child/seccomp_plan.h"
+#include "runtime/intel_rdt.h"
 
 #ifndef ISORUN_VERSION
 #define ISORUN_VERSION "0.1.0"
@@ -280,7 +281,7 @@ error *runtime_features(struct oci_features *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->oci_version_min = "1.0.0";
-	f->oci_version_max = "1.2.0";
+	f->oci_version_max = "1.3.0";
 	/* cgroupfs driver for v1, v2 and hybrid hosts; the systemd driver is
 	 * refused by create (cmd_prepare_create). */
 	f->cgroup_v1 = f->cgroup_v2 = f->cgroup_rdma = true;
@@ -290,6 +291,10 @@ error *runtime_features(struct oci_features *f)
 	/* Labels are applied when the host has the LSM (runtime/lsm.c). */
 	f->apparmor_enabled = file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");
 	f->selinux_enabled = access("/sys/fs/selinux/enforce", F_OK) == 0;
+	/* intelRdt works only where resctrl is mounted (create refuses it
+	 * elsewhere), so that is when it is claimed, with both 1.3 fields. */
+	f->intel_rdt_enabled = access(RESCTRL_ROOT "/schemata", F_OK) == 0;
+	f->intel_rdt_schemata = f->intel_rdt_monitoring = f->intel_rdt_enabled;
 	error *e = push_static(&f->hooks, hooks, ARRAY_SIZE(hooks));
 	if (!e)
 		e = mount_options(&f->mount_options);
@@ -316,6 +321,10 @@ error *runtime_features(struct oci_features *f)
 	if (!e)
 		e = push_static(&f->memory_policy_flags, mflags, n_flags);
 	f->net_devices_enabled = true; /* namespaces/netdev.c */
+	/* isorun reads no annotation of config.json: none can change what it
+	 * does (runc lists bundle, org.systemd.property. and org.criu.config). */
+	if (!e)
+		e = empty(&f->unsafe_annotations);
 	if (!e)
 		e = annotations(&f->annotations);
 	if (e)

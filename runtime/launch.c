@@ -335,6 +335,15 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	if (host_mntns && (e = check_host_mntns(cfg)))
 		return e;
 
+	_cleanup_close_ int pidfd_sock = -1;
+	if (o->pidfd_socket && (e = pidfd_socket_connect(o->pidfd_socket, &pidfd_sock)))
+		return e;
+	/* Before anything exists: a host without resctrl refuses intelRdt
+	 * with nothing to undo. */
+	if (cfg->linux_.intel_rdt.set &&
+	    (e = rdt_plan_build(&cfg->linux_.intel_rdt, o->id, RESCTRL_ROOT, &l->rdt)))
+		return e;
+
 	if ((e = state_create(rt->root, o->id, &l->st)))
 		return e;
 	/* From here on a failure must undo: launch_abort. */
@@ -413,6 +422,15 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
 	log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
+	/* The init is still waiting for the conversation: it runs nothing of
+	 * the container's before it is in its resctrl group. */
+	if (cfg->linux_.intel_rdt.set) {
+		if ((e = rdt_plan_apply(&l->rdt, RESCTRL_ROOT, l->pid)))
+			goto fail_ns;
+		l->rdt_applied = true;
+		if ((e = rdt_record(l->st.dir_fd, &l->rdt)))
+			goto fail_ns;
+	}
 
 	struct conversation conv = {
 	    .o = o,
@@ -431,6 +449,12 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		e = err_wrap(e, "unable to start container process");
 		goto fail;
 	}
+
+	/* The init is set up and in its final cgroup: the pidfd names the
+	 * process `state` will report. */
+	if (pidfd_sock >= 0 &&
+	    (e = pidfd_socket_send(pidfd_sock, o->pidfd_socket, l->pidfd, "standard")))
+		goto fail;
 
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -496,6 +520,13 @@ void launch_abort(struct launched *l)
 			log_warn("cleanup: %s", e->msg);
 		err_free(e);
 	}
+	if (l->rdt_applied) {
+		error *e = rdt_plan_undo(&l->rdt, RESCTRL_ROOT);
+		if (e)
+			log_warn("cleanup: %s", e->msg);
+		err_free(e);
+		l->rdt_applied = false;
+	}
 	if (l->st.dir_fd >= 0) {
 		rootfs_host_mntns_cleanup(l->cfg ? l->cfg->root.absolute_path : NULL, l->st.dir_fd);
 		error *e = state_remove(&l->st);
@@ -524,6 +555,7 @@ void launched_release(struct launched *l)
 	l->cfg = NULL;
 	free(l->state_json);
 	l->state_json = NULL;
+	rdt_plan_free(&l->rdt);
 }
 
 error *container_destroy(struct state_handle *h, const struct saved_state *st,
@@ -555,7 +587,11 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st,
 		log_warn("poststop hooks: the saved config is unreadable");
 	}
 	rootfs_host_mntns_cleanup(st->rootfs, h->dir_fd);
-	error *e;
+	error *e = rdt_remove_recorded(h->dir_fd, RESCTRL_ROOT);
+	if (e && !first)
+		first = err_wrap(e, "remove Intel RDT group");
+	else
+		err_free(e);
 	e = state_remove(h);
 	if (e && !first)
 		first = e;

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
+#include "runtime/intel_rdt.h"
 #include "runtime/container.h"
 #include "runtime/state/state_store.h"
 #include "spec/config.h"
@@ -18,9 +19,11 @@ struct launched {
 	struct cgroup *cg;
 	pid_t pid;
 	int pidfd;
-	int sync_fd;	    /* open after launch when !use_fifo: send SYNC_GO to start */
-	int console_master; /* run in the foreground with a terminal */
-	char *state_json;   /* for hooks: status "created" */
+	int sync_fd;	     /* open after launch when !use_fifo: send SYNC_GO to start */
+	int console_master;  /* run in the foreground with a terminal */
+	char *state_json;    /* for hooks: status "created" */
+	struct rdt_plan rdt; /* linux.intelRdt; rdt_applied once the groups exist */
+	bool rdt_applied;
 };
 
 /* use_fifo: park init on exec.fifo (create); else init waits for SYNC_GO (run).

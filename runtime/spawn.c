@@ -15,6 +15,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "runtime/child/console.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
@@ -176,4 +177,18 @@ error *forward_signals_until_exit(pid_t pid, int pidfd, const sigset_t *mask, bo
 		    errno != ESRCH)
 			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
 	}
+}
+
+error *pidfd_socket_connect(const char *path, int *sock_out)
+{
+	return unix_socket_connect("pidfd socket", path, sock_out);
+}
+
+error *pidfd_socket_send(int sock, const char *path, int pidfd, const char *payload)
+{
+	/* The receiver may accept only after we exit (as go-runc does for the
+	 * console): send and close, never wait for it. */
+	if (fd_send(sock, pidfd, payload, strlen(payload)) < 0)
+		return err_errno("pidfd socket %s: sendmsg", path);
+	return NULL;
 }

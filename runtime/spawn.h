@@ -26,6 +26,13 @@ error *spawn_restore_for_children(int saved[2]);
  * temp file and renamed so a reader never sees half of it (runc). */
 error *write_pid_file(const char *path, pid_t pid);
 
+/* --pidfd-socket (runc 1.2+): connected before anything is made, so a bad
+ * path fails with nothing to undo; then one message with the process's pidfd
+ * (SCM_RIGHTS) and runc's payload, "standard" for an init and "setns" for an
+ * exec'd process, the framing of --console-socket. */
+error *pidfd_socket_connect(const char *path, int *sock_out);
+error *pidfd_socket_send(int sock, const char *path, int pidfd, const char *payload);
+
 /* 128+signal when killed, else the exit status (runc's ExitStatus). */
 int wait_status_to_exit_code(int status);
 

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "runtime/container.h"
+#include "runtime/intel_rdt.h"
 #include "runtime/state/container_status.h"
 #include "spec/config.h"
 
@@ -99,6 +100,21 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 		goto out;
 	e = persist(&c, &upd);
 out:
+	container_unload(&c);
+	return e;
+}
+
+error *container_update_intel_rdt(const struct runtime_ctx *rt, const char *id, const char *l3,
+				  const char *mb)
+{
+	if (!(l3 && *l3) && !(mb && *mb))
+		return NULL;
+	struct loaded_container c;
+	error *e = container_load(rt, id, &c);
+	if (e)
+		return e;
+	container_read_config(&c);
+	e = rdt_update(c.cfg ? &c.cfg->linux_.intel_rdt : NULL, id, RESCTRL_ROOT, l3, mb);
 	container_unload(&c);
 	return e;
 }

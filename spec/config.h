@@ -1,4 +1,4 @@
-/* config.json (OCI runtime-spec 1.2) as typed C structs.
+/* config.json (OCI runtime-spec 1.3) as typed C structs.
  * Strings are malloc'd and NUL-terminated; arrays come with a count; string lists
  * are NULL-terminated strv. Optional scalars use the opt_* wrappers: .set says
  * whether the key was present. spec/ knows nothing of syscalls. */
@@ -323,6 +323,16 @@ struct oci_net_device {
 	char *name;
 };
 
+/* linux.intelRdt: a resctrl group (CLOS) for the container. */
+struct oci_intel_rdt {
+	bool set;
+	char *clos_id;		/* NULL: the container id names the group */
+	char *l3_cache_schema;	/* "L3:0=ff;1=ff" */
+	char *mem_bw_schema;	/* "MB:0=70;1=70" */
+	char **schemata;	/* strv of whole lines (1.3); written after the two above */
+	bool enable_monitoring; /* also the pre-1.3 enableCMT / enableMBM */
+};
+
 struct oci_linux {
 	struct oci_namespace *namespaces;
 	size_t n_namespaces;
@@ -348,6 +358,7 @@ struct oci_linux {
 	struct oci_memory_policy memory_policy;
 	struct oci_net_device *net_devices;
 	size_t n_net_devices;
+	struct oci_intel_rdt intel_rdt;
 };
 
 struct oci_config {

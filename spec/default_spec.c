@@ -12,7 +12,7 @@
 #include "spec/knobs.h"
 #include "spec/state_json.h"
 
-#define DEFAULT_OCI_VERSION "1.2.0"
+#define DEFAULT_OCI_VERSION "1.3.0"
 
 struct default_mount {
 	const char *destination, *type, *source;

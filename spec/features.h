@@ -17,11 +17,14 @@ struct oci_features {
 	bool seccomp_enabled;
 	char **seccomp_actions, **seccomp_operators, **seccomp_archs;
 	char **seccomp_known_flags, **seccomp_supported_flags;
-	bool apparmor_enabled, selinux_enabled, intel_rdt_enabled, idmap_enabled;
-	/* linux.memoryPolicy: rendered only when modes is non-NULL. */
-	char **memory_policy_modes, **memory_policy_flags;
+	bool apparmor_enabled, selinux_enabled, idmap_enabled;
+	/* intelRdt: enabled, and the 1.3 schemata and enableMonitoring fields */
+	bool intel_rdt_enabled, intel_rdt_schemata, intel_rdt_monitoring;
+	char **memory_policy_modes, **memory_policy_flags; /* recognized names */
 	bool net_devices_enabled;
 	struct str_map annotations; /* printed with sorted keys */
+	/* annotations that change what the runtime does ("x." is a prefix) */
+	char **unsafe_annotations;
 };
 
 /* Go-style indented JSON (4 spaces, like `runc features`), with a final

@@ -80,13 +80,15 @@ char *oci_features_to_json(const struct oci_features *f)
 	go_json_end_object(&w);
 	enabled(&w, "apparmor", f->apparmor_enabled);
 	enabled(&w, "selinux", f->selinux_enabled);
-	if (f->memory_policy_modes) {
-		go_json_begin_object(&w, "memoryPolicy");
-		list(&w, "modes", f->memory_policy_modes);
-		list(&w, "flags", f->memory_policy_flags);
-		go_json_end_object(&w);
-	}
-	enabled(&w, "intelRdt", f->intel_rdt_enabled);
+	go_json_begin_object(&w, "intelRdt");
+	go_json_bool(&w, "enabled", f->intel_rdt_enabled);
+	go_json_bool(&w, "schemata", f->intel_rdt_schemata);
+	go_json_bool(&w, "monitoring", f->intel_rdt_monitoring);
+	go_json_end_object(&w);
+	go_json_begin_object(&w, "memoryPolicy");
+	list(&w, "modes", f->memory_policy_modes);
+	list(&w, "flags", f->memory_policy_flags);
+	go_json_end_object(&w);
 	go_json_begin_object(&w, "mountExtensions");
 	enabled(&w, "idmap", f->idmap_enabled);
 	go_json_end_object(&w);
@@ -94,6 +96,7 @@ char *oci_features_to_json(const struct oci_features *f)
 	go_json_end_object(&w);
 
 	annotations(&w, &f->annotations);
+	list(&w, "potentiallyUnsafeConfigAnnotations", f->unsafe_annotations);
 	go_json_end_object(&w);
 	fputc('\n', out);
 	if (fclose(out) != 0) {
@@ -116,6 +119,7 @@ void oci_features_free(struct oci_features *f)
 			  f->seccomp_supported_flags,
 			  f->memory_policy_modes,
 			  f->memory_policy_flags,
+			  f->unsafe_annotations,
 			  f->annotations.keys,
 			  f->annotations.values};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)

@@ -133,6 +133,10 @@ void spec_linux_clear(struct oci_linux *l)
 		free(l->net_devices[i].name);
 	}
 	free(l->net_devices);
+	free(l->intel_rdt.clos_id);
+	free(l->intel_rdt.l3_cache_schema);
+	free(l->intel_rdt.mem_bw_schema);
+	strv_free(l->intel_rdt.schemata);
 	*l = (struct oci_linux){0};
 }
 

@@ -56,7 +56,67 @@ error *jerr(const struct jpath *p, const char *fmt, ...)
 	return err_new("%s", msg);
 }
 
+/* Which members the parser looked at, as (object, name) pairs. */
+static struct {
+	bool on;
+	const void **objs;
+	const char **keys;
+	size_t n, cap;
+} jlog;
+
+void jnote(yajl_val obj, const char *key)
+{
+	if (!jlog.on || !obj)
+		return;
+	if (jlog.n == jlog.cap) {
+		size_t cap = jlog.cap ? jlog.cap * 2 : 256;
+		const void **objs = realloc(jlog.objs, cap * sizeof(*objs));
+		if (objs)
+			jlog.objs = objs;
+		const char **keys = realloc(jlog.keys, cap * sizeof(*keys));
+		if (keys)
+			jlog.keys = keys;
+		if (!objs || !keys)
+			return; /* a lost entry shows up as "unread": the test fails loudly */
+		jlog.cap = cap;
+	}
+	jlog.objs[jlog.n] = obj;
+	jlog.keys[jlog.n] = key;
+	jlog.n++;
+}
+
+error *jlog_start(void)
+{
+	jlog_stop();
+	jlog.on = true;
+	return NULL;
+}
+
+bool jlog_saw(yajl_val obj, const char *key)
+{
+	for (size_t i = 0; i < jlog.n; i++)
+		if (jlog.objs[i] == obj && !strcmp(jlog.keys[i], key))
+			return true;
+	return false;
+}
+
+void jlog_stop(void)
+{
+	free(jlog.objs);
+	free(jlog.keys);
+	jlog.objs = NULL;
+	jlog.keys = NULL;
+	jlog.n = jlog.cap = 0;
+	jlog.on = false;
+}
+
 yajl_val jget(yajl_val obj, const char *key)
+{
+	jnote(obj, key);
+	return jpeek(obj, key);
+}
+
+yajl_val jpeek(yajl_val obj, const char *key)
 {
 	if (!obj || !YAJL_IS_OBJECT(obj))
 		return NULL;

@@ -34,6 +34,17 @@ error *jerr(const struct jpath *p, const char *fmt, ...) __attribute__((format(p
 /* Member `key` of object `obj`, NULL when absent or null (last one wins on
  * duplicates, like Go). obj may be NULL. */
 yajl_val jget(yajl_val obj, const char *key);
+/* jget without leaving a trace in the read log (for walks over a document
+ * that are not the parse itself). */
+yajl_val jpeek(yajl_val obj, const char *key);
+/* Records that the parser read member `key` of `obj` where it walks an
+ * object's members itself instead of calling jget. */
+void jnote(yajl_val obj, const char *key);
+/* The read log (spec_trace_reads): off unless started; one at a time. */
+error *jlog_start(void);
+bool jlog_saw(yajl_val obj, const char *key);
+void jlog_stop(void);
+
 /* A short description of a value for "expected X, got Y" messages. */
 char *jdescribe(yajl_val v);
 
@@ -86,6 +97,13 @@ error *spec_parse_process_obj(const struct jpath *p, yajl_val v, struct oci_proc
 error *spec_parse_resources_obj(const struct jpath *p, yajl_val v, struct oci_resources *out);
 error *spec_parse_seccomp_obj(const struct jpath *p, yajl_val v, struct oci_seccomp *out);
 error *spec_parse_linux_obj(const struct jpath *p, yajl_val v, struct oci_linux *out);
+/* The whole config from a parsed tree (spec_parse without the text). */
+error *spec_parse_tree(yajl_val tree, struct oci_config **out);
+/* Fails naming the first field of spec/fields.c marked refused that v has;
+ * prefix selects the entries below a member ("process." for exec's lone
+ * process document, "" for a whole config). */
+error *spec_refuse_fields(const struct jpath *p, yajl_val v, const char *prefix);
+
 /* Frees members, not the struct itself. */
 void spec_process_clear(struct oci_process *p);
 void spec_resources_clear(struct oci_resources *r);

@@ -131,27 +131,36 @@ static error *parse_config(const struct jpath *p, yajl_val v, struct oci_config 
 	return NULL;
 }
 
+error *spec_parse_tree(yajl_val tree, struct oci_config **out)
+{
+	*out = NULL;
+	struct oci_config *c = calloc(1, sizeof(*c));
+	if (!c)
+		return err_sys(ENOMEM, "config");
+	struct jpath root = JROOT;
+	/* Refused fields first: the error names the field isorun would not
+	 * apply, not some unrelated problem further down. */
+	error *e = spec_refuse_fields(&root, tree, "");
+	if (!e)
+		e = parse_config(&root, tree, c);
+	if (e) {
+		spec_free(c);
+		return e;
+	}
+	*out = c;
+	return NULL;
+}
+
 error *spec_parse(const char *json, size_t len, const char *name, struct oci_config **out)
 {
 	*out = NULL;
 	yajl_val tree = NULL;
 	error *e = jparse(json, len, &tree);
-	if (e)
-		return err_wrap(e, "%s", name);
-	struct oci_config *c = calloc(1, sizeof(*c));
-	if (!c) {
+	if (!e)
+		e = spec_parse_tree(tree, out);
+	if (tree)
 		yajl_tree_free(tree);
-		return err_sys(ENOMEM, "%s", name);
-	}
-	struct jpath root = JROOT;
-	e = parse_config(&root, tree, c);
-	yajl_tree_free(tree);
-	if (e) {
-		spec_free(c);
-		return err_wrap(e, "%s", name);
-	}
-	*out = c;
-	return NULL;
+	return e ? err_wrap(e, "%s", name) : NULL;
 }
 
 /* A directory that must exist; the message names it the way runc users

@@ -103,6 +103,7 @@ static error *parse_time_offsets(const struct jpath *p, yajl_val v, struct oci_l
 		return err_sys(ENOMEM, "config");
 	for (size_t i = 0; i < v->u.object.len; i++) {
 		const char *clock = v->u.object.keys[i];
+		jnote(v, clock);
 		struct jpath cp = JKEY(p, clock);
 		yajl_val o = v->u.object.values[i];
 		if (strcmp(clock, "monotonic") != 0 && strcmp(clock, "boottime") != 0)
@@ -288,6 +289,46 @@ static error *parse_net_devices(const struct jpath *p, yajl_val v, struct oci_li
 	return NULL;
 }
 
+/* linux.intelRdt. Whether the host has resctrl is a question for create
+ * (runtime/intel_rdt.c), not for the parser. */
+static error *parse_intel_rdt(const struct jpath *p, yajl_val v, struct oci_intel_rdt *r)
+{
+	bool cmt = false, mbm = false;
+	error *e = jobject(p, v);
+	if (!e)
+		e = jget_string(p, v, "closID", &r->clos_id);
+	if (!e)
+		e = jget_string(p, v, "l3CacheSchema", &r->l3_cache_schema);
+	if (!e)
+		e = jget_string(p, v, "memBwSchema", &r->mem_bw_schema);
+	if (!e)
+		e = jget_strv(p, v, "schemata", &r->schemata);
+	if (!e)
+		e = jget_bool(p, v, "enableMonitoring", &r->enable_monitoring);
+	/* runtime-spec 1.2 had two flags for what 1.3 calls monitoring: both
+	 * meant "a mon_groups entry for the container". */
+	if (!e)
+		e = jget_bool(p, v, "enableCMT", &cmt);
+	if (!e)
+		e = jget_bool(p, v, "enableMBM", &mbm);
+	if (e)
+		return e;
+	r->enable_monitoring = r->enable_monitoring || cmt || mbm;
+	if (r->clos_id && (!*r->clos_id || strchr(r->clos_id, '/') || !strcmp(r->clos_id, ".") ||
+			   !strcmp(r->clos_id, ".."))) {
+		struct jpath cp = JKEY(p, "closID");
+		return jerr(&cp, "\"%s\" is not a valid resctrl group name", r->clos_id);
+	}
+	for (size_t i = 0; r->schemata && r->schemata[i]; i++) {
+		if (strchr(r->schemata[i], '\n')) {
+			struct jpath sp = JKEY(p, "schemata"), ip = JIDX(&sp, i);
+			return jerr(&ip, "must be a single line");
+		}
+	}
+	r->set = true;
+	return NULL;
+}
+
 /* Namespaces must be unique; a new user namespace needs id maps and id maps
  * need a user namespace (the kernel has nowhere else to put them). */
 static error *check_namespaces(const struct jpath *p, const struct oci_linux *l)
@@ -386,6 +427,11 @@ error *spec_parse_linux_obj(const struct jpath *p, yajl_val v, struct oci_linux 
 		if (l->n_net_devices && !netns)
 			return jerr(&sp, "needs a network namespace in linux.namespaces (the "
 					 "devices would be moved out of the host's)");
+	}
+	if ((sub = jget(v, "intelRdt"))) {
+		struct jpath sp = JKEY(p, "intelRdt");
+		if ((e = parse_intel_rdt(&sp, sub, &l->intel_rdt)))
+			return e;
 	}
 	return NULL;
 }

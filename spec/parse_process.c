@@ -361,7 +361,9 @@ error *spec_parse_process(const char *json, size_t len, const char *name, struct
 		return err_sys(ENOMEM, "%s", name);
 	}
 	struct jpath root = JROOT;
-	e = spec_parse_process_obj(&root, tree, p);
+	e = spec_refuse_fields(&root, tree, "process.");
+	if (!e)
+		e = spec_parse_process_obj(&root, tree, p);
 	yajl_tree_free(tree);
 	if (e) {
 		spec_process_free(p);

@@ -63,6 +63,14 @@ static error *parse_memory(const struct jpath *p, yajl_val v, struct oci_memory 
 		e = jget_opt_bool(p, v, "useHierarchy", &m->use_hierarchy);
 	if (!e)
 		e = jget_opt_bool(p, v, "checkBeforeUpdate", &m->check_before_update);
+	/* Accounting is hierarchical on every kernel isorun runs on (v2, and v1
+	 * since 5.x cannot turn it off): true is what happens anyway, false
+	 * cannot be had. */
+	if (!e && m->use_hierarchy.set && !m->use_hierarchy.value) {
+		struct jpath hp = JKEY(p, "useHierarchy");
+		return jerr(&hp, "false is not supported: the kernel accounts memory "
+				 "hierarchically");
+	}
 	return e;
 }
 

@@ -29,7 +29,7 @@ struct oci_state {
 char *oci_state_to_json(const struct oci_state *st, bool pretty);
 
 /* The default config.json of `isorun spec`: runc 1.1's `runc spec [--rootless]`
- * byte for byte (tab-indented, no final newline) but with ociVersion 1.2.0.
+ * byte for byte (tab-indented, no final newline) but with ociVersion 1.3.0.
  * Rootless maps container root to geteuid()/getegid(), as runc does. */
 char *spec_default_json(bool rootless);
 

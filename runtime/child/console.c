@@ -178,23 +178,34 @@ error *console_make_controlling(int slave)
 	return NULL;
 }
 
-error *console_send_master(const char *socket_path, int master)
+error *unix_socket_connect(const char *what, const char *socket_path, int *out)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	*out = -1;
 	if (!socket_path || !*socket_path)
-		return err_new("console socket: empty path");
+		return err_new("%s: empty path", what);
 	if (strlen(socket_path) >= sizeof(addr.sun_path))
-		return err_new("console socket %s: path too long for a unix socket", socket_path);
+		return err_new("%s %s: path too long for a unix socket", what, socket_path);
 	strcpy(addr.sun_path, socket_path);
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
-		return err_errno("console socket %s: socket", socket_path);
+		return err_errno("%s %s: socket", what, socket_path);
 	int rc;
 	do
 		rc = connect(sock, (struct sockaddr *)&addr, sizeof(addr));
 	while (rc < 0 && errno == EINTR);
 	if (rc < 0)
-		return err_errno("console socket %s: connect", socket_path);
+		return err_errno("%s %s: connect", what, socket_path);
+	*out = steal_fd(sock);
+	return NULL;
+}
+
+error *console_send_master(const char *socket_path, int master)
+{
+	_cleanup_close_ int sock = -1;
+	error *e = unix_socket_connect("console socket", socket_path, &sock);
+	if (e)
+		return e;
 	/* One message, then close: the receiver (go-runc) accepts only after we
 	 * exit, so nothing here may wait for it. */
 	if (fd_send(sock, master, CONSOLE_PAYLOAD, strlen(CONSOLE_PAYLOAD)) < 0)

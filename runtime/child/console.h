@@ -23,6 +23,9 @@ error *console_verify_ptmx(int fd, const char *what);
 /* In the child: setsid, TIOCSCTTY on slave, dup2 to 0/1/2. */
 error *console_make_controlling(int slave);
 
+/* A connected SOCK_STREAM unix socket to path (close-on-exec) in *out;
+ * `what` ("console socket", "pidfd socket") prefixes errors. */
+error *unix_socket_connect(const char *what, const char *socket_path, int *out);
 /* Connects to the --console-socket path, sends master with SCM_RIGHTS and a
  * non-empty payload, closes; never waits for a reply. */
 error *console_send_master(const char *socket_path, int master);

@@ -48,8 +48,8 @@ load helpers
 	[ "$(jq -r .root.path "$TEST_DIR/b/config.json")" = rootfs ]
 	[[ "$(jq -r .ociVersion "$TEST_DIR/b/config.json")" =~ ^1\.[0-9]+\.[0-9]+ ]]
 	if is_isorun; then
-		# isorun implements runtime-spec 1.2.0 (runc 1.1.5 writes 1.0.2-dev)
-		[ "$(jq -r .ociVersion "$TEST_DIR/b/config.json")" = 1.2.0 ]
+		# isorun implements runtime-spec 1.3.0 (runc 1.1.5 writes 1.0.2-dev)
+		[ "$(jq -r .ociVersion "$TEST_DIR/b/config.json")" = 1.3.0 ]
 	fi
 	# namespaces of a default (non-rootless) spec
 	for ns in pid mount ipc uts network; do

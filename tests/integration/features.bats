@@ -21,7 +21,8 @@ setup() {
 @test "features: OCI versions and the six hooks" {
 	[ "$(jq -r .ociVersionMin "$TEST_DIR/f.json")" = 1.0.0 ]
 	max=$(jq -r .ociVersionMax "$TEST_DIR/f.json")
-	if is_isorun; then [ "$max" = 1.2.0 ]; else [ -n "$max" ]; fi
+	# runtime-spec 1.3.0 (runc 1.1.5 says 1.0.2-dev)
+	if is_isorun; then [ "$max" = 1.3.0 ]; else [ -n "$max" ]; fi
 	[ "$(jq -c .hooks "$TEST_DIR/f.json")" = \
 		'["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
 }
@@ -80,6 +81,20 @@ setup() {
 		[ "$(jq -r .linux.selinux.enabled "$TEST_DIR/f.json")" = "$want_se" ]
 		jq -e '.annotations["io.github.isorun.version"] | length > 0' "$TEST_DIR/f.json"
 	fi
+}
+
+@test "features: the runtime-spec 1.3 sections claim only what works on this host" {
+	is_isorun || skip "runc 1.1.5 predates runtime-spec 1.3 (no memoryPolicy, netDevices, intelRdt.schemata)"
+	# intelRdt: create refuses it without resctrl, so it is enabled only with it
+	want=false
+	[ -e /sys/fs/resctrl/schemata ] && want=true
+	jq -e --argjson w "$want" '.linux.intelRdt == {"enabled": $w, "schemata": $w, "monitoring": $w}' "$TEST_DIR/f.json"
+	# memoryPolicy: every mode and flag the parser takes and set_mempolicy applies
+	jq -e '.linux.memoryPolicy.modes | sort == ["MPOL_BIND", "MPOL_DEFAULT", "MPOL_INTERLEAVE", "MPOL_LOCAL", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"]' "$TEST_DIR/f.json"
+	jq -e '.linux.memoryPolicy.flags | sort == ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"]' "$TEST_DIR/f.json"
+	jq -e '.linux.netDevices == {"enabled": true}' "$TEST_DIR/f.json"
+	# isorun reads no annotation of config.json
+	jq -e '.potentiallyUnsafeConfigAnnotations == []' "$TEST_DIR/f.json"
 }
 
 @test "features takes no arguments" {

@@ -131,3 +131,55 @@ update_stdin() {
 	[ "$status" -eq 1 ]
 	[ "$(cgv memory memory.limit_in_bytes)" = 33554432 ]
 }
+
+@test "update --cpu-burst and --cpu-idle reach the cpu cgroup (v1: cpu.cfs_burst_us, cpu.idle)" {
+	is_isorun || skip "runc 1.1.5 has no --cpu-burst / --cpu-idle (added in runc 1.2)"
+	start_limited
+	local dir
+	dir=$(cgroup_dir_of "$PID" cpu) || dir=$(cgroup_dir_of "$PID" "")
+	[ -e "$dir/cpu.cfs_burst_us" ] || [ -e "$dir/cpu.max.burst" ] || skip "the kernel has no cpu burst file in $dir"
+	[ -e "$dir/cpu.idle" ] || skip "the kernel has no cpu.idle in $dir"
+	rt update --cpu-burst 5000 --cpu-idle 1 "$ID"
+	if [ -e "$dir/cpu.cfs_burst_us" ]; then
+		[ "$(cat "$dir/cpu.cfs_burst_us")" = 5000 ]
+	else
+		[ "$(cat "$dir/cpu.max.burst")" = 5000 ]
+	fi
+	[ "$(cat "$dir/cpu.idle")" = 1 ]
+	# a later update that omits them keeps them, and 0 turns idle off
+	rt update --cpu-quota 20000 --cpu-idle 0 "$ID"
+	[ "$(cat "$dir/cpu.idle")" = 0 ]
+	[ "$(cat "$dir/cpu.cfs_quota_us" 2>/dev/null || cut -d' ' -f1 "$dir/cpu.max")" = 20000 ]
+	run rt update --cpu-idle x "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid value for cpu-idle"* ]] || fail "$output"
+}
+
+@test "update --kernel-memory-tcp: accepted and ignored with runc's warning" {
+	start_limited
+	local f before
+	f="$(cgroup_dir_of "$PID" memory)/memory.kmem.tcp.limit_in_bytes"
+	before=$(cat "$f" 2>/dev/null || echo none)
+	run rt update --kernel-memory-tcp 4M "$ID"
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ "$output" == *"Kernel memory settings are ignored and will be removed"* ]] || fail "$output"
+	[ "$(cat "$f" 2>/dev/null || echo none)" = "$before" ]
+	[ "$(state_field "$ID" status)" = running ]
+}
+
+@test "update --l3-cache-schema / --mem-bw-schema without resctrl: runc's errors, limits unchanged" {
+	[ ! -e /sys/fs/resctrl/info ] || skip "this host has resctrl: these are the errors of hosts without it"
+	start_limited
+	run rt update --l3-cache-schema "L3:0=f" --pids-limit 7 "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Intel RDT/CAT: l3 cache schema is not enabled"* ]] || fail "$output"
+	run rt update --mem-bw-schema "MB:0=50" --pids-limit 7 "$ID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Intel RDT/MBA: memory bandwidth schema is not enabled"* ]] || fail "$output"
+	# with --resources as well: only the limit flags give way to the document
+	run timeout --kill-after=5 "$TMO" "$ISORUN" --root "$ROOT" update --resources=- \
+		--l3-cache-schema "L3:0=f" "$ID" <<<'{"pids":{"limit":7}}' 3>&-
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Intel RDT/CAT: l3 cache schema is not enabled"* ]] || fail "$output"
+	[ "$(cgv pids pids.max)" = 50 ]
+}

@@ -2,6 +2,7 @@
  * and that every name it advertises is one the config parsers accept. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "common/cleanup.h"
@@ -24,7 +25,7 @@ static void test_render_shape(void)
 	char *keys[] = {"z.last", "a.first", NULL}, *values[] = {"2", "1<", NULL};
 	struct oci_features f = {
 	    .oci_version_min = "1.0.0",
-	    .oci_version_max = "1.2.0",
+	    .oci_version_max = "1.3.0",
 	    .hooks = hooks,
 	    .cgroup_v1 = true,
 	    .cgroup_rdma = true,
@@ -37,7 +38,7 @@ static void test_render_shape(void)
 		return;
 	/* Go's MarshalIndent with 4 spaces, as `runc features`. */
 	CHECK(str_has_prefix(json, "{\n    \"ociVersionMin\": \"1.0.0\",\n"
-				   "    \"ociVersionMax\": \"1.2.0\",\n"
+				   "    \"ociVersionMax\": \"1.3.0\",\n"
 				   "    \"hooks\": [\n        \"prestart\",\n        \"poststop\"\n"
 				   "    ],\n    \"mountOptions\": [],\n"));
 	CHECK(json[strlen(json) - 1] == '\n');
@@ -55,8 +56,15 @@ static void test_render_shape(void)
 	CHECK(YAJL_IS_TRUE(at(root, "linux", "seccomp", "enabled")));
 	CHECK(YAJL_IS_ARRAY(at(root, "linux", "seccomp", "supportedFlags")));
 	CHECK(YAJL_IS_FALSE(at(root, "linux", "intelRdt", "enabled")));
+	CHECK(YAJL_IS_FALSE(at(root, "linux", "intelRdt", "schemata")));
+	CHECK(YAJL_IS_FALSE(at(root, "linux", "intelRdt", "monitoring")));
 	const char *idmap[] = {"linux", "mountExtensions", "idmap", "enabled", NULL};
 	CHECK(YAJL_IS_FALSE(yajl_tree_get(root, idmap, yajl_t_any)));
+	/* runtime-spec 1.3 sections: empty lists mean "none recognized" */
+	CHECK(YAJL_IS_ARRAY(at(root, "linux", "memoryPolicy", "modes")));
+	CHECK(YAJL_IS_ARRAY(at(root, "linux", "memoryPolicy", "flags")));
+	CHECK(YAJL_IS_FALSE(at(root, "linux", "netDevices", "enabled")));
+	CHECK(YAJL_IS_ARRAY(at(root, "potentiallyUnsafeConfigAnnotations", NULL, NULL)));
 	yajl_tree_free(root);
 }
 
@@ -138,7 +146,15 @@ static void test_advertised_names_parse(void)
 	CHECK(!f.cgroup_systemd && !f.cgroup_systemd_user);
 	/* mount_setattr since Linux 5.12: every kernel isorun is tested on */
 	CHECK(f.idmap_enabled);
-	CHECK_STR(f.oci_version_max, "1.2.0");
+	CHECK_STR(f.oci_version_max, "1.3.0");
+	/* What is implemented is claimed, and nothing the host lacks. */
+	CHECK(strv_len(f.memory_policy_modes) == 7 && strv_len(f.memory_policy_flags) == 3);
+	CHECK(f.net_devices_enabled);
+	CHECK(f.intel_rdt_enabled == (access("/sys/fs/resctrl/schemata", F_OK) == 0));
+	CHECK(f.intel_rdt_schemata == f.intel_rdt_enabled);
+	CHECK(f.intel_rdt_monitoring == f.intel_rdt_enabled);
+	/* isorun reads no config annotation */
+	CHECK(f.unsafe_annotations && strv_len(f.unsafe_annotations) == 0);
 	oci_features_free(&f);
 	CHECK(f.hooks == NULL && f.annotations.n == 0);
 }

@@ -55,7 +55,7 @@ static void test_default_spec_round_trip(void)
 		struct oci_config *c = parse_ok(json);
 		if (!c)
 			continue;
-		CHECK_STR(c->oci_version, "1.2.0");
+		CHECK_STR(c->oci_version, "1.3.0");
 		CHECK_STR(c->root.path, "rootfs");
 		CHECK(c->root.readonly);
 		CHECK(c->root.absolute_path == NULL);
@@ -104,14 +104,14 @@ static void test_default_spec_matches_runc(void)
 	CHECK(json != NULL);
 	if (!json)
 		return;
-	CHECK(str_has_prefix(json, "{\n\t\"ociVersion\": \"1.2.0\",\n\t\"process\": {\n\t\t"
+	CHECK(str_has_prefix(json, "{\n\t\"ociVersion\": \"1.3.0\",\n\t\"process\": {\n\t\t"
 				   "\"terminal\": true,\n\t\t\"user\": {\n\t\t\t\"uid\": 0,\n"));
 	CHECK(strstr(json, "\t\t\t\t\"mode=0620\",\n\t\t\t\t\"gid=5\"\n\t\t\t]\n") != NULL);
 	CHECK(strstr(json, "\t\"linux\": {\n\t\t\"resources\": {\n\t\t\t\"devices\": [\n"
 			   "\t\t\t\t{\n\t\t\t\t\t\"allow\": false,\n\t\t\t\t\t\"access\": \"rwm\"\n"
 			   "\t\t\t\t}\n\t\t\t]\n\t\t},\n") != NULL);
 	size_t n = strlen(json);
-	CHECK(n == 2556); /* runc's 2560 bytes minus "1.0.2-dev" plus "1.2.0" */
+	CHECK(n == 2556); /* runc's 2560 bytes minus "1.0.2-dev" plus "1.3.0" */
 	CHECK(n > 0 && json[n - 1] == '}');
 	_cleanup_free_ char *rl = spec_default_json(true);
 	CHECK(rl && strstr(rl, "\"gid=5\"") == NULL);
@@ -237,7 +237,7 @@ static void test_full_fixture(void)
 	CHECK(r->memory.kernel.value == 1 && r->memory.kernel_tcp.value == 2);
 	CHECK(r->memory.swappiness.set && r->memory.swappiness.value == 60);
 	CHECK(r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.value);
-	CHECK(r->memory.use_hierarchy.set && !r->memory.use_hierarchy.value);
+	CHECK(r->memory.use_hierarchy.set && r->memory.use_hierarchy.value);
 	CHECK(r->memory.check_before_update.value);
 	CHECK(r->has_cpu && r->cpu.shares.value == 1024 && r->cpu.quota.value == 50000);
 	CHECK(r->cpu.burst.value == 1000 && r->cpu.period.value == 100000);
