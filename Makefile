@@ -137,11 +137,11 @@ deb:
 	@tests/install-deps.sh deb
 	rm -rf build/deb; mkdir -p build/deb/isorun
 	git ls-files -z --cached --others --exclude-standard | \
-		(cd build/deb/isorun && while IFS= read -r -d '' f; do \
-			[ -e "../../../$$f" ] && mkdir -p "$$(dirname "$$f")" && cp -a "../../../$$f" "$$f"; done)
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C build/deb/isorun
 	echo '$(COMMIT)' >build/deb/isorun/.commit
 	cd build/deb/isorun && dpkg-buildpackage -us -uc -b
 	@ls build/deb/isorun_$(DEB_VERSION)_$$(dpkg --print-architecture).deb
+	lintian --allow-root --fail-on error --info build/deb/isorun_$(DEB_VERSION)_*.changes
 
 format:
 	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)

@@ -270,7 +270,10 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 		}
 		/* 0622 regardless of umask: a non-root container user must be
 		 * able to open it for writing. */
-		fchmodat(l->st.dir_fd, "exec.fifo", 0622, 0);
+		if (fchmodat(l->st.dir_fd, "exec.fifo", 0622, 0) < 0) {
+			e = err_errno("chmod %s/exec.fifo", l->st.dir);
+			goto fail;
+		}
 		fifo_fd = openat(l->st.dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
 		if (fifo_fd < 0) {
 			e = err_errno("open exec.fifo");
