@@ -24,18 +24,21 @@ SUITE=bookworm
 REV=${ISORUN_FRESH_REV:-HEAD}
 CACHE=$REPO/tests/.cache
 TARBALL=$CACHE/debian-$SUITE-minbase-git-make.tar
-N_TESTS=8
+N_TESTS=9
 n=0
 t0=$SECONDS
 
 echo "1..$N_TESTS"
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-skip_rest() { # reason
-	while [ "$n" -lt "$N_TESTS" ]; do
+skip_until() { # LAST REASON: tests n+1..LAST are skipped
+	while [ "$n" -lt "$1" ]; do
 		n=$((n + 1))
-		echo "ok $n - fresh Debian root # SKIP $1"
+		echo "ok $n - fresh Debian root # SKIP $2"
 	done
+}
+skip_rest() { # REASON
+	skip_until "$N_TESTS" "$1"
 	exit 0
 }
 # Shows the end of a log as TAP diagnostics.
@@ -82,43 +85,45 @@ trap cleanup EXIT
 
 # 1: the minbase root, built once into the cache (under a lock: make check may run
 # this twice at a time from two worktrees sharing nothing but the machine).
-mkdir -p "$CACHE"
-if [ ! -s "$TARBALL" ]; then
-	(
-		flock 9
-		[ -s "$TARBALL" ] && exit 0
-		tmp=$(mktemp "$TARBALL.XXXXXX")
-		if timeout 240 mmdebstrap --quiet --variant=minbase --include=git,make,ca-certificates \
-			"$SUITE" "$tmp" "$MIRROR" >"$LOGS/mmdebstrap.log" 2>&1; then
-			mv "$tmp" "$TARBALL"
-		else
-			rm -f "$tmp"
-			exit 1
+setup_root() {
+	mkdir -p "$CACHE"
+	if [ ! -s "$TARBALL" ]; then
+		(
+			flock 9
+			[ -s "$TARBALL" ] && exit 0
+			tmp=$(mktemp "$TARBALL.XXXXXX")
+			if timeout 240 mmdebstrap --quiet --variant=minbase --include=git,make,ca-certificates \
+				"$SUITE" "$tmp" "$MIRROR" >"$LOGS/mmdebstrap.log" 2>&1; then
+				mv "$tmp" "$TARBALL"
+			else
+				rm -f "$tmp"
+				exit 1
+			fi
+		) 9>"$CACHE/.fresh.lock"
+		built=$?
+		if [ $built -ne 0 ]; then
+			diag "$LOGS/mmdebstrap.log"
+			not_ok "mmdebstrap --variant=minbase $SUITE failed"
+			return 1
 		fi
-	) 9>"$CACHE/.fresh.lock"
-	built=$?
-	if [ $built -ne 0 ]; then
-		diag "$LOGS/mmdebstrap.log"
-		not_ok "mmdebstrap --variant=minbase $SUITE failed"
-		skip_rest "no minbase root"
+		what="built with mmdebstrap in $((SECONDS - t0)) s"
+	else
+		what="cached in tests/.cache"
 	fi
-	what="built with mmdebstrap in $((SECONDS - t0)) s"
-else
-	what="cached in tests/.cache"
-fi
-if ! tar -xf "$TARBALL" -C "$ROOT" 2>"$LOGS/tar.log"; then
-	diag "$LOGS/tar.log"
-	not_ok "unpack the minbase root"
-	skip_rest "no minbase root"
-fi
-# The commit under test, as a fresh clone (git clone of a worktree takes its branch).
-if ! { git clone -q --no-hardlinks "$REPO" "$ROOT/src/isorun" &&
-	git -C "$ROOT/src/isorun" checkout -q --detach "$(git rev-parse "$REV")"; } >"$LOGS/clone.log" 2>&1; then
-	diag "$LOGS/clone.log"
-	not_ok "clone HEAD into the root"
-	skip_rest "no clone"
-fi
-ok "minbase Debian $SUITE root ($what), $REV ($(git rev-parse --short "$REV")) cloned into it"
+	if ! tar -xf "$TARBALL" -C "$ROOT" 2>"$LOGS/tar.log"; then
+		diag "$LOGS/tar.log"
+		not_ok "unpack the minbase root"
+		return 1
+	fi
+	# The commit under test, as a fresh clone (git clone of a worktree takes its branch).
+	if ! { git clone -q --no-hardlinks "$REPO" "$ROOT/src/isorun" &&
+		git -C "$ROOT/src/isorun" checkout -q --detach "$(git rev-parse "$REV")"; } >"$LOGS/clone.log" 2>&1; then
+		diag "$LOGS/clone.log"
+		not_ok "clone $REV into the root"
+		return 1
+	fi
+	ok "minbase Debian $SUITE root ($what), $REV ($(git rev-parse --short "$REV")) cloned into it"
+}
 
 # enter TIMEOUT LOG SCRIPT: runs SCRIPT with bash as root inside the fresh root, in
 # new mount and pid namespaces, with a clean environment; its output goes to LOG.
@@ -169,73 +174,95 @@ ENTER
 	return $rc
 }
 
-# 2-3: make demo, first try, as the README says.
-t=$SECONDS
-if enter 200 "$LOGS/demo.log" 'cd /src/isorun && make demo'; then
-	ok "make demo succeeds on the fresh root, first try ($((SECONDS - t)) s)"
+demo_steps() {
+	# 2-4: make demo, first try, as the README says; it installs only what it needs.
+	t=$SECONDS
+	extra="runc crun qemu-system-x86 bats jq mmdebstrap debhelper"
+	enter 200 "$LOGS/demo.log" "cd /src/isorun && make demo
+		for p in $extra; do dpkg -s \$p >/dev/null 2>&1 && echo \"EXTRA PACKAGE: \$p\"; done; true"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		ok "make demo succeeds on the fresh root, first try ($((SECONDS - t)) s)"
+	else
+		diag "$LOGS/demo.log" 40
+		not_ok "make demo fails on the fresh root (exit $rc, after $((SECONDS - t)) s)"
+	fi
+	# The demo prints, per namespace, "private" or "shared with the host".
+	if grep -Eq '^  pid +private' "$LOGS/demo.log" && grep -Eq '^  mnt +private' "$LOGS/demo.log" &&
+		grep -Eq '^  net +private' "$LOGS/demo.log" && grep -Eq '^  user +shared' "$LOGS/demo.log" &&
+		grep -q '^hostname: ' "$LOGS/demo.log"; then
+		ok "the demo's container has private pid, mnt and net namespaces"
+	else
+		diag "$LOGS/demo.log" 20
+		not_ok "the demo's output does not show the expected namespaces"
+	fi
+	if [ $rc -eq 0 ] && ! grep -q '^EXTRA PACKAGE' "$LOGS/demo.log"; then
+		ok "make demo installed none of the test-only packages ($extra)"
+	else
+		grep '^EXTRA PACKAGE' "$LOGS/demo.log" | sed 's/^/# /'
+		not_ok "make demo installed test-only packages (or failed)"
+	fi
+}
+
+deb_steps() {
+	# 5-8: the Debian package of the same commit, built on this machine (dpkg-buildpackage
+	# needs debhelper, which `make deb` installs), then installed in the root with apt.
+	t=$SECONDS
+	if make -C "$ROOT/src/isorun" deb >"$LOGS/deb.log" 2>&1 &&
+		deb=$(ls "$ROOT"/src/isorun/build/deb/isorun_*.deb 2>/dev/null) && [ -n "$deb" ]; then
+		ok "make deb builds ${deb##*/} ($((SECONDS - t)) s)"
+	else
+		diag "$LOGS/deb.log" 40
+		not_ok "make deb fails"
+		skip_until $((N_TESTS - 1)) "no .deb"
+		return 0
+	fi
+	deb_in_root=/src/isorun/build/deb/${deb##*/}
+	t=$SECONDS
+	if enter 150 "$LOGS/install.log" "
+		apt-get install -y -qq --no-install-recommends $deb_in_root man-db
+		dpkg -s isorun | grep -q '^Status: install ok installed'
+		echo '== isorun --version'; isorun --version
+		echo '== man isorun'; MANWIDTH=100 man -P cat isorun | sed -n 1,20p
+		echo '== man isorun-run'; MANWIDTH=100 man -P cat isorun-run | grep -A1 -e '--bundle'
+	"; then
+		ok "the .deb installs with apt on the fresh root ($((SECONDS - t)) s)"
+	else
+		diag "$LOGS/install.log" 30
+		not_ok "the .deb does not install on the fresh root"
+	fi
+	if grep -Eq '^isorun version [0-9]+\.[0-9]+\.[0-9]+' "$LOGS/install.log" &&
+		grep -q '^commit: ' "$LOGS/install.log" &&
+		grep -q '^ISORUN(8)' "$LOGS/install.log" &&
+		grep -q 'path to the root of the bundle directory' "$LOGS/install.log"; then
+		ok "the installed isorun prints its version; man isorun and man isorun-run render"
+	else
+		diag "$LOGS/install.log" 30
+		not_ok "isorun --version or man isorun failed in the fresh root"
+	fi
+	if enter 60 "$LOGS/run.log" '
+		b=$(mktemp -d /tmp/deb-run.XXXXXX)
+		/src/isorun/tests/make-rootfs.sh $b/rootfs
+		cd $b && /usr/bin/isorun spec --args "cat /proc/self/cgroup /etc/hostname"
+		/usr/bin/isorun run deb-run
+		/usr/bin/isorun list -q | grep -q . && { echo "a container was left behind"; exit 1; }
+		rm -rf $b
+	'; then
+		ok "/usr/bin/isorun from the .deb runs a busybox container"
+	else
+		diag "$LOGS/run.log" 20
+		not_ok "/usr/bin/isorun from the .deb cannot run a busybox container"
+	fi
+}
+
+if setup_root; then
+	demo_steps
+	deb_steps
 else
-	diag "$LOGS/demo.log" 40
-	not_ok "make demo fails on the fresh root (exit $?, after $((SECONDS - t)) s)"
-fi
-# The demo prints, per namespace, "private" or "shared with the host".
-if grep -Eq '^  pid +private' "$LOGS/demo.log" && grep -Eq '^  mnt +private' "$LOGS/demo.log" &&
-	grep -Eq '^  net +private' "$LOGS/demo.log" && grep -Eq '^  user +shared' "$LOGS/demo.log" &&
-	grep -q '^hostname: ' "$LOGS/demo.log"; then
-	ok "the demo's container has private pid, mnt and net namespaces"
-else
-	diag "$LOGS/demo.log" 20
-	not_ok "the demo's output does not show the expected namespaces"
+	skip_until $((N_TESTS - 1)) "no fresh root to test in"
 fi
 
-# 4-7: the Debian package of the same commit, built on this machine (dpkg-buildpackage
-# needs debhelper, which `make deb` installs), then installed in the root with apt.
-t=$SECONDS
-if make -C "$ROOT/src/isorun" deb >"$LOGS/deb.log" 2>&1 &&
-	deb=$(ls "$ROOT"/src/isorun/build/deb/isorun_*.deb 2>/dev/null) && [ -n "$deb" ]; then
-	ok "make deb builds ${deb##*/} ($((SECONDS - t)) s)"
-else
-	diag "$LOGS/deb.log" 40
-	not_ok "make deb fails"
-	skip_rest "no .deb"
-fi
-deb_in_root=/src/isorun/build/deb/${deb##*/}
-t=$SECONDS
-if enter 150 "$LOGS/install.log" "
-	apt-get install -y -qq --no-install-recommends $deb_in_root man-db
-	dpkg -s isorun | grep -q '^Status: install ok installed'
-	echo '== isorun --version'; isorun --version
-	echo '== man isorun'; MANWIDTH=100 man -P cat isorun | head -20
-	echo '== man isorun-run'; MANWIDTH=100 man -P cat isorun-run | grep -A1 -e '--bundle'
-"; then
-	ok "the .deb installs with apt on the fresh root ($((SECONDS - t)) s)"
-else
-	diag "$LOGS/install.log" 30
-	not_ok "the .deb does not install on the fresh root"
-fi
-if grep -Eq '^isorun version [0-9]+\.[0-9]+\.[0-9]+' "$LOGS/install.log" &&
-	grep -q '^commit: ' "$LOGS/install.log" &&
-	grep -q '^ISORUN(8)' "$LOGS/install.log" &&
-	grep -q 'path to the root of the bundle directory' "$LOGS/install.log"; then
-	ok "the installed isorun prints its version; man isorun and man isorun-run render"
-else
-	diag "$LOGS/install.log" 30
-	not_ok "isorun --version or man isorun failed in the fresh root"
-fi
-if enter 60 "$LOGS/run.log" '
-	b=$(mktemp -d /tmp/deb-run.XXXXXX)
-	/src/isorun/tests/make-rootfs.sh $b/rootfs
-	cd $b && /usr/bin/isorun spec --args "cat /proc/self/cgroup /etc/hostname"
-	/usr/bin/isorun run deb-run
-	/usr/bin/isorun list -q | grep -q . && { echo "a container was left behind"; exit 1; }
-	rm -rf $b
-'; then
-	ok "/usr/bin/isorun from the .deb runs a busybox container"
-else
-	diag "$LOGS/run.log" 20
-	not_ok "/usr/bin/isorun from the .deb cannot run a busybox container"
-fi
-
-# 8: nothing left: no process, mount or directory.
+# 9: nothing left: no process, mount or directory.
 cleanup
 if [ -e "$WORK" ] && [ "${ISORUN_FRESH_KEEP:-}" != 1 ]; then
 	not_ok "cleanup left $WORK behind"
