@@ -103,21 +103,23 @@ build/completion/isorun: build/gendocs
 docs: build/man/isorun.8 build/completion/isorun
 
 # The packages each target needs are installed first, and the build runs in a second
-# make, whose pkg-config then sees them (a fresh Debian has none of them).
+# make, whose pkg-config then sees them (a fresh Debian has none of them). That make
+# uses every core unless a -j was given.
+JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$$(nproc))
 deps:
 	@tests/install-deps.sh test
 
 check: deps
-	$(MAKE) all unit helpers
+	$(MAKE) $(JOBS) all unit helpers
 	@tests/run.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) $(JOBS) all
 	@tests/bench.sh
 
 demo:
 	@tests/install-deps.sh demo
-	$(MAKE) isorun
+	$(MAKE) $(JOBS) isorun
 	@tests/demo.sh
 
 install: isorun docs
@@ -144,7 +146,7 @@ deb:
 	lintian --allow-root --fail-on error --info build/deb/isorun_$(DEB_VERSION)_*.changes
 
 format:
-	clang-format -i $(LIB_SRCS) cmd/main.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)
+	clang-format -i $(LIB_SRCS) cmd/main.c tools/gendocs.c $(HDRS) $(UNIT_SRCS) tests/unit/unit.h $(TEST_HELPER_SRCS)
 
 # libFuzzer on the config parser: `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 600
