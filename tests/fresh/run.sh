@@ -96,7 +96,8 @@ setup_root() {
 		(
 			flock 9
 			[ -s "$TARBALL" ] && exit 0
-			tmp=$(mktemp "$TARBALL.XXXXXX")
+			# mmdebstrap picks the format from the name, and writes the file itself.
+		tmp=$(mktemp -u --suffix=.tar "$TARBALL.XXXXXX")
 			if timeout 240 mmdebstrap --quiet --variant=minbase --include=git,make,ca-certificates \
 				"$SUITE" "$tmp" "$MIRROR" >"$LOGS/mmdebstrap.log" 2>&1; then
 				mv "$tmp" "$TARBALL"
