@@ -233,16 +233,19 @@ static const char *value_completion(const struct flag_def *f)
 
 /* One bash case arm per command: its flags, the flags that take a value and how to
  * complete that value, and whether its first argument is an existing container. */
-static void bash_flags(FILE *out, const struct flag_def *flags, size_t n)
+static void bash_flags(FILE *out, const char *indent, const struct flag_def *flags, size_t n)
 {
-	fputs("\t\tflags='", out);
+	bool has_help = false;
+	fprintf(out, "%sflags='", indent);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s--%s", i ? " " : "", flags[i].name);
 		if (flags[i].alias)
 			fprintf(out, " -%s", flags[i].alias);
+		has_help |= !strcmp(flags[i].name, "help");
 	}
-	fputs(" --help -h'\n", out);
-	fputs("\t\tvalues=(", out);
+	/* Every command takes --help, like urfave's; the global table lists it. */
+	fputs(has_help ? "'\n" : " --help -h'\n", out);
+	fprintf(out, "%svalues=(", indent);
 	for (size_t i = 0; i < n; i++) {
 		const char *v = value_completion(&flags[i]);
 		if (!v)
@@ -262,10 +265,10 @@ static void write_bash(FILE *out)
 	fputs("# _isorun_complete_value SPEC CUR: a flag's value (@dirs, @files, @none, words).\n"
 	      "_isorun_complete_value() {\n"
 	      "\tcase $1 in\n"
-	      "\t@dirs) COMPREPLY=($(compgen -d -- \"$2\")) ;;\n"
-	      "\t@files) COMPREPLY=($(compgen -f -- \"$2\")) ;;\n"
+	      "\t@dirs) mapfile -t COMPREPLY < <(compgen -d -- \"$2\") ;;\n"
+	      "\t@files) mapfile -t COMPREPLY < <(compgen -f -- \"$2\") ;;\n"
 	      "\t@none) COMPREPLY=() ;;\n"
-	      "\t*) COMPREPLY=($(compgen -W \"$1\" -- \"$2\")) ;;\n"
+	      "\t*) mapfile -t COMPREPLY < <(compgen -W \"$1\" -- \"$2\") ;;\n"
 	      "\tesac\n"
 	      "}\n\n",
 	      out);
@@ -277,7 +280,7 @@ static void write_bash(FILE *out)
 	      "\tCOMPREPLY=()\n",
 	      out);
 	/* Global flags: skipped (with their values) up to the command name. */
-	bash_flags(out, isorun_global_flags, isorun_n_global_flags);
+	bash_flags(out, "\t", isorun_global_flags, isorun_n_global_flags);
 	fputs("\tlocal gflags=$flags\n"
 	      "\tlocal -A gvalues=()\n"
 	      "\tfor name in \"${!values[@]}\"; do gvalues[$name]=${values[$name]}; done\n"
@@ -306,16 +309,17 @@ static void write_bash(FILE *out)
 	      "\t\tif [[ $prev == -* && -n ${gvalues[$name]:-} ]]; then\n"
 	      "\t\t\t_isorun_complete_value \"${gvalues[$name]}\" \"$cur\"\n"
 	      "\t\telif [[ $cur == -* ]]; then\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$gflags\" -- \"$cur\"))\n"
+	      "\t\t\tmapfile -t COMPREPLY < <(compgen -W \"$gflags\" -- \"$cur\")\n"
 	      "\t\telse\n"
-	      "\t\t\tCOMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+	      "\t\t\tmapfile -t COMPREPLY < <(compgen -W \"$commands\" -- \"$cur\")\n"
 	      "\t\tfi\n"
 	      "\t\treturn 0\n"
 	      "\tfi\n"
 	      "\tvalues=()\n"
 	      "\tcase $cmd in\n"
 	      "\thelp | h)\n"
-	      "\t\t((i + 1 == COMP_CWORD)) && COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+	      "\t\t((i + 1 == COMP_CWORD)) && mapfile -t COMPREPLY < <(compgen -W \"$commands\" -- "
+	      "\"$cur\")\n"
 	      "\t\treturn 0\n"
 	      "\t\t;;\n",
 	      out);
@@ -326,7 +330,7 @@ static void write_bash(FILE *out)
 		bool existing = c->args_usage && str_has_prefix(c->args_usage, "<container-id>") &&
 				c != &cmd_create && c != &cmd_run;
 		fprintf(out, "\t%s)\n", c->name);
-		bash_flags(out, c->flags, c->n_flags);
+		bash_flags(out, "\t\t", c->flags, c->n_flags);
 		if (existing)
 			fputs("\t\tids=1\n", out);
 		fputs("\t\t;;\n", out);
@@ -340,7 +344,7 @@ static void write_bash(FILE *out)
 	      "\t\treturn 0\n"
 	      "\tfi\n"
 	      "\tif [[ $cur == -* ]]; then\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$flags\" -- \"$cur\"))\n"
+	      "\t\tmapfile -t COMPREPLY < <(compgen -W \"$flags\" -- \"$cur\")\n"
 	      "\t\treturn 0\n"
 	      "\tfi\n"
 	      "\t# The first positional argument after the command: an existing container.\n"
@@ -355,8 +359,8 @@ static void write_bash(FILE *out)
 	      "\t\tfi\n"
 	      "\tdone\n"
 	      "\tif ((ids && npos == 0)); then\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" \"${root[@]}\" list -q "
-	      "2>/dev/null)\" -- \"$cur\"))\n"
+	      "\t\tmapfile -t COMPREPLY < <(compgen -W \"$(\"${COMP_WORDS[0]}\" \"${root[@]}\" "
+	      "list -q 2>/dev/null)\" -- \"$cur\")\n"
 	      "\tfi\n"
 	      "\treturn 0\n"
 	      "}\n\n"

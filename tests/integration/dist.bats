@@ -85,6 +85,9 @@ complete_line() {
 	[ "$output" = run ]
 	run complete_line isorun --log-
 	[ "$output" = --log-format ]
+	# each candidate once (the global table has its own --help)
+	run complete_line isorun --h
+	[ "$output" = --help ]
 	run complete_line isorun --log-format ""
 	[ "$output" = $'json\ntext' ]
 	run complete_line isorun --root /tmp st
