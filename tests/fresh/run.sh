@@ -64,8 +64,10 @@ child= debpid=
 # pid namespace's init (killed here if still running); no mount under $WORK was
 # ever made in the host's namespace, checked before anything is removed.
 cleanup() {
-	if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
-		kill -KILL "$child" 2>/dev/null
+	# Each step runs in its own process group: killing it takes timeout and
+	# unshare, whose --kill-child then takes the pid namespace and all in it.
+	if [ -n "$child" ]; then
+		kill -KILL -- "-$child" 2>/dev/null
 		wait "$child" 2>/dev/null
 	fi
 	child=
@@ -172,7 +174,7 @@ rmdir /.old-root
 exec env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -euo pipefail -c "$2"
 ENTER
-	timeout --kill-after=5 "$tmo" unshare --mount --pid --fork --kill-child \
+	setsid timeout --kill-after=5 "$tmo" unshare --mount --pid --fork --kill-child \
 		bash "$WORK/enter.sh" "$ROOT" "$script" >"$log" 2>&1 </dev/null &
 	child=$!
 	wait "$child"
