@@ -221,7 +221,8 @@ deb_steps() {
 	local rc=$?
 	debpid=
 	if [ $rc -eq 0 ] && deb=$(ls "$ROOT"/src/isorun/build/deb/isorun_*.deb 2>/dev/null) && [ -n "$deb" ]; then
-		ok "make deb builds ${deb##*/}, lintian finds no error ($((SECONDS - t_deb)) s, next to make demo)"
+		grep -E '^[EWIPX]: ' "$LOGS/deb.log" | sed 's/^/# lintian: /'
+		ok "make deb builds ${deb##*/}, lintian finds no error ($(cat "$LOGS/deb.secs") s, next to make demo)"
 	else
 		diag "$LOGS/deb.log" 40
 		not_ok "make deb fails"
@@ -269,8 +270,8 @@ deb_steps() {
 if setup_root; then
 	# The .deb builds on this machine while the root runs make demo (which spends
 	# much of its time waiting for apt): in its own process group, for cleanup.
-	t_deb=$SECONDS
-	setsid timeout 300 make -C "$ROOT/src/isorun" deb >"$LOGS/deb.log" 2>&1 </dev/null &
+	setsid bash -c 's=$SECONDS; timeout 300 make -C "$1/src/isorun" deb; rc=$?
+		echo $((SECONDS - s)) >"$2.secs"; exit $rc' _ "$ROOT" "$LOGS/deb" >"$LOGS/deb.log" 2>&1 </dev/null &
 	debpid=$!
 	demo_steps
 	deb_steps
