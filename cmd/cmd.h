@@ -67,6 +67,17 @@ extern const struct command cmd_exec;
 extern const struct command cmd_features;
 extern const struct command cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
 
+/* Every subcommand in `--help` order, the global flags and the app's texts
+ * (cmd/commands.c); main.c and build/gendocs (man pages, completion) share them. */
+extern const struct command *const isorun_commands[];
+extern const size_t isorun_n_commands;
+extern const struct flag_def isorun_global_flags[];
+extern const size_t isorun_n_global_flags;
+extern const char isorun_summary[];
+extern const char isorun_description[];
+/* The subcommand called name, NULL if none. */
+const struct command *cmd_find(const char *name);
+
 /* urfave/cli's command help (NAME, USAGE, DESCRIPTION, OPTIONS) for `CMD --help`. */
 void cmd_print_help(FILE *out, const struct command *cmd);
 /* The OPTIONS: column of a flag table (also used for the global options). */

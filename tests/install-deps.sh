@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Installs what building, the demo and the tests need, with apt-get, only when missing.
+# install-deps.sh [demo|deb|test]: installs, with apt-get and only when missing, what a
+# target needs. demo: the compiler, pkg-config, the four -dev packages and busybox-static
+# (`make demo`); deb: dpkg-buildpackage's tools and the build dependencies (`make deb`);
+# test (default): all of that plus what `make check` runs: bats, jq, runc and crun to
+# compare with, qemu for the cgroup v2 VM, mmdebstrap for the fresh-machine test.
 set -euo pipefail
-pkgs=(gcc make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev
-	busybox-static bats jq runc crun qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs libcap2-bin)
+demo=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev busybox-static)
+deb=("${demo[@]}" git dpkg-dev debhelper lintian)
+test=("${deb[@]}" bats jq runc crun qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs
+	libcap2-bin man-db mmdebstrap)
+case "${1:-test}" in
+demo) pkgs=("${demo[@]}") ;;
+deb) pkgs=("${deb[@]}") ;;
+test) pkgs=("${test[@]}") ;;
+*) echo "usage: $0 [demo|deb|test]" >&2; exit 2 ;;
+esac
 [ -n "${ISORUN_EXTRA_DEPS:-}" ] && pkgs+=(${ISORUN_EXTRA_DEPS})
 missing=()
 for p in "${pkgs[@]}"; do

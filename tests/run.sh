@@ -62,7 +62,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		[ -f "$t" ] || continue
 		run_suite "integration/$(basename "$t" .bats)" bats --tap "$t"
 	done
-	for t in tests/vm/run.sh tests/engines/run.sh; do
+	# fresh: the README's `make demo` on a clean minbase Debian root, and the .deb.
+	for t in tests/vm/run.sh tests/engines/run.sh tests/fresh/run.sh; do
 		[ -x "$t" ] || continue
 		run_suite "${t%/run.sh}" "$t"
 	done
