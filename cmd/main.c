@@ -169,6 +169,7 @@ static int dispatch(const struct parsed_args *g)
 
 int main(int argc, char **argv)
 {
+	log_start_clock();
 	main_argv = argv;
 	struct parsed_args g;
 	error *e =

@@ -262,6 +262,36 @@ static void format_time(char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Debug lines carry t=<ms since the command started>, monotonic, for the
+ * profile of a run (tests/bench.sh). The start survives the re-exec from the
+ * sealed copy of the binary through LOG_T0_ENV, and clone3 children inherit it. */
+#define LOG_T0_ENV "_ISORUN_LOG_T0"
+static unsigned long long log_t0_ns;
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+void log_start_clock(void)
+{
+	const char *v = getenv(LOG_T0_ENV);
+	char *end = NULL;
+	unsigned long long t = v ? strtoull(v, &end, 10) : 0;
+	log_t0_ns = (v && end && !*end && t) ? t : mono_ns();
+	if (v)
+		unsetenv(LOG_T0_ENV);
+}
+
+void log_pass_clock(void)
+{
+	char v[32];
+	snprintf(v, sizeof(v), "%llu", log_t0_ns);
+	setenv(LOG_T0_ENV, v, 1);
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	if ((level == LOG_LEVEL_DEBUG && !log_state.debug) || log_state.silenced)
@@ -280,6 +310,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	}
 	char ts[32];
 	format_time(ts, sizeof(ts));
+	char t[32] = "";
+	if (level == LOG_LEVEL_DEBUG)
+		snprintf(t, sizeof(t), "%.1fms", (double)(mono_ns() - log_t0_ns) / 1e6);
 
 	struct buf b = {0};
 	if (log_state.json) {
@@ -287,6 +320,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		buf_puts(&b, level_names[level]);
 		buf_puts(&b, "\",\"msg\":\"");
 		json_escape(&b, msg);
+		if (*t) {
+			buf_puts(&b, "\",\"t\":\"");
+			buf_puts(&b, t);
+		}
 		buf_puts(&b, "\",\"time\":\"");
 		buf_puts(&b, ts);
 		buf_puts(&b, "\"}\n");
@@ -300,6 +337,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 			text_quote(&b, msg);
 		else
 			buf_puts(&b, msg);
+		if (*t) {
+			buf_puts(&b, " t=");
+			buf_puts(&b, t);
+		}
 		buf_puts(&b, "\n");
 	}
 	if (!b.failed && log_state.fd < 0 && log_state.child_fd >= 0)

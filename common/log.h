@@ -23,6 +23,10 @@ void log_child_begin(void);
 /* From here on, nothing is logged: called just before a seccomp filter is
  * loaded, after which the runtime makes no syscall the profile may deny. */
 void log_child_silence(void);
+/* The clock of the t= field of debug lines: started first thing in main;
+ * log_pass_clock hands it to a re-exec of the binary (via the environment). */
+void log_start_clock(void);
+void log_pass_clock(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_debug(...) log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__)

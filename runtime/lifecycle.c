@@ -188,6 +188,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	}
 	close(l.sync_fd);
 	l.sync_fd = -1;
+	log_debug("run: process started (execve done)");
 	if (l.cfg->hooks.poststart.n &&
 	    (e = hooks_run(&l.cfg->hooks.poststart, "poststart", l.state_json))) {
 		/* Stopped and destroyed (lifecycle step 12), detached or not. */
@@ -227,8 +228,10 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 		e = forward_signals_until_exit(pid, pidfd, &mask, true, exit_status);
 	}
 	close(pidfd);
+	log_debug("run: wait: process exited (status %d)", *exit_status);
 	if (!o->keep) {
 		error *de = delete_after_run(rt, o->id);
+		log_debug("run: delete: done");
 		if (de && !e)
 			e = de;
 		else

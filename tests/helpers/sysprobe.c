@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -43,6 +44,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -140,6 +142,16 @@ static bool may_write(const struct decoys *d, int fd, const char *target)
 		return false;
 	if (st.st_dev == d->memfd_dev && !strncmp(target, "/memfd:", 7))
 		return true;
+	/* A decoy seen through a detached overlayfs (the runtime's read-only
+	 * view of itself, runc 1.2's defence): the kernel names it from the
+	 * overlay's root, with the lower file's inode number. A write through
+	 * an overlay never reaches a lower file (EROFS without an upper layer,
+	 * else a copy-up), so this can damage no file of the machine's. */
+	struct statfs sf;
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC)
+		for (int i = 0; i < d->n; i++)
+			if (st.st_ino == d->ino[i])
+				return true;
 	if (strncmp(target, d->dir, d->dir_len) || target[d->dir_len] != '/' ||
 	    strstr(target + d->dir_len, "/../"))
 		return false;
@@ -222,7 +234,10 @@ static int overwrite_exe(int secs, const struct decoys *dec)
 				close(fd);
 				continue;
 			}
-			printf("handle on /proc/%d/exe -> %s\n", pid, target);
+			struct statfs sf;
+			bool ovl = fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC;
+			printf("handle on /proc/%d/exe -> %s%s\n", pid, target,
+			       ovl ? " (on an overlayfs)" : "");
 			if (!may_write(dec, fd, target)) {
 				printf("WOULD OVERWRITE %s (via /proc/%d/exe; not a decoy: not "
 				       "attacked)\n",
