@@ -64,8 +64,8 @@ build/rel/libisorun.a: $(REL_OBJS)
 build/san/libisorun.a: $(SAN_OBJS)
 	@rm -f $@; ar rcs $@ $^
 
-# Stripped: create/run/exec copy the binary into a sealed memfd (CVE-2019-5736)
-# on every call, and 1.5 MB of debug info costs ~2 ms there. For debugging use
+# Stripped: create/run/exec may copy the binary into a sealed memfd (CVE-2019-5736;
+# the fallback when no private overlayfs can be made), where 1.5 MB of debug info costs ~2 ms. Use
 # build/san/isorun (symbols, ASan+UBSan) or `make STRIP=`.
 STRIP ?= -s
 isorun: build/rel/cmd/main.o build/rel/libisorun.a

@@ -44,7 +44,8 @@ static bool is_rfc3339_seconds(const char *s)
 	return true;
 }
 
-/* Parses one JSON log line and checks its three keys; returns the msg (malloc'd). */
+/* Parses one JSON log line and checks its three keys (four for debug lines: "t",
+ * the ms since the command started); returns the msg (malloc'd). */
 static char *check_json_line(const char *line, const char *level)
 {
 	char errbuf[256];
@@ -54,7 +55,14 @@ static char *check_json_line(const char *line, const char *level)
 		unit_cur_failed = 1;
 		return NULL;
 	}
-	CHECK(YAJL_IS_OBJECT(v) && v->u.object.len == 3);
+	bool debug = !strcmp(level, "debug");
+	CHECK(YAJL_IS_OBJECT(v) && v->u.object.len == (debug ? 4u : 3u));
+	if (debug) {
+		const char *tk[] = {"t", NULL};
+		yajl_val tv = yajl_tree_get(v, tk, yajl_t_string);
+		const char *ts = tv ? YAJL_GET_STRING(tv) : NULL;
+		CHECK(ts && strstr(ts, "ms"));
+	}
 	const char *lv[] = {"level", NULL}, *mp[] = {"msg", NULL}, *tp[] = {"time", NULL};
 	yajl_val l = yajl_tree_get(v, lv, yajl_t_string);
 	yajl_val m = yajl_tree_get(v, mp, yajl_t_string);
@@ -317,7 +325,7 @@ static void test_child_stderr_and_silence(void)
 	close(fd2);
 	_cleanup_free_ char *text = slurp(path);
 	_cleanup_free_ char *text2 = slurp(other);
-	CHECK(text && strstr(text, "level=debug msg=\"step one\"\n"));
+	CHECK(text && strstr(text, "level=debug msg=\"step one\" t="));
 	CHECK(text && !strstr(text, "after") && !strstr(text, "nor this"));
 	CHECK(text2 && !*text2);
 	/* log_close ends the silence for the next user. */
