@@ -662,7 +662,7 @@ static void security_rows(struct ctx *c)
 		skip_row(c->s, "hostname", "linux.namespaces", e);
 		return;
 	}
-	char a[256], b[256];
+	char a[256], b[768];
 	char hostname[256] = "?";
 	gethostname(hostname, sizeof(hostname) - 1);
 	snprintf(b, sizeof(b), "hostname inside %s, host %s", probe(out, "host", a, sizeof(a)),
@@ -864,7 +864,8 @@ static void control_rows(struct ctx *c)
 		    "the runtime (isorun delete)",
 		    "isorun delete; looked for its state dir, cgroup dirs and init pid");
 	measured(r, "state dir %s, cgroup dirs %s, init %s%s%s", state_left ? "left" : "gone",
-		 cg_left ? "left" : "gone", proc_left ? (pstate == 'Z' ? "a zombie" : "alive") : "gone", e ? "; " : "",
+		 cg_left ? "left" : "gone",
+		 proc_left ? (pstate == 'Z' ? "a zombie" : "alive") : "gone", e ? "; " : "",
 		 e ? err_msg(e) : "");
 	err_free(e);
 }
