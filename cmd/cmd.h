@@ -63,6 +63,7 @@ extern const struct command cmd_create, cmd_start, cmd_run, cmd_state, cmd_kill,
     cmd_list, cmd_spec;
 extern const struct command cmd_inspect;
 extern const struct command cmd_check;
+extern const struct command cmd_lab;
 extern const struct command cmd_exec;
 extern const struct command cmd_features;
 extern const struct command cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;

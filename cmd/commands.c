@@ -9,7 +9,7 @@
 const struct command *const isorun_commands[] = {
     &cmd_create, &cmd_delete, &cmd_kill,    &cmd_list,	 &cmd_run,    &cmd_spec,
     &cmd_start,	 &cmd_state,  &cmd_inspect, &cmd_check,	 &cmd_exec,   &cmd_features,
-    &cmd_events, &cmd_pause,  &cmd_ps,	    &cmd_resume, &cmd_update,
+    &cmd_events, &cmd_pause,  &cmd_ps,	    &cmd_resume, &cmd_update, &cmd_lab,
 };
 const size_t isorun_n_commands = ARRAY_SIZE(isorun_commands);
 

@@ -243,3 +243,138 @@ ctr_cg() {
 	done
 	[ "$ok" = 1 ] || fail "inside/outside ratio $ratio not in 0.75-1.33"
 }
+
+# lab_score_grades: the score JSON in $output as "name grade" lines in $BUNDLE/grades.
+lab_score_grades() {
+	run jq -r '.experiments[] | "\(.name) \(.grade)"' <<<"$output"
+	[ "$status" -eq 0 ] || return 1
+	echo "$output" >"$BUNDLE/grades"
+}
+
+grade_of() {
+	awk -v n="$1" '$1 == n { print $2 }' "$BUNDLE/grades"
+}
+
+@test "lab 8: the score of a hardened config, then of a weakened one: the verdicts move" {
+	is_isorun || skip "lab score is an isorun command"
+	local TMO=120 sum_before sum_after t0 t1
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --memory 64M --pids 64 --cpus 1 --seccomp default'
+	sum_before=$(cd "$BUNDLE" && cat config.json && find rootfs -printf '%p %s %T@\n' | sort | md5sum)
+	t0=$(date +%s)
+	lab_do 'isorun lab score'
+	t1=$(date +%s)
+	echo "$output" | sed 's/^/# /' >&3
+	[ "$status" -eq 0 ]
+	[ $((t1 - t0)) -lt 60 ] || fail "the score took $((t1 - t0)) s"
+	[[ "$output" == *"score of $BUNDLE: "* ]]
+	for h in efficient "isolated, resource" "isolated, fault" "isolated, security" "complete control"; do
+		grep -qx "$h" <<<"$output" || fail "no heading $h"
+	done
+	# every row names a knob
+	[ "$(grep -c '^       knob:     .' <<<"$output")" -eq "$(grep -c '^\[' <<<"$output")" ]
+	sum_after=$(cd "$BUNDLE" && cat config.json && find rootfs -printf '%p %s %T@\n' | sort | md5sum)
+	[ "$sum_before" = "$sum_after" ] || fail "the score changed the bundle"
+	run "$ISORUN" --root "$ROOT" lab score --bundle "$BUNDLE" --format json
+	[ "$status" -eq 0 ]
+	lab_score_grades
+	cp "$BUNDLE/grades" "$BUNDLE/hardened"
+	local n
+	for n in memory pids oom fork-bomb hostname pid-1 network readonly-path masked-path \
+		readonly-root syscall capability device update freeze kill-all reclaim; do
+		[ "$(grade_of $n)" = PASS ] || fail "hardened: $n is $(grade_of $n), not PASS"
+	done
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --share pid,net --seccomp none --writable'
+	run "$ISORUN" --root "$ROOT" lab score --bundle "$BUNDLE" --format json
+	[ "$status" -eq 0 ]
+	jq -r '.experiments[] | "# [\(.grade)] \(.name): \(.verdict); \(.measured)"' <<<"$output" >&3
+	lab_score_grades
+	for n in pid-1 network syscall readonly-root memory pids; do
+		[ "$(grade_of $n)" = FAIL ] || fail "weakened: $n is $(grade_of $n), not FAIL"
+	done
+	[ "$(grade_of cpu)" = WEAK ]
+	for n in hostname masked-path readonly-path capability device update freeze kill-all reclaim; do
+		[ "$(grade_of $n)" = PASS ] || fail "weakened: $n is $(grade_of $n), not PASS"
+	done
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name 'isorun-score-*' 2>/dev/null)" ]
+	[ ! -e "$BUNDLE/rootfs/.isorun-score-probe" ]
+}
+
+@test "lab 8: the score of the default config: private namespaces, best effort resources" {
+	is_isorun || skip "lab score is an isorun command"
+	local TMO=120
+	lab_do 'rm -f config.json'
+	run "$(spec_bin)" spec --bundle "$BUNDLE"
+	run "$ISORUN" --root "$ROOT" lab score --bundle "$BUNDLE" --format json
+	[ "$status" -eq 0 ]
+	jq -r '.experiments[] | "# [\(.grade)] \(.name): \(.verdict); \(.measured)"' <<<"$output" >&3
+	lab_score_grades
+	local n
+	for n in hostname pid-1 network readonly-path masked-path readonly-root capability device \
+		update freeze kill-all reclaim; do
+		[ "$(grade_of $n)" = PASS ] || fail "default: $n is $(grade_of $n), not PASS"
+	done
+	for n in memory pids syscall; do
+		[ "$(grade_of $n)" = FAIL ] || fail "default: $n is $(grade_of $n), not FAIL"
+	done
+	[ "$(grade_of cpu)" = WEAK ]
+}
+
+@test "lab 8: the HTML score renders its numbers in headless Chromium" {
+	is_isorun || skip "lab score is an isorun command"
+	command -v chromium >/dev/null || skip "no chromium (tests/install-deps.sh installs it)"
+	local TMO=120 shot profile
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --memory 64M --pids 64 --cpus 1 --seccomp default'
+	lab_do 'isorun lab score --format html >score.html'
+	[ "$status" -eq 0 ]
+	grep -q '<svg' "$BUNDLE/score.html"
+	! grep -Eq '(src|href)="?(https?:)?//' "$BUNDLE/score.html" # self-contained
+	profile=$(mktemp -d "$TEST_DIR/chromium.XXXXXX")
+	shot=$TEST_DIR/score.png
+	local flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+		--disable-background-networking --disable-component-update --disable-sync
+		--user-data-dir="$profile")
+	run timeout 60 chromium "${flags[@]}" --dump-dom "file://$BUNDLE/score.html"
+	[ "$status" -eq 0 ]
+	# the numbers the page was made with, as the browser's DOM has them
+	local summary
+	summary=$(grep -o '<b id="summary">[^<]*</b>' "$BUNDLE/score.html")
+	[ -n "$summary" ]
+	[[ "$output" == *"$summary"* ]] || fail "summary not rendered: $summary"
+	grep -q 'limit 64 MiB' <<<"$output"
+	grep -q 'pids.max 64 -&gt; 32' <<<"$output"
+	grep -Eq '<rect [^>]*width="[0-9.]+"' <<<"$output"
+	run timeout 60 chromium "${flags[@]}" --screenshot="$shot" --window-size=1200,2000 "file://$BUNDLE/score.html"
+	[ "$status" -eq 0 ]
+	[ -s "$shot" ]
+	cp "$shot" "${BATS_RUN_TMPDIR:-/tmp}/lab-score.png" 2>/dev/null || true
+	echo "# screenshot: $shot (copy: ${BATS_RUN_TMPDIR:-/tmp}/lab-score.png)" >&3
+	[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] # a PNG
+}
+
+@test "lab 9: layers: two containers share the lower layers, writes land in their upper" {
+	lab_do 'mkdir -p layers/l1 layers/l2 c1/upper c1/work c2/upper c2/work'
+	lab_do "echo 'layer one' >layers/l1/motd; echo 'only in layer one' >layers/l1/one"
+	lab_do "echo 'layer two' >layers/l2/motd"
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --args '\''sh -c "cat /srv/motd /srv/one; echo written by $(hostname) >/srv/new; ls /srv"'\'''
+	lab_do 'jq --arg d "$PWD" '\''.mounts += [{"destination": "/srv", "type": "overlay", "source": "overlay", "options": ["lowerdir=\($d)/layers/l2:\($d)/layers/l1", "upperdir=\($d)/c1/upper", "workdir=\($d)/c1/work"]}]'\'' config.json >c1.json'
+	[ "$status" -eq 0 ]
+	lab_do 'sed "s;/c1/;/c2/;g" c1.json >c2.json'
+	lab_do 'cp c1.json config.json && isorun run --bundle . layer1'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "layer two" ]
+	[ "${lines[1]}" = "only in layer one" ]
+	[ "$(echo ${lines[@]:2})" = "motd new one" ]
+	lab_do 'cp c2.json config.json && isorun run --bundle . layer2'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "layer two" ]
+	lab_do 'ls layers/l1 layers/l2 c1/upper c2/upper'
+	[ "$(cat "$BUNDLE/c1/upper/new")" = "written by runc" ]
+	[ "$(cat "$BUNDLE/c2/upper/new")" = "written by runc" ]
+	[ "$(ls "$BUNDLE/layers/l1" | xargs)" = "motd one" ]
+	[ "$(ls "$BUNDLE/layers/l2" | xargs)" = "motd" ]
+	[ "$(cat "$BUNDLE/layers/l1/motd")" = "layer one" ]
+}
