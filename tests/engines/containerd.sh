@@ -128,10 +128,21 @@ t_run_exit() {
 t_tty() {
 	local id out rc
 	id=$(cid tty "$2")
-	# script gives ctr a terminal, so ctr asks for one (console socket through the shim)
+	# script gives ctr a terminal, so ctr asks for one (console socket through the shim).
+	# Its stdin stays open until the task is done: at EOF script types ^D into the
+	# terminal at once, and ctr may then tear the session down before the output
+	# arrives (seen with runc under load: the output was a lone ^@).
+	local fifo=$SUITE_TMP/tty-in.$2 holder
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	sleep "$CMD_TMO" >"$fifo" &
+	holder=$!
 	out=$(SHELL=/bin/sh timeout "$CMD_TMO" script -qec \
-		"ctr --address $SOCK -n $NS run --runc-binary $1 --runc-root $SUITE_TMP/rt-$2 --rm -t $IMAGE $id sh -c 'tty; [ -t 0 ] && echo stdin-is-tty; exit 5'" /dev/null 2>&1)
+		"ctr --address $SOCK -n $NS run --runc-binary $1 --runc-root $SUITE_TMP/rt-$2 --rm -t $IMAGE $id sh -c 'tty; [ -t 0 ] && echo stdin-is-tty; exit 5'" /dev/null <"$fifo" 2>&1)
 	rc=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	rm -f "$fifo"
 	echo "output: $out"
 	expect_contains "tty output" "$out" /dev/pts/ || return 1
 	expect_contains "stdin is a tty" "$out" stdin-is-tty || return 1
