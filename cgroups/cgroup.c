@@ -509,7 +509,11 @@ static error *destroy_hier(struct cg_hier *h)
 error *cgroup_destroy(struct cgroup *cg)
 {
 	/* systemd removes the unit's cgroup; what is left (it failed, or
-	 * systemd is gone) is removed as on cgroupfs. */
+	 * systemd is gone) is removed as on cgroupfs. A unit we did not start
+	 * (it already existed) is someone else's: not a directory of it is
+	 * touched. */
+	if (cg->sd_unit && !cg->sd_started)
+		return NULL;
 	error *first = cg->sd_unit ? cg_sd_stop(cg) : NULL;
 	for (size_t i = 0; i < cg->n; i++) {
 		error *e = destroy_hier(&cg->h[i]);

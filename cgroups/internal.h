@@ -37,6 +37,7 @@ struct cgroup {
 	int v2fd; /* v2 layout: the cgroup dir, for CLONE_INTO_CGROUP; else -1 */
 	/* systemd driver: the unit that owns the cgroup (NULL: cgroupfs). */
 	char *sd_unit;
+	char *sd_cgroups_path;	    /* as the config gave it, for messages (not saved) */
 	bool sd_user;		    /* on the user manager */
 	bool sd_slice;		    /* a slice: the pid is written to its cgroup.procs */
 	bool sd_started;	    /* made by us: destroy stops it */

@@ -476,11 +476,12 @@ error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user
 	h->path = u.is_slice ? steal_ptr(slice_dir)
 			     : str_printf("%s/%s", strcmp(slice_dir, "/") ? slice_dir : "", u.unit);
 	cg->sd_unit = steal_ptr(u.unit);
+	cg->sd_cgroups_path = strdup(shown);
 	cg->sd_user = user_manager;
 	cg->sd_slice = u.is_slice;
 	cg->sd_plan = plan;
 	cgsd_unit_free(&u);
-	if (!h->mnt || !h->controllers || !h->path || !cg->sd_unit) {
+	if (!h->mnt || !h->controllers || !h->path || !cg->sd_unit || !cg->sd_cgroups_path) {
 		cgroup_free(cg);
 		return err_sys(ENOMEM, "cgroup");
 	}
@@ -491,7 +492,8 @@ error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user
 void cg_sd_free(struct cgroup *cg)
 {
 	free(cg->sd_unit);
-	cg->sd_unit = NULL;
+	free(cg->sd_cgroups_path);
+	cg->sd_unit = cg->sd_cgroups_path = NULL;
 	if (cg->sd_plan) {
 		cgsd_props_free(cg->sd_plan);
 		free(cg->sd_plan);
@@ -499,7 +501,16 @@ void cg_sd_free(struct cgroup *cg)
 	}
 }
 
+static error *sd_enter(struct cgroup *cg, pid_t pid);
+
 error *cg_sd_enter(struct cgroup *cg, pid_t pid)
+{
+	error *e = sd_enter(cg, pid);
+	return e && cg->sd_cgroups_path ? err_wrap(e, "cgroupsPath \"%s\"", cg->sd_cgroups_path)
+					: e;
+}
+
+static error *sd_enter(struct cgroup *cg, pid_t pid)
 {
 	struct cgsd_conn *c = NULL;
 	error *e = cgsd_connect(cg->sd_user, &c);

@@ -272,9 +272,11 @@ error *runtime_features(struct oci_features *f)
 	memset(f, 0, sizeof(*f));
 	f->oci_version_min = "1.0.0";
 	f->oci_version_max = "1.2.0";
-	/* cgroupfs driver for v1, v2 and hybrid hosts; the systemd driver is
-	 * refused by create (cmd_prepare_create). */
+	/* cgroupfs driver for v1, v2 and hybrid hosts; the systemd driver
+	 * (system and user manager) on v2 hosts, as runc says it has it:
+	 * built in, whether or not this host runs systemd. */
 	f->cgroup_v1 = f->cgroup_v2 = f->cgroup_rdma = true;
+	f->cgroup_systemd = f->cgroup_systemd_user = true;
 	f->seccomp_enabled = true;
 	/* Labels are applied when the host has the LSM (runtime/lsm.c). */
 	f->apparmor_enabled = file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");

@@ -134,7 +134,7 @@ static void test_advertised_names_parse(void)
 	CHECK(strv_len(f.hooks) == 6);
 	CHECK(strv_contains(f.capabilities, "CAP_SYS_ADMIN"));
 	CHECK(strv_contains(f.namespaces, "mount"));
-	CHECK(!f.cgroup_systemd && !f.cgroup_systemd_user && !f.idmap_enabled);
+	CHECK(f.cgroup_systemd && f.cgroup_systemd_user && !f.idmap_enabled);
 	CHECK_STR(f.oci_version_max, "1.2.0");
 	oci_features_free(&f);
 	CHECK(f.hooks == NULL && f.annotations.n == 0);
