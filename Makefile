@@ -1,7 +1,7 @@
 # isorun: an OCI runtime in C.  `make` builds ./isorun; `make check` runs every test.
 PREFIX ?= /usr/local
 CC ?= gcc
-PKGS := libseccomp libcap yajl mount libsystemd
+PKGS := libseccomp libcap yajl mount
 VERSION := 0.1.0
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 

@@ -1,6 +1,7 @@
 /* The systemd driver's D-Bus side, through sd-bus (libsystemd): transient
  * units on the system manager, or on the user manager for rootless
  * containers; one code path for both. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -21,6 +22,60 @@
 /* runc waits 30 s for systemd's job too. */
 #define JOB_TIMEOUT_USEC (30ULL * 1000 * 1000)
 
+/* libsystemd is loaded when the driver is first used, not linked: every other
+ * command would pay for loading it and its dependencies (about 1.5 ms a call
+ * measured here, more than the rest of `isorun --version`). */
+#define SDL_FNS(X)                                                                                 \
+	X(sd_booted)                                                                               \
+	X(sd_bus_call)                                                                             \
+	X(sd_bus_call_method)                                                                      \
+	X(sd_bus_error_free)                                                                       \
+	X(sd_bus_error_has_name)                                                                   \
+	X(sd_bus_error_is_set)                                                                     \
+	X(sd_bus_flush_close_unref)                                                                \
+	X(sd_bus_get_property_string)                                                              \
+	X(sd_bus_match_signal)                                                                     \
+	X(sd_bus_message_append)                                                                   \
+	X(sd_bus_message_append_array)                                                             \
+	X(sd_bus_message_append_basic)                                                             \
+	X(sd_bus_message_append_strv)                                                              \
+	X(sd_bus_message_close_container)                                                          \
+	X(sd_bus_message_new_method_call)                                                          \
+	X(sd_bus_message_open_container)                                                           \
+	X(sd_bus_message_read)                                                                     \
+	X(sd_bus_message_set_auto_start)                                                           \
+	X(sd_bus_message_unref)                                                                    \
+	X(sd_bus_open_system)                                                                      \
+	X(sd_bus_open_user)                                                                        \
+	X(sd_bus_process)                                                                          \
+	X(sd_bus_slot_unref)                                                                       \
+	X(sd_bus_wait)
+
+static struct {
+#define SDL_FIELD(fn) __typeof__(fn) *fn;
+	SDL_FNS(SDL_FIELD)
+#undef SDL_FIELD
+} sdl;
+#define SDL(fn) (sdl.fn)
+
+static error *sdl_load(void)
+{
+	static bool loaded;
+	if (loaded)
+		return NULL;
+	/* Kept for the life of the process: the function pointers point into it. */
+	void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return err_new("the systemd cgroup driver needs libsystemd.so.0: %s", dlerror());
+#define SDL_SYM(fn)                                                                                \
+	if (!(*(void **)&sdl.fn = dlsym(h, #fn)))                                                  \
+		return err_new("libsystemd.so.0: no %s (systemd too old?)", #fn);
+	SDL_FNS(SDL_SYM)
+#undef SDL_SYM
+	loaded = true;
+	return NULL;
+}
+
 struct cgsd_conn {
 	sd_bus *bus;
 	const char *what; /* "system bus", "user bus": for messages */
@@ -30,7 +85,7 @@ void cgsd_disconnect(struct cgsd_conn *c)
 {
 	if (!c)
 		return;
-	sd_bus_flush_close_unref(c->bus);
+	SDL(sd_bus_flush_close_unref)(c->bus);
 	free(c);
 }
 
@@ -49,23 +104,26 @@ static const char *bus_address(bool user)
 /* A D-Bus error as text: its message, else the errno. */
 static const char *bus_err(const sd_bus_error *be, int r)
 {
-	return be && sd_bus_error_is_set(be) && be->message ? be->message : strerror(-r);
+	return be && SDL(sd_bus_error_is_set)(be) && be->message ? be->message : strerror(-r);
 }
 
 error *cgsd_connect(bool user, struct cgsd_conn **out)
 {
+	error *le = sdl_load();
+	if (le)
+		return le;
 	struct cgsd_conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return err_sys(ENOMEM, "systemd");
 	c->what = user ? "user bus" : "system bus";
-	int r = user ? sd_bus_open_user(&c->bus) : sd_bus_open_system(&c->bus);
+	int r = user ? SDL(sd_bus_open_user)(&c->bus) : SDL(sd_bus_open_system)(&c->bus);
 	if (r < 0) {
 		/* runc checks /run/systemd/system first; here it is a hint, so that
 		 * the bus that was tried is named too. */
 		error *e =
 		    err_new("no D-Bus: cannot connect to the %s (%s): %s%s", c->what,
 			    bus_address(user), strerror(-r),
-			    !user && sd_booted() <= 0
+			    !user && SDL(sd_booted)() <= 0
 				? "; systemd is not PID 1 here either (no /run/systemd/system)"
 				: "");
 		cgsd_disconnect(c);
@@ -76,115 +134,115 @@ error *cgsd_connect(bool user, struct cgsd_conn **out)
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	sd_bus_message *m = NULL, *reply = NULL;
 	const char *version = NULL;
-	r = sd_bus_message_new_method_call(c->bus, &m, SD_DEST, SD_PATH,
-					   "org.freedesktop.DBus.Properties", "Get");
+	r = SDL(sd_bus_message_new_method_call)(c->bus, &m, SD_DEST, SD_PATH,
+						"org.freedesktop.DBus.Properties", "Get");
 	/* A session bus would start whatever claims the name: ask the one there. */
 	if (r >= 0)
-		r = sd_bus_message_set_auto_start(m, 0);
+		r = SDL(sd_bus_message_set_auto_start)(m, 0);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", SD_MANAGER, "Version");
+		r = SDL(sd_bus_message_append)(m, "ss", SD_MANAGER, "Version");
 	if (r >= 0)
-		r = sd_bus_call(c->bus, m, 0, &be, &reply);
+		r = SDL(sd_bus_call)(c->bus, m, 0, &be, &reply);
 	if (r >= 0)
-		r = sd_bus_message_read(reply, "v", "s", &version);
+		r = SDL(sd_bus_message_read)(reply, "v", "s", &version);
 	if (r < 0) {
 		error *e;
-		if (sd_bus_error_has_names(&be, SD_BUS_ERROR_SERVICE_UNKNOWN,
-					   SD_BUS_ERROR_NAME_HAS_NO_OWNER))
+		if ((SDL(sd_bus_error_has_name)(&be, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
+		     SDL(sd_bus_error_has_name)(&be, SD_BUS_ERROR_NAME_HAS_NO_OWNER)))
 			e = err_new("systemd is not running on the %s (no %s there): is systemd "
 				    "PID 1%s?",
 				    c->what, SD_DEST, user ? " with a user manager" : "");
 		else
 			e = err_sys(-r, "systemd on the %s: %s", c->what, bus_err(&be, r));
-		sd_bus_error_free(&be);
-		sd_bus_message_unref(m);
-		sd_bus_message_unref(reply);
+		SDL(sd_bus_error_free)(&be);
+		SDL(sd_bus_message_unref)(m);
+		SDL(sd_bus_message_unref)(reply);
 		cgsd_disconnect(c);
 		return e;
 	}
 	log_debug("systemd %s on the %s", version, c->what);
-	sd_bus_message_unref(m);
-	sd_bus_message_unref(reply);
+	SDL(sd_bus_message_unref)(m);
+	SDL(sd_bus_message_unref)(reply);
 	*out = c;
 	return NULL;
 }
 
 static int append_prop(sd_bus_message *m, const struct cgsd_prop *p)
 {
-	int r = sd_bus_message_open_container(m, 'r', "sv");
+	int r = SDL(sd_bus_message_open_container)(m, 'r', "sv");
 	if (r >= 0)
-		r = sd_bus_message_append_basic(m, 's', p->name);
+		r = SDL(sd_bus_message_append_basic)(m, 's', p->name);
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'v', p->sig);
+		r = SDL(sd_bus_message_open_container)(m, 'v', p->sig);
 	if (r < 0)
 		return r;
 	switch (p->sig[0]) {
 	case 'b':
-		r = sd_bus_message_append(m, "b", (int)p->b);
+		r = SDL(sd_bus_message_append)(m, "b", (int)p->b);
 		break;
 	case 's':
-		r = sd_bus_message_append(m, "s", p->s);
+		r = SDL(sd_bus_message_append)(m, "s", p->s);
 		break;
 	case 't':
-		r = sd_bus_message_append(m, "t", p->u);
+		r = SDL(sd_bus_message_append)(m, "t", p->u);
 		break;
 	case 'x':
-		r = sd_bus_message_append(m, "x", (int64_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "x", (int64_t)p->u);
 		break;
 	case 'u':
-		r = sd_bus_message_append(m, "u", (uint32_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "u", (uint32_t)p->u);
 		break;
 	case 'i':
-		r = sd_bus_message_append(m, "i", (int32_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "i", (int32_t)p->u);
 		break;
 	case 'q':
-		r = sd_bus_message_append(m, "q", (uint16_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "q", (uint16_t)p->u);
 		break;
 	case 'n':
-		r = sd_bus_message_append(m, "n", (int16_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "n", (int16_t)p->u);
 		break;
 	case 'y':
-		r = sd_bus_message_append(m, "y", (uint8_t)p->u);
+		r = SDL(sd_bus_message_append)(m, "y", (uint8_t)p->u);
 		break;
 	case 'd':
-		r = sd_bus_message_append(m, "d", p->d);
+		r = SDL(sd_bus_message_append)(m, "d", p->d);
 		break;
 	case 'a':
 		if (strcmp(p->sig, "ay") == 0) {
-			r = sd_bus_message_append_array(m, 'y', p->bytes, p->n_bytes);
+			r = SDL(sd_bus_message_append_array)(m, 'y', p->bytes, p->n_bytes);
 		} else if (strcmp(p->sig, "as") == 0) {
-			r = sd_bus_message_append_strv(m, p->strv);
+			r = SDL(sd_bus_message_append_strv)(m, p->strv);
 		} else {
 			bool num = strcmp(p->sig, "a(st)") == 0;
-			r = sd_bus_message_open_container(m, 'a', num ? "(st)" : "(ss)");
+			r = SDL(sd_bus_message_open_container)(m, 'a', num ? "(st)" : "(ss)");
 			for (size_t i = 0; r >= 0 && i < p->n_pairs; i++)
-				r = num ? sd_bus_message_append(m, "(st)", p->pairs[i].key,
-								p->pairs[i].num)
-					: sd_bus_message_append(m, "(ss)", p->pairs[i].key,
-								p->pairs[i].str);
+				r = num ? SDL(sd_bus_message_append)(m, "(st)", p->pairs[i].key,
+								     p->pairs[i].num)
+					: SDL(sd_bus_message_append)(m, "(ss)", p->pairs[i].key,
+								     p->pairs[i].str);
 			if (r >= 0)
-				r = sd_bus_message_close_container(m);
+				r = SDL(sd_bus_message_close_container)(m);
 		}
 		break;
 	default:
 		r = -EINVAL;
 	}
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = SDL(sd_bus_message_close_container)(m);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = SDL(sd_bus_message_close_container)(m);
 	return r;
 }
 
 static int append_props(sd_bus_message *m, const struct cgsd_props *props, pid_t pid)
 {
-	int r = sd_bus_message_open_container(m, 'a', "(sv)");
+	int r = SDL(sd_bus_message_open_container)(m, 'a', "(sv)");
 	for (size_t i = 0; r >= 0 && i < props->n; i++)
 		r = append_prop(m, &props->p[i]);
 	if (r >= 0 && pid > 0)
-		r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
+		r = SDL(sd_bus_message_append)(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = SDL(sd_bus_message_close_container)(m);
 	return r;
 }
 
@@ -202,7 +260,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret)
 	struct job_wait *w = userdata;
 	uint32_t id;
 	const char *path, *unit, *result;
-	if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+	if (SDL(sd_bus_message_read)(m, "uoss", &id, &path, &unit, &result) < 0)
 		return 0;
 	if (w->job) {
 		if (strcmp(path, w->job) == 0 && !w->result)
@@ -216,7 +274,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret)
 
 static void job_wait_clear(struct job_wait *w)
 {
-	sd_bus_slot_unref(w->slot);
+	SDL(sd_bus_slot_unref)(w->slot);
 	free(w->job);
 	free(w->result);
 	for (size_t i = 0; i < w->n_removed; i++) {
@@ -241,7 +299,7 @@ static error *wait_job(struct cgsd_conn *c, struct job_wait *w, const char *what
 			w->result = w->removed_result[i] ? strdup(w->removed_result[i]) : NULL;
 	uint64_t deadline = now_usec() + JOB_TIMEOUT_USEC;
 	while (!w->result) {
-		int r = sd_bus_process(c->bus, NULL);
+		int r = SDL(sd_bus_process)(c->bus, NULL);
 		if (r < 0)
 			return err_sys(-r, "%s %s: waiting for systemd's job", what, unit);
 		if (r > 0)
@@ -250,7 +308,7 @@ static error *wait_job(struct cgsd_conn *c, struct job_wait *w, const char *what
 		if (now >= deadline)
 			return err_new("%s %s: systemd's job %s did not finish in 30 s", what, unit,
 				       w->job);
-		r = sd_bus_wait(c->bus, deadline - now);
+		r = SDL(sd_bus_wait)(c->bus, deadline - now);
 		if (r < 0)
 			return err_sys(-r, "%s %s: waiting for systemd's job", what, unit);
 	}
@@ -264,21 +322,21 @@ static error *wait_job(struct cgsd_conn *c, struct job_wait *w, const char *what
  * D-Bus error of the call itself. */
 static int call_job(struct cgsd_conn *c, sd_bus_message *m, struct job_wait *w, sd_bus_error *be)
 {
-	int r = sd_bus_match_signal(c->bus, &w->slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
-				    on_job_removed, w);
+	int r = SDL(sd_bus_match_signal)(c->bus, &w->slot, SD_DEST, SD_PATH, SD_MANAGER,
+					 "JobRemoved", on_job_removed, w);
 	if (r < 0)
 		return r;
 	/* Signals go to subscribers; harmless if already subscribed. */
-	sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
+	SDL(sd_bus_call_method)(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
 	sd_bus_message *reply = NULL;
-	r = sd_bus_call(c->bus, m, 0, be, &reply);
+	r = SDL(sd_bus_call)(c->bus, m, 0, be, &reply);
 	if (r >= 0) {
 		const char *job;
-		r = sd_bus_message_read(reply, "o", &job);
+		r = SDL(sd_bus_message_read)(reply, "o", &job);
 		if (r >= 0 && !(w->job = strdup(job)))
 			r = -ENOMEM;
 	}
-	sd_bus_message_unref(reply);
+	SDL(sd_bus_message_unref)(reply);
 	return r < 0 ? r : 0;
 }
 
@@ -289,21 +347,21 @@ error *cgsd_start_unit(struct cgsd_conn *c, const char *unit, const struct cgsd_
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	struct job_wait w = {0};
 	error *e = NULL;
-	int r = sd_bus_message_new_method_call(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-					       "StartTransientUnit");
+	int r = SDL(sd_bus_message_new_method_call)(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						    "StartTransientUnit");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", unit, "fail");
+		r = SDL(sd_bus_message_append)(m, "ss", unit, "fail");
 	if (r >= 0)
 		r = append_props(m, props, pid);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
+		r = SDL(sd_bus_message_append)(m, "a(sa(sv))", 0);
 	if (r < 0) {
 		e = err_sys(-r, "start %s: building the D-Bus message", unit);
 		goto out;
 	}
 	r = call_job(c, m, &w, &be);
 	if (r < 0) {
-		if (sd_bus_error_has_name(&be, "org.freedesktop.systemd1.UnitExists"))
+		if (SDL(sd_bus_error_has_name)(&be, "org.freedesktop.systemd1.UnitExists"))
 			e = err_new("unit %s already exists", unit);
 		else
 			e = err_sys(-r, "start %s on the %s: %s", unit, c->what, bus_err(&be, r));
@@ -312,8 +370,8 @@ error *cgsd_start_unit(struct cgsd_conn *c, const char *unit, const struct cgsd_
 	e = wait_job(c, &w, "start", unit);
 out:
 	job_wait_clear(&w);
-	sd_bus_error_free(&be);
-	sd_bus_message_unref(m);
+	SDL(sd_bus_error_free)(&be);
+	SDL(sd_bus_message_unref)(m);
 	return e;
 }
 
@@ -330,13 +388,13 @@ error *cgsd_unit_cgroup(struct cgsd_conn *c, const char *unit, char **out)
 	sd_bus_message *reply = NULL;
 	const char *path = NULL;
 	error *e = NULL;
-	int r = sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &be, &reply,
-				   "s", unit);
+	int r = SDL(sd_bus_call_method)(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &be,
+					&reply, "s", unit);
 	if (r >= 0)
-		r = sd_bus_message_read(reply, "o", &path);
+		r = SDL(sd_bus_message_read)(reply, "o", &path);
 	if (r >= 0)
-		r = sd_bus_get_property_string(c->bus, SD_DEST, path, unit_iface(unit),
-					       "ControlGroup", &be, out);
+		r = SDL(sd_bus_get_property_string)(c->bus, SD_DEST, path, unit_iface(unit),
+						    "ControlGroup", &be, out);
 	if (r >= 0 && (!*out || (*out)[0] != '/')) {
 		e = err_new("unit %s: systemd gave no cgroup", unit);
 		free(*out);
@@ -344,8 +402,8 @@ error *cgsd_unit_cgroup(struct cgsd_conn *c, const char *unit, char **out)
 	} else if (r < 0) {
 		e = err_sys(-r, "unit %s: ControlGroup: %s", unit, bus_err(&be, r));
 	}
-	sd_bus_message_unref(reply);
-	sd_bus_error_free(&be);
+	SDL(sd_bus_message_unref)(reply);
+	SDL(sd_bus_error_free)(&be);
 	return e;
 }
 
@@ -356,18 +414,18 @@ error *cgsd_set_properties(struct cgsd_conn *c, const char *unit, const struct c
 	sd_bus_message *m = NULL;
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	error *e = NULL;
-	int r = sd_bus_message_new_method_call(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
-					       "SetUnitProperties");
+	int r = SDL(sd_bus_message_new_method_call)(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						    "SetUnitProperties");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "sb", unit, 1);
+		r = SDL(sd_bus_message_append)(m, "sb", unit, 1);
 	if (r >= 0)
 		r = append_props(m, props, 0);
 	if (r >= 0)
-		r = sd_bus_call(c->bus, m, 0, &be, NULL);
+		r = SDL(sd_bus_call)(c->bus, m, 0, &be, NULL);
 	if (r < 0)
 		e = err_sys(-r, "unit %s: SetUnitProperties: %s", unit, bus_err(&be, r));
-	sd_bus_error_free(&be);
-	sd_bus_message_unref(m);
+	SDL(sd_bus_error_free)(&be);
+	SDL(sd_bus_message_unref)(m);
 	return e;
 }
 
@@ -377,27 +435,27 @@ error *cgsd_stop_unit(struct cgsd_conn *c, const char *unit)
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	struct job_wait w = {0};
 	error *e = NULL;
-	int r =
-	    sd_bus_message_new_method_call(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
+	int r = SDL(sd_bus_message_new_method_call)(c->bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+						    "StopUnit");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", unit, "replace");
+		r = SDL(sd_bus_message_append)(m, "ss", unit, "replace");
 	if (r >= 0)
 		r = call_job(c, m, &w, &be);
 	if (r < 0) {
 		/* An empty scope is collected by systemd on its own. */
-		if (!sd_bus_error_has_names(&be, "org.freedesktop.systemd1.NoSuchUnit",
-					    "org.freedesktop.systemd1.LoadFailed"))
+		if (!(SDL(sd_bus_error_has_name)(&be, "org.freedesktop.systemd1.NoSuchUnit") ||
+		      SDL(sd_bus_error_has_name)(&be, "org.freedesktop.systemd1.LoadFailed")))
 			e = err_sys(-r, "stop %s on the %s: %s", unit, c->what, bus_err(&be, r));
 	} else {
 		e = wait_job(c, &w, "stop", unit);
 	}
-	sd_bus_error_free(&be);
+	SDL(sd_bus_error_free)(&be);
 	/* A unit that failed would stay listed until reset. */
-	sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &be, NULL, "s",
-			   unit);
-	sd_bus_error_free(&be);
+	SDL(sd_bus_call_method)
+	(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &be, NULL, "s", unit);
+	SDL(sd_bus_error_free)(&be);
 	job_wait_clear(&w);
-	sd_bus_message_unref(m);
+	SDL(sd_bus_message_unref)(m);
 	return e;
 }
 

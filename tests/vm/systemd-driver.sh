@@ -12,6 +12,7 @@ CHECKS=(scope files exec update pause events exists slice annotations foreground
 RUNTIMES=(isorun runc)
 if [ "${1:-}" = --list ]; then
 	echo "systemd is PID 1 with the system bus"
+	echo "isorun check lists the systemd driver"
 	for t in "${CHECKS[@]}"; do for r in "${RUNTIMES[@]}"; do echo "$r: $t"; done; done
 	echo "no sdt-* unit left"
 	exit 0
@@ -72,6 +73,11 @@ else
 	echo "Bail out! no systemd: pid 1 is $(cat /proc/1/comm), version '$v'"
 	exit 1
 fi
+
+c=$("$ISORUN" check --format json 2>&1)
+result "isorun check lists the systemd driver" \
+	"$([ "$(jq -r .host.cgroup_drivers.state <<<"$c" 2>/dev/null)" = cgroupfs,systemd ] && echo 0 || echo 1)" \
+	"$(jq .host.cgroup_drivers <<<"$c" 2>&1 || echo "$c")"
 
 mkdir -p "$b" || exit 1
 cp -a "$VM_ROOTFS" "$b/rootfs" || { echo "Bail out! cannot copy VM_ROOTFS"; exit 1; }
