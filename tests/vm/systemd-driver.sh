@@ -14,6 +14,7 @@ if [ "${1:-}" = --list ]; then
 	echo "systemd is PID 1 with the system bus"
 	echo "isorun check lists the systemd driver"
 	for t in "${CHECKS[@]}"; do for r in "${RUNTIMES[@]}"; do echo "$r: $t"; done; done
+	for r in "${RUNTIMES[@]}"; do echo "$r: user manager"; done
 	echo "no sdt-* unit left"
 	exit 0
 fi
@@ -211,6 +212,32 @@ for r in "${RUNTIMES[@]}"; do
 		"$([ -z "$left" ] && [ ! -d "$CG/system.slice/$unit" ] && echo 0 || echo 1)" \
 		"kill: $k; delete: $dl; left: $left; dir: $(ls -d "$CG/system.slice/$unit" 2>&1)"
 done
+
+# user manager: --rootless true takes the user's systemd (the rootless path), here root's
+# own user@0.service; the scope lives below it, with its limits, and goes on delete
+mkdir -p /run/user/0 && chmod 700 /run/user/0
+us=$(systemctl start user@0.service 2>&1)
+for _ in $(seq 100); do [ -S /run/user/0/bus ] && break; sleep 0.1; done
+export XDG_RUNTIME_DIR=/run/user/0
+for r in "${RUNTIMES[@]}"; do
+	id=$r-user unit=sdt-$r-user.scope
+	cfg ":sdt:$r-user" '.linux.resources.pids = {limit: 33}'
+	(cd "$b" && timeout -k 5 60 "$(bin "$r")" --root "$work/state-$r" --rootless true --systemd-cgroup \
+		run -d "$id" >"$work/run.out" 2>&1 </dev/null)
+	rc=$?
+	out=$(cat "$work/run.out")
+	s=$(systemctl --user show "$unit" -p ActiveState -p ControlGroup -p TasksMax 2>&1 | sort | tr '\n' ' ')
+	pid=$(rt "$r" state "$id" 2>/dev/null | jq -r .pid)
+	pc=$(cat "/proc/$pid/cgroup" 2>&1)
+	d=$(timeout -k 5 60 "$(bin "$r")" --root "$work/state-$r" --rootless true --systemd-cgroup delete -f "$id" 2>&1)
+	left=$(systemctl --user list-units --all --no-legend "$unit" 2>&1)
+	cgp=/user.slice/user-0.slice/user@0.service/user.slice/$unit
+	result "$r: user manager: --rootless true puts the scope under user@0.service, gone after delete" \
+		"$([ $rc = 0 ] && [ "$s" = "ActiveState=active ControlGroup=$cgp TasksMax=33 " ] &&
+			[ "$pc" = "0::$cgp" ] && [ -z "$left" ] && echo 0 || echo 1)" \
+		"rc=$rc run: $out; show: $s; cgroup: $pc; delete: $d; left: $left; user@0: $us"
+done
+unset XDG_RUNTIME_DIR
 
 for e in "${ids[@]+"${ids[@]}"}"; do rt "${e%% *}" delete -f "${e#* }" >/dev/null 2>&1; done
 ids=()
