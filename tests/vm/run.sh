@@ -23,7 +23,7 @@ for f in "$here"/"$prefix"*.sh; do
 	name=${f##*/} base=${name#"$prefix"}
 	case $base in *"$filter"*) scripts+=("$name") ;; esac
 done
-[ ${#scripts[@]} -gt 0 ] || { echo "ok 1 - vm # SKIP no tests/vm/guest-*.sh matching '$filter'"; echo "1..1"; exit 0; }
+[ ${#scripts[@]} -gt 0 ] || { echo "ok 1 - vm # SKIP no tests/vm/$prefix*.sh matching '$filter'"; echo "1..1"; exit 0; }
 
 # skip REASON: every check of every guest script, skipped by name.
 skip() {
