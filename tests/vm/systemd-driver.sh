@@ -204,13 +204,14 @@ for r in "${RUNTIMES[@]}"; do
 
 	# delete: the unit and its cgroup are gone
 	id=$r-limits unit=sdt-$r-limits.scope
+	was=$(rt "$r" state "$id" 2>/dev/null | jq -r .status)
 	k=$(rt "$r" kill "$id" KILL 2>&1)
 	for _ in $(seq 50); do [ "$(rt "$r" state "$id" 2>/dev/null | jq -r .status)" = stopped ] && break; sleep 0.1; done
 	dl=$(rt "$r" delete "$id" 2>&1)
 	left=$(systemctl list-units --all --no-legend "$unit" 2>&1)
 	result "$r: delete: no unit in list-units --all, no cgroup" \
-		"$([ -z "$left" ] && [ ! -d "$CG/system.slice/$unit" ] && echo 0 || echo 1)" \
-		"kill: $k; delete: $dl; left: $left; dir: $(ls -d "$CG/system.slice/$unit" 2>&1)"
+		"$([ "$was" = running ] && [ -z "$left" ] && [ ! -d "$CG/system.slice/$unit" ] && echo 0 || echo 1)" \
+		"status before: $was; kill: $k; delete: $dl; left: $left; dir: $(ls -d "$CG/system.slice/$unit" 2>&1)"
 done
 
 # user manager: --rootless true takes the user's systemd (the rootless path), here root's
