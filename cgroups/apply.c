@@ -164,5 +164,12 @@ error *cgroup_apply(const struct cgroup *cg, const struct oci_resources *res)
 
 error *cgroup_update(const struct cgroup *cg, const struct oci_resources *res)
 {
+	/* systemd first, so that its own later re-application (daemon-reload)
+	 * keeps the new values; then the files, as runc does. */
+	if (cg->sd_unit) {
+		error *e = cg_sd_update(cg, res);
+		if (e)
+			return err_wrap(e, "unit %s", cg->sd_unit);
+	}
 	return apply(cg, res, true);
 }

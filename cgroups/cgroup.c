@@ -52,6 +52,7 @@ void cgroup_free(struct cgroup *cg)
 	free(cg->h);
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
+	cg_sd_free(cg);
 	free(cg);
 }
 
@@ -293,7 +294,7 @@ static void esc_append(char *buf, size_t *len, const char *s)
 
 char *cgroup_state(const struct cgroup *cg)
 {
-	size_t cap = 16;
+	size_t cap = 16 + (cg->sd_unit ? 3 * strlen(cg->sd_unit) + 32 : 0);
 	for (size_t i = 0; i < cg->n; i++)
 		cap += 3 * (strlen(cg->h[i].mnt) + strlen(cg->h[i].controllers) +
 			    strlen(cg->h[i].path)) +
@@ -302,6 +303,13 @@ char *cgroup_state(const struct cgroup *cg)
 	if (!buf)
 		return NULL;
 	size_t len = (size_t)sprintf(buf, "%s", cgroup_layout_name(cg->layout));
+	/* "systemd=<unit>:<system|user>:<scope|slice>:<started>" */
+	if (cg->sd_unit) {
+		len += (size_t)sprintf(buf + len, " systemd=");
+		esc_append(buf, &len, cg->sd_unit);
+		len += (size_t)sprintf(buf + len, ":%s:%s:%d", cg->sd_user ? "user" : "system",
+				       cg->sd_slice ? "slice" : "scope", cg->sd_started);
+	}
 	for (size_t i = 0; i < cg->n; i++) {
 		buf[len++] = ' ';
 		esc_append(buf, &len, cg->h[i].mnt);
@@ -358,6 +366,21 @@ error *cgroup_load(const char *saved, struct cgroup **out)
 	if (!cg->h)
 		return err_sys(ENOMEM, "cgroup state");
 	for (char *ent = strtok_r(NULL, " \n", &save); ent; ent = strtok_r(NULL, " \n", &save)) {
+		if (str_has_prefix(ent, "systemd=")) {
+			char *u = ent + strlen("systemd=");
+			char *c1 = strchr(u, ':');
+			char bus[8], kind[8];
+			int started;
+			if (cg->sd_unit || !c1 ||
+			    sscanf(c1 + 1, "%7[a-z]:%7[a-z]:%d", bus, kind, &started) != 3)
+				return err_new("cgroup state \"%s\": bad entry %s", saved, ent);
+			if (!(cg->sd_unit = unesc(u, (size_t)(c1 - u))))
+				return err_sys(ENOMEM, "cgroup state");
+			cg->sd_user = strcmp(bus, "user") == 0;
+			cg->sd_slice = strcmp(kind, "slice") == 0;
+			cg->sd_started = started != 0;
+			continue;
+		}
 		char *eq = strchr(ent, '=');
 		char *c1 = eq ? strchr(eq, ':') : NULL;
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -399,8 +422,10 @@ int cgroup_v2_dirfd(const struct cgroup *cg)
 	return cg->layout == CGROUP_LAYOUT_V2 ? cg->v2fd : -1;
 }
 
-error *cgroup_enter(const struct cgroup *cg, pid_t pid)
+error *cgroup_enter(struct cgroup *cg, pid_t pid)
 {
+	if (cg->sd_unit && !cg->sd_started)
+		return cg_sd_enter(cg, pid);
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < cg->n; i++) {
@@ -483,7 +508,13 @@ static error *destroy_hier(struct cg_hier *h)
 
 error *cgroup_destroy(struct cgroup *cg)
 {
-	error *first = NULL;
+	/* systemd removes the unit's cgroup; what is left (it failed, or
+	 * systemd is gone) is removed as on cgroupfs. A unit we did not start
+	 * (it already existed) is someone else's: not a directory of it is
+	 * touched. */
+	if (cg->sd_unit && !cg->sd_started)
+		return NULL;
+	error *first = cg->sd_unit ? cg_sd_stop(cg) : NULL;
 	for (size_t i = 0; i < cg->n; i++) {
 		error *e = destroy_hier(&cg->h[i]);
 		if (e && !first)

@@ -31,6 +31,21 @@ error *cgroup_resolve_path(const char *cgroups_path, const char *id, const char 
 /* Creates the cgroup (nested parents too, remembering which it made) in every
  * hierarchy of the layout. Does not move any process. */
 error *cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out);
+/* The systemd driver (--systemd-cgroup; runc's semantics, docs/systemd.md):
+ * cgroupsPath "slice:prefix:name" names a transient unit on the system
+ * manager (the user manager when user_manager: rootless). Checks the path,
+ * the bus, systemd and the layout (cgroup v2 only); the unit itself is
+ * started by cgroup_enter with the container's pid (systemd needs one), with
+ * the properties computed here from res and the org.systemd.property.*
+ * annotations; then cgroup_apply writes the cgroup files as for cgroupfs.
+ * Errors name the cgroupsPath. */
+error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user_manager,
+			     const struct oci_resources *res, const struct str_map *annotations,
+			     struct cgroup **out);
+/* The systemd unit owning the cgroup ("isorun-abc.scope"), NULL for cgroupfs. */
+const char *cgroup_systemd_unit(const struct cgroup *cg);
+/* Whether the systemd driver can work here (bus, systemd, v2): NULL or why not. */
+error *cgroup_systemd_probe(bool user_manager);
 /* Re-opens a container's cgroup from what cgroup_state() saved. */
 error *cgroup_load(const char *saved_state, struct cgroup **out);
 /* A one-line string for the state file, NUL-terminated, malloc'd (NULL on
@@ -71,8 +86,9 @@ char *cgroup_sub_join(const char *base, const char *sub);
  * own v2 dir fd and is freed with cgroup_free; never destroy it. */
 error *cgroup_sub(const struct cgroup *cg, const struct cgroup_subs *s, struct cgroup **out);
 
-/* Writes pid to cgroup.procs in every hierarchy. */
-error *cgroup_enter(const struct cgroup *cg, pid_t pid);
+/* Writes pid to cgroup.procs in every hierarchy; with the systemd driver the
+ * first call starts the unit with pid in it. */
+error *cgroup_enter(struct cgroup *cg, pid_t pid);
 
 /* Applies linux.resources: cgroup_plan_resources for the cgroup's layout, then
  * cgroup_apply_plan. Call after cgroup_create and before the container's

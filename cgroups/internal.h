@@ -4,11 +4,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "cgroups/cgroups.h"
 #include "common/error.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
+
+struct cgsd_props;
 
 /* A mounted hierarchy as seen in /proc/self/mountinfo. */
 struct cg_mount {
@@ -31,7 +35,20 @@ struct cgroup {
 	struct cg_hier *h;
 	size_t n;
 	int v2fd; /* v2 layout: the cgroup dir, for CLONE_INTO_CGROUP; else -1 */
+	/* systemd driver: the unit that owns the cgroup (NULL: cgroupfs). */
+	char *sd_unit;
+	char *sd_cgroups_path;	    /* as the config gave it, for messages (not saved) */
+	bool sd_user;		    /* on the user manager */
+	bool sd_slice;		    /* a slice: the pid is written to its cgroup.procs */
+	bool sd_started;	    /* made by us: destroy stops it */
+	struct cgsd_props *sd_plan; /* StartTransientUnit's properties, until enter */
 };
+
+/* systemd.c: the driver's steps behind cgroup_enter/update/destroy/free. */
+error *cg_sd_enter(struct cgroup *cg, pid_t pid);
+error *cg_sd_update(const struct cgroup *cg, const struct oci_resources *res);
+error *cg_sd_stop(struct cgroup *cg);
+void cg_sd_free(struct cgroup *cg);
 
 /* mountinfo text -> cgroup mounts: v1 hierarchies (only known controllers and
  * name=systemd, first mount of each kept) and cgroup2 mounts. Pure. */
@@ -55,6 +72,14 @@ const struct cg_hier *cg_tracking(const struct cgroup *cg);
 /* The v1 hierarchy carrying that controller, or NULL. */
 const struct cg_hier *cg_find_v1(const struct cgroup *cg, const char *controller);
 const struct cg_hier *cg_find_v2(const struct cgroup *cg);
+
+/* runc's v1 -> v2 conversions (resources_plan.c), shared with the systemd
+ * property plan: cpu.weight from shares ([2, 262144] -> [1, 10000]; 0 stays
+ * 0), io.weight from blkio weight ([10, 1000] -> [1, 10000]), memory.swap.max
+ * from v1's memory+swap (-1 unlimited, 0 unset). */
+uint64_t cg_shares_to_weight(uint64_t shares);
+uint64_t cg_blkio_to_io_weight(uint64_t w);
+error *cg_swap_v2(int64_t swap, int64_t mem, int64_t *out);
 
 /* v2 device rules as an eBPF CGROUP_DEVICE program (last matching rule wins;
  * a wildcard "a" rule resets the default like on v1). Pure. */

@@ -306,7 +306,7 @@ static error *plan_v1(const struct oci_resources *r, bool skip_devices, struct c
 /* ---- v2 ---- */
 
 /* runc ConvertCPUSharesToCgroupV2Value: [2, 262144] -> [1, 10000]. */
-static uint64_t shares_to_weight(uint64_t shares)
+uint64_t cg_shares_to_weight(uint64_t shares)
 {
 	if (shares == 0)
 		return 0;
@@ -314,7 +314,7 @@ static uint64_t shares_to_weight(uint64_t shares)
 }
 
 /* runc ConvertBlkIOToIOWeightValue: [10, 1000] -> [1, 10000]. */
-static uint64_t blkio_to_io_weight(uint64_t w)
+uint64_t cg_blkio_to_io_weight(uint64_t w)
 {
 	if (w == 0)
 		return 0;
@@ -322,7 +322,7 @@ static uint64_t blkio_to_io_weight(uint64_t w)
 }
 
 /* runc ConvertMemorySwapToCgroupV2Value: v1's memory+swap to v2's swap only. */
-static error *swap_v2(int64_t swap, int64_t mem, int64_t *out)
+error *cg_swap_v2(int64_t swap, int64_t mem, int64_t *out)
 {
 	if (mem == -1 && swap == 0) {
 		*out = -1;
@@ -352,7 +352,7 @@ static error *plan_v2(const struct oci_resources *r, struct cgroup_plan *p)
 	if (r->has_memory) {
 		const struct oci_memory *m = &r->memory;
 		int64_t limit = opt_or0(m->limit), swap = opt_or0(m->swap), v2swap = 0;
-		error *e = swap_v2(swap, limit, &v2swap);
+		error *e = cg_swap_v2(swap, limit, &v2swap);
 		if (e)
 			return e;
 		/* swap == limit means no swap at all: "0" must then be written. */
@@ -375,7 +375,7 @@ static error *plan_v2(const struct oci_resources *r, struct cgroup_plan *p)
 			ADD(CGW_IF_EXISTS, "io", R "blockIO.weight", "io.bfq.weight", "%" PRIu64,
 			    b->weight.value);
 			ADD(CGW_IF_PREV_SKIPPED, "io", R "blockIO.weight", "io.weight", "%" PRIu64,
-			    blkio_to_io_weight(b->weight.value));
+			    cg_blkio_to_io_weight(b->weight.value));
 		}
 		for (size_t i = 0; i < b->n_weight_device; i++) {
 			const struct oci_block_io_device *d = &b->weight_device[i];
@@ -415,7 +415,7 @@ static error *plan_v2(const struct oci_resources *r, struct cgroup_plan *p)
 			ADD(0, "cpu", R "cpu.idle", "cpu.idle", "%" PRId64, c->idle.value);
 		if (c->shares.set && c->shares.value)
 			ADD(0, "cpu", R "cpu.shares", "cpu.weight", "%" PRIu64,
-			    shares_to_weight(c->shares.value));
+			    cg_shares_to_weight(c->shares.value));
 		int64_t quota = opt_or0(c->quota);
 		uint64_t period = c->period.set ? c->period.value : 0;
 		if (quota != 0 || period != 0) {

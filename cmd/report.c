@@ -59,9 +59,6 @@ error *cmd_check_args(const struct command *cmd, size_t n)
 
 error *cmd_prepare_create(struct cmd_ctx *ctx)
 {
-	if (ctx->rt.systemd_cgroup)
-		return err_new("systemd cgroup driver is not supported yet (run without "
-			       "--systemd-cgroup to use cgroupfs)");
 	return cmd_resolve_rootless(ctx);
 }
 

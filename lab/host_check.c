@@ -105,6 +105,25 @@ static bool check_cgroups(struct report *r, const struct mountinfo *mi)
 	return true;
 }
 
+/* cgroupfs works wherever cgroups do; the systemd driver needs systemd on
+ * the bus the runtime would use (the user manager when not root) and a v2
+ * host: asked the way create asks, so the reason is the one create gives. */
+static void check_cgroup_drivers(struct report *r, bool cgroups_ok)
+{
+	bool user = geteuid() != 0;
+	error *e = cgroup_systemd_probe(user);
+	const char *sd = user ? "systemd-user" : "systemd";
+	_cleanup_free_ char *both = str_printf("cgroupfs,%s", sd);
+	if (!cgroups_ok)
+		report_row(r, SEC, "cgroup_drivers", e ? "none" : sd);
+	else
+		report_row(r, SEC, "cgroup_drivers", e ? "cgroupfs" : both ? both : sd);
+	report_field(r, LAST(r), "systemd", RK_BOOL, "%s", e ? "false" : "true");
+	if (e)
+		report_field(r, LAST(r), "systemd_unusable", RK_STRING, "%s", err_msg(e));
+	err_free(e);
+}
+
 static bool check_namespaces(struct report *r)
 {
 	static const char *const types[] = {"mnt", "pid",  "net",    "uts",
@@ -313,6 +332,7 @@ error *host_check(struct report *out, bool *can_run)
 	err_free(mountinfo_read("/proc/self/mountinfo", &mi));
 	bool ns = check_namespaces(&r);
 	bool cg = check_cgroups(&r, &mi);
+	check_cgroup_drivers(&r, cg);
 	enum cgroup_layout layout = CGROUP_LAYOUT_V1;
 	err_free(cgroup_detect_layout(&layout));
 	bool pivot = check_pivot_root(&r, &mi);

@@ -405,8 +405,7 @@ static error *pin_initial_cpus(const char *initial, cpu_set_t *saved, bool *pinn
 
 /* Everything up to execve of the child; on success r holds the running child. */
 static error *start_child(struct loaded_container *c, const struct exec_opts *o,
-			  const struct oci_process *proc, const struct cgroup *sub_cg,
-			  struct exec_run *r)
+			  const struct oci_process *proc, struct cgroup *sub_cg, struct exec_run *r)
 {
 	/* The pidfd pins init; the start time proves it is still the same
 	 * process the state recorded (not a reused pid). */
@@ -443,7 +442,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		close(sv[1]);
 		return err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	}
-	const struct cgroup *cg = sub_cg ? sub_cg : c->cg;
+	struct cgroup *cg = sub_cg ? sub_cg : c->cg;
 	_cleanup_cgroup_ struct cgroup *init_cg = NULL;
 	cpu_set_t saved_cpus;
 	bool pinned = false;

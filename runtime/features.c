@@ -282,9 +282,11 @@ error *runtime_features(struct oci_features *f)
 	memset(f, 0, sizeof(*f));
 	f->oci_version_min = "1.0.0";
 	f->oci_version_max = "1.3.0";
-	/* cgroupfs driver for v1, v2 and hybrid hosts; the systemd driver is
-	 * refused by create (cmd_prepare_create). */
+	/* cgroupfs driver for v1, v2 and hybrid hosts; the systemd driver
+	 * (system and user manager) on v2 hosts, as runc says it has it:
+	 * built in, whether or not this host runs systemd. */
 	f->cgroup_v1 = f->cgroup_v2 = f->cgroup_rdma = true;
+	f->cgroup_systemd = f->cgroup_systemd_user = true;
 	f->seccomp_enabled = true;
 	/* Bind mounts only (runtime/mount_idmap.c), as runc 1.2. */
 	f->idmap_enabled = kernel_has_mount_setattr();
@@ -321,10 +323,13 @@ error *runtime_features(struct oci_features *f)
 	if (!e)
 		e = push_static(&f->memory_policy_flags, mflags, n_flags);
 	f->net_devices_enabled = true; /* namespaces/netdev.c */
-	/* isorun reads no annotation of config.json: none can change what it
-	 * does (runc lists bundle, org.systemd.property. and org.criu.config). */
+	/* The annotations of config.json that change what isorun does: the
+	 * systemd driver passes org.systemd.property.* to the unit (runc also
+	 * lists bundle and org.criu.config, which isorun does not read). */
+	static const char *const unsafe_annotations[] = {"org.systemd.property."};
 	if (!e)
-		e = empty(&f->unsafe_annotations);
+		e = push_static(&f->unsafe_annotations, unsafe_annotations,
+				ARRAY_SIZE(unsafe_annotations));
 	if (!e)
 		e = annotations(&f->annotations);
 	if (e)

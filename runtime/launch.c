@@ -278,6 +278,22 @@ static error *apply_resources(const struct oci_config *cfg, const struct cgroup 
 	return e;
 }
 
+/* cgroupfs makes the cgroup now; the systemd driver checks everything it
+ * can now and starts its unit when there is a pid (cgroup_enter). */
+static error *make_cgroup(const struct runtime_ctx *rt, const struct oci_config *cfg,
+			  const char *id, struct cgroup **out)
+{
+	if (!rt->systemd_cgroup)
+		return cgroup_create(cfg->linux_.cgroups_path, id, out);
+	struct effective_resources er;
+	if (effective_resources_build(cfg, &er) < 0)
+		return err_sys(ENOMEM, "linux.resources");
+	error *e = cgroup_create_systemd(cfg->linux_.cgroups_path, id, rt->rootless, &er.res,
+					 &cfg->annotations, out);
+	effective_resources_free(&er);
+	return e;
+}
+
 static error *clone_init(struct launched *l, const struct ns_plan *plan, struct init_args *ia,
 			 int child_sock, int parent_sock)
 {
@@ -374,10 +390,12 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	}
 	if (host_mntns && (e = rootfs_host_mntns_record(cfg->root.absolute_path, l->st.dir_fd)))
 		goto fail;
-	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
+	if ((e = make_cgroup(rt, cfg, o->id, &l->cg)))
 		goto fail;
-	/* Limits go on before init joins (real-time cpu limits must). */
-	if ((e = apply_resources(cfg, l->cg)))
+	/* Limits go on before init joins (real-time cpu limits must; those
+	 * are v1 only, and the systemd driver, v2 only, applies them once its
+	 * unit holds init, still before init runs anything of the config). */
+	if (!rt->systemd_cgroup && (e = apply_resources(cfg, l->cg)))
 		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
@@ -431,6 +449,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		if ((e = rdt_record(l->st.dir_fd, &l->rdt)))
 			goto fail_ns;
 	}
+	if (rt->systemd_cgroup && (e = apply_resources(cfg, l->cg)))
+		goto fail_ns;
 
 	struct conversation conv = {
 	    .o = o,

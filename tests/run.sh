@@ -63,9 +63,10 @@ if [ "$(id -u)" -eq 0 ]; then
 		run_suite "integration/$(basename "$t" .bats)" bats --tap "$t"
 	done
 	# fresh: the README's `make demo` on a clean minbase Debian root, and the .deb.
-	for t in tests/vm/run.sh tests/engines/run.sh tests/fresh/run.sh; do
+	for t in tests/vm/run.sh tests/vm/run-systemd.sh tests/engines/run.sh tests/fresh/run.sh; do
 		[ -x "$t" ] || continue
-		run_suite "${t%/run.sh}" "$t"
+		s=${t%.sh} s=${s/\/run/}
+		run_suite "${s#tests/}" "$t"
 	done
 else
 	# Each test that would have run, by name, as skipped.
@@ -77,6 +78,7 @@ else
 			awk -v s="$s" '{ printf "ok %d - %s: %s # SKIP needs root\n", NR, s, $0 }')
 	done
 	[ -x tests/vm/run.sh ] && run_suite vm env ISORUN_VM_SKIP="needs root" tests/vm/run.sh
+	[ -x tests/vm/run-systemd.sh ] && run_suite vm-systemd env ISORUN_VM_SKIP="needs root" tests/vm/run-systemd.sh
 	[ -x tests/engines/run.sh ] && run_suite engines tests/engines/run.sh
 fi
 

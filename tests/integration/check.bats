@@ -86,3 +86,25 @@ host_layout() {
 	run rt check --format xml
 	[ "$status" -eq 1 ]
 }
+
+@test "check: the cgroup drivers usable here, and why the systemd driver is not" {
+	run rt check --format json
+	[ "$status" -eq 0 ]
+	if [ -d /run/systemd/system ] && [ -S /run/dbus/system_bus_socket ] && [ "$(host_layout)" = v2 ]; then
+		[ "$(jq -r .host.cgroup_drivers.state <<<"$output")" = cgroupfs,systemd ]
+		skip "systemd drives this host: the refusal is tested in the VM-less hosts only"
+	fi
+	[ "$(jq -r .host.cgroup_drivers.state <<<"$output")" = cgroupfs ]
+	[ "$(jq -r .host.cgroup_drivers.systemd <<<"$output")" = false ]
+	local why
+	why=$(jq -r .host.cgroup_drivers.systemd_unusable <<<"$output")
+	[[ $why == "no D-Bus"* || $why == "systemd is not running"* || $why == *"needs a cgroup v2 host"* ]] || fail "$why"
+	# a bus without systemd on it: that is the reason given
+	local pid
+	pid=$(dbus-daemon --session --address="unix:path=$TEST_DIR/bus" --fork --print-pid --nopidfile)
+	track_pid "$pid"
+	DBUS_SYSTEM_BUS_ADDRESS="unix:path=$TEST_DIR/bus" run rt check --format json
+	[ "$status" -eq 0 ]
+	why=$(jq -r .host.cgroup_drivers.systemd_unusable <<<"$output")
+	[[ $why == "systemd is not running on the system bus (no org.freedesktop.systemd1 there): is systemd PID 1?" ]] || fail "$why"
+}

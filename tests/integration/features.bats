@@ -65,13 +65,15 @@ setup() {
 		jq -e --arg o "$o" '.mountOptions | index($o) != null' "$TEST_DIR/f.json"
 	done
 	jq -e '.linux.cgroup.v1 == true and .linux.cgroup.v2 == true' "$TEST_DIR/f.json"
+	# the systemd driver, system and user manager, is built in (as runc says)
+	jq -e '.linux.cgroup.systemd == true and .linux.cgroup.systemdUser == true' "$TEST_DIR/f.json"
 	want_aa=false
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && want_aa=true
 	want_se=false
 	[ -e /sys/fs/selinux/enforce ] && want_se=true
 	if is_isorun; then
-		# the systemd driver is not implemented: say so
-		jq -e '.linux.cgroup.systemd == false and .linux.cgroup.systemdUser == false' "$TEST_DIR/f.json"
+		# the systemd driver is built in (usable where systemd is PID 1), as runc says
+		jq -e '.linux.cgroup.systemd == true and .linux.cgroup.systemdUser == true' "$TEST_DIR/f.json"
 		jq -e '.linux.intelRdt.enabled == false' "$TEST_DIR/f.json"
 		# idmapped bind mounts work on this kernel (idmap.bats); runc 1.1.5 has none
 		jq -e '.linux.mountExtensions.idmap.enabled == true' "$TEST_DIR/f.json"
@@ -93,8 +95,8 @@ setup() {
 	jq -e '.linux.memoryPolicy.modes | sort == ["MPOL_BIND", "MPOL_DEFAULT", "MPOL_INTERLEAVE", "MPOL_LOCAL", "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"]' "$TEST_DIR/f.json"
 	jq -e '.linux.memoryPolicy.flags | sort == ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"]' "$TEST_DIR/f.json"
 	jq -e '.linux.netDevices == {"enabled": true}' "$TEST_DIR/f.json"
-	# isorun reads no annotation of config.json
-	jq -e '.potentiallyUnsafeConfigAnnotations == []' "$TEST_DIR/f.json"
+	# the systemd driver passes org.systemd.property.* annotations on
+	jq -e '.potentiallyUnsafeConfigAnnotations == ["org.systemd.property."]' "$TEST_DIR/f.json"
 }
 
 @test "features takes no arguments" {

@@ -6,10 +6,11 @@
 # A script with the executable bit runs through its #! line, otherwise with /bin/sh.
 dir=$(cd "$(dirname "$0")" && pwd)
 per=${VM_SCRIPT_TIMEOUT:-600}
-for f in "$dir"/guest-*.sh; do
+prefix=${VM_PREFIX:-guest-}
+for f in "$dir"/"$prefix"*.sh; do
 	[ -f "$f" ] || continue
 	name=$(basename "$f")
-	case ${name#guest-} in *"${VM_ONLY:-}"*) ;; *) continue ;; esac
+	case ${name#"$prefix"} in *"${VM_ONLY:-}"*) ;; *) continue ;; esac
 	echo "VMTAP-BEGIN $name"
 	w=$(mktemp -d /tmp/vmtest.XXXXXX)
 	if [ -x "$f" ]; then

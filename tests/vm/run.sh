@@ -13,14 +13,17 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 filter=${1:-}
 total_timeout=${ISORUN_VM_TIMEOUT:-850}
+# run-systemd.sh sets these: which guest scripts (name prefix), extra vm.sh options
+prefix=${VM_PREFIX:-guest-}
+vm_opts=(${VM_OPTS:-})
 
 scripts=()
-for f in "$here"/guest-*.sh; do
+for f in "$here"/"$prefix"*.sh; do
 	[ -f "$f" ] || continue
-	name=${f##*/} base=${name#guest-}
+	name=${f##*/} base=${name#"$prefix"}
 	case $base in *"$filter"*) scripts+=("$name") ;; esac
 done
-[ ${#scripts[@]} -gt 0 ] || { echo "ok 1 - vm # SKIP no tests/vm/guest-*.sh matching '$filter'"; echo "1..1"; exit 0; }
+[ ${#scripts[@]} -gt 0 ] || { echo "ok 1 - vm # SKIP no tests/vm/$prefix*.sh matching '$filter'"; echo "1..1"; exit 0; }
 
 # skip REASON: every check of every guest script, skipped by name.
 skip() {
@@ -91,7 +94,7 @@ end_script() { # end_script NAME RC
 
 t0=$SECONDS
 mkfifo "$tmp/out"
-"$here/vm.sh" --timeout "$total_timeout" --env "VM_ONLY=$filter" \
+"$here/vm.sh" ${vm_opts[@]+"${vm_opts[@]}"} --timeout "$total_timeout" --env "VM_ONLY=$filter" --env "VM_PREFIX=$prefix" \
 	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-600}" "$here/driver.sh" >"$tmp/out" &
 vm_pid=$!
 exec {vmout}<"$tmp/out"
@@ -151,6 +154,6 @@ done
 if [ "${vmrc:-x}" != 0 ]; then
 	emit not-ok "vm: tests/vm/vm.sh exited with status ${vmrc:-unknown}$([ "${vmrc:-}" = 124 ] && echo " (timeout)")"
 fi
-echo "# vm: ${#scripts[@]} guest script(s) in one VM, $((SECONDS - t0)) s"
+echo "# vm: ${#scripts[@]} guest script(s) in one VM${vm_opts[*]:+ (${vm_opts[*]})}, $((SECONDS - t0)) s"
 echo "1..$n"
 [ "$failed" = 0 ]

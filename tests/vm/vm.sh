@@ -26,7 +26,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${ISORUN_VM_CACHE:-$repo/tests/.cache/vm}
-timeout=600 share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0
+timeout=600 share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0 systemd=0
 meta_pkg=linux-image-cloud-amd64
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
 	virtio_console fuse virtiofs overlay)
@@ -48,6 +48,7 @@ while [ $# -gt 0 ]; do
 		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { err "bad --env ${2:-}"; exit 2; }
 		envs+=("$2"); shift 2 ;;
 	--prepare) prepare_only=1; shift ;;
+	--systemd) systemd=1; shift ;;
 	-v | --verbose) verbose=1; shift ;;
 	--debug) verbose=1 debug=1; shift ;;
 	-h | --help) usage ;;
@@ -271,6 +272,8 @@ done
 append="console=ttyS0 loglevel=1 panic=-1 rdinit=/init cgroup_no_v1=all mitigations=off"
 append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modules=$kdir/modules vm.env=$tmp/env"
 [ "$debug" = 1 ] && append+=" vm.debug=1" && append=${append/loglevel=1/loglevel=7}
+# systemd as PID 1 (init stage 2 execs it): quiet on the console, which carries the TAP
+[ "$systemd" = 1 ] && append+=" vm.systemd=1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=0 systemd.log_level=warning systemd.log_target=kmsg"
 mkfifo "$tmp/console"
 "$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu "${ISORUN_VM_CPU:-qemu64}" \
 	-smp "$smp" -m "${mem}M" \
