@@ -306,7 +306,7 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 	struct cgroup_oom *oom = NULL;
 	error *we = cgroup_oom_watch(cg, &oom);
 	if (we) {
-		log_debug("events: no OOM notifications: %s", we->msg);
+		log_debug("events: no OOM notifications: %s", err_msg(we));
 		err_free(we);
 	}
 	long next = now_ms() + o->interval_ms;

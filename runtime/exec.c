@@ -299,7 +299,7 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 	for (;;) {
 		error *e = sync_recv(r->sync_fd, &msg);
 		if (e) {
-			bool exec_done = e->errnum == EPIPE;
+			bool exec_done = err_errnum(e) == EPIPE;
 			err_free(e);
 			if (exec_done)
 				return NULL;
@@ -450,7 +450,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	e = pin_initial_cpus(proc->exec_cpu_affinity.initial, &saved_cpus, &pinned);
 	if (!e)
 		e = clone_child(r, &ca, ns_fds, cg, sv[1]);
-	if (e && e->errnum == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
+	if (e && err_errnum(e) == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
 		/* runc's v2 fallback: the top cgroup refuses processes once init
 		 * moved below it and enabled domain controllers there ("no
 		 * internal processes"); join init's cgroup instead. An explicit

@@ -188,7 +188,7 @@ static error *converse(struct conversation *c)
 	error *e;
 	for (;;) {
 		if ((e = sync_recv(l->sync_fd, &msg))) {
-			if (e->errnum == EPIPE) {
+			if (err_errnum(e) == EPIPE) {
 				err_free(e);
 				e = describe_child_exit(l->pid);
 				l->pid = -1; /* reaped */
@@ -517,13 +517,13 @@ void launch_abort(struct launched *l)
 	if (l->cg) {
 		error *e = cgroup_destroy(l->cg);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 	}
 	if (l->rdt_applied) {
 		error *e = rdt_plan_undo(&l->rdt, RESCTRL_ROOT);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 		l->rdt_applied = false;
 	}
@@ -531,7 +531,7 @@ void launch_abort(struct launched *l)
 		rootfs_host_mntns_cleanup(l->cfg ? l->cfg->root.absolute_path : NULL, l->st.dir_fd);
 		error *e = state_remove(&l->st);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 	}
 	launched_release(l);

@@ -108,7 +108,7 @@ static error *stop_after_poststart(error *hook_err, const struct loaded_containe
 	if (cg) {
 		error *ke = cgroup_signal_all(cg, SIGKILL);
 		if (ke)
-			log_warn("poststart: stopping the container: %s", ke->msg);
+			log_warn("poststart: stopping the container: %s", err_msg(ke));
 		err_free(ke);
 	}
 	/* `state` right after must say stopped: wait for init to die (a zombie
@@ -152,7 +152,7 @@ static error *wait_exec(int sync_fd)
 	struct sync_msg msg;
 	error *e = sync_recv(sync_fd, &msg);
 	if (e) {
-		bool exec_done = e->errnum == EPIPE;
+		bool exec_done = err_errnum(e) == EPIPE;
 		err_free(e);
 		return exec_done ? NULL : err_new("unable to start container process");
 	}
@@ -199,7 +199,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 		 * (--keep leaves the stopped container, as after any run). */
 		error *de = o->keep ? NULL : container_delete(rt, o->id, true);
 		if (de)
-			log_warn("poststart: removing the container: %s", de->msg);
+			log_warn("poststart: removing the container: %s", err_msg(de));
 		err_free(de);
 		goto out;
 	}

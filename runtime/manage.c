@@ -166,7 +166,7 @@ static error *signal_leftovers(const struct loaded_container *c, int sig)
 	size_t n = 0;
 	error *e = cgroup_pids(c->cg, &pids, &n);
 	if (e) {
-		if (e->errnum != ENOENT)
+		if (err_errnum(e) != ENOENT)
 			return e;
 		err_free(e);
 		return NULL;
@@ -240,12 +240,12 @@ static error *load_for_force(const struct runtime_ctx *rt, const char *id,
 		/* No state yet (a create in progress holds the lock): nothing runs
 		 * that could hold it forever, so wait for it as before. load_opened
 		 * closed the handle. */
-		log_debug("delete --force %s: %s; waiting for the lock", id, e->msg);
+		log_debug("delete --force %s: %s; waiting for the lock", id, err_msg(e));
 		err_free(e);
 		return container_load(rt, id, c);
 	}
 	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
-		log_debug("kill all: %s", e->msg);
+		log_debug("kill all: %s", err_msg(e));
 		err_free(e);
 	}
 	c->h.dir_fd = -1; /* h stays open for the lock */
@@ -264,10 +264,10 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 	struct loaded_container c;
 	error *e = force ? load_for_force(rt, id, &c) : container_load(rt, id, &c);
 	if (e) {
-		if (force && !strcmp(e->msg, "container does not exist")) {
+		if (force && !strcmp(err_msg(e), "container does not exist")) {
 			err_free(e);
 			e = remove_without_state(rt, id);
-			if (e && !strcmp(e->msg, "container does not exist")) {
+			if (e && !strcmp(err_msg(e), "container does not exist")) {
 				err_free(e);
 				return NULL;
 			}
@@ -287,7 +287,7 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 			if (c.cg)
 				e = cgroup_signal_all(c.cg, SIGKILL);
 			if (e) {
-				log_debug("kill all: %s", e->msg);
+				log_debug("kill all: %s", err_msg(e));
 				err_free(e);
 			}
 			err_free(signal_init(&c, SIGKILL));

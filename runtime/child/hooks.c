@@ -215,7 +215,7 @@ static error *hook_run_one(const struct oci_hook *h, const char *state_json)
 		;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (e && exec_errno)
-		e->errnum = exec_errno;
+		err_set_errnum(e, exec_errno);
 	return e;
 }
 
@@ -238,7 +238,7 @@ void hooks_run_warn(const struct oci_hook_list *list, const char *phase, const c
 		error *e = hook_run_one(h, state_json ? state_json : "");
 		if (e) {
 			e = err_wrap(e, "%s hook #%zu (%s)", phase, i, h->path ? h->path : "");
-			log_warn("%s", e->msg);
+			log_warn("%s", err_msg(e));
 			err_free(e);
 		}
 	}

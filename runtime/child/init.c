@@ -358,7 +358,7 @@ static void report_start_error(const struct init_args *a, int channel, const err
 	if (a->fifo_fd < 0)
 		sync_send_error(channel, e);
 	else
-		(void)!write(channel, e->msg, strlen(e->msg));
+		(void)!write(channel, err_msg(e), strlen(err_msg(e)));
 }
 
 /* Under the filter: the final capset when the filter needed CAP_SYS_ADMIN,
@@ -417,6 +417,6 @@ _Noreturn void container_init(const struct init_args *a)
 		e = setup_after_start(a, &s);
 	report_start_error(a, channel, e);
 	/* The starter may be gone too: stderr is all that is left. */
-	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
+	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", err_msg(e));
 	_exit(1);
 }

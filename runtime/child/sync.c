@@ -89,6 +89,6 @@ void sync_send_error(int sock, const error *e)
 {
 	/* The message already ends in strerror(errnum); send errnum 0 so the
 	 * parent does not append it twice, and keep the code in the text. */
-	error *ignored = sync_send(sock, SYNC_ERROR, 0, e ? e->msg : "unknown error", -1);
+	error *ignored = sync_send(sock, SYNC_ERROR, 0, e ? err_msg(e) : "unknown error", -1);
 	err_free(ignored);
 }

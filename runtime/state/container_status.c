@@ -20,7 +20,7 @@ static const char *derive_status(struct loaded_container *c)
 	if (c->cg) {
 		error *e = cgroup_is_frozen(c->cg, &frozen);
 		if (e) {
-			log_debug("freezer state: %s", e->msg);
+			log_debug("freezer state: %s", err_msg(e));
 			err_free(e);
 		}
 	}
@@ -37,7 +37,7 @@ error *container_load_opened(struct loaded_container *c)
 	if (c->st.cgroup && *c->st.cgroup) {
 		e = cgroup_load(c->st.cgroup, &c->cg);
 		if (e) {
-			log_debug("load cgroup: %s", e->msg);
+			log_debug("load cgroup: %s", err_msg(e));
 			err_free(e);
 			c->cg = NULL;
 		}
@@ -64,7 +64,7 @@ void container_read_config(struct loaded_container *c)
 	if (!e)
 		e = spec_parse(text, len, "config.json", &c->cfg);
 	if (e) {
-		log_debug("saved config: %s", e->msg);
+		log_debug("saved config: %s", err_msg(e));
 		err_free(e);
 		c->cfg = NULL;
 	}

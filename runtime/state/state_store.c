@@ -242,7 +242,7 @@ error *state_read(const struct state_handle *h, struct saved_state *st)
 	_cleanup_free_ char *text = NULL;
 	error *e = read_file_at(h->dir_fd, STATE_FILE, &text, NULL);
 	if (e) {
-		if (e->errnum == ENOENT) {
+		if (err_errnum(e) == ENOENT) {
 			err_free(e);
 			return err_new("container does not exist");
 		}

@@ -143,7 +143,7 @@ static void test_sync_messages(void)
 	CHECK_ERR(sync_expect(sv[1], SYNC_READY, &m), "sync: expected message 7, got 2");
 	close(sv[0]);
 	error *e = sync_recv(sv[1], &m);
-	CHECK(e && e->errnum == EPIPE);
+	CHECK(e && err_errnum(e) == EPIPE);
 	err_free(e);
 	close(sv[1]);
 }
