@@ -644,7 +644,8 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	container_read_config(&c);
 	if (!strcmp(c.status, "stopped") || c.st.pid <= 0) {
 		container_unload(&c);
-		return err_new("container %s is stopped: there is no process to inspect", id);
+		return err_kind_new(ERR_BAD_STATE,
+				    "container %s is stopped: there is no process to inspect", id);
 	}
 	pid_t pid = c.st.pid;
 	struct report r = {0};

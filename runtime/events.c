@@ -285,7 +285,7 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 	if (e)
 		return e;
 	if (!strcmp(c.status, "stopped")) {
-		e = err_new("container with id %s is not running", id);
+		e = err_kind_new(ERR_BAD_STATE, "container with id %s is not running", id);
 		container_unload(&c);
 		return e;
 	}

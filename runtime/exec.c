@@ -163,8 +163,10 @@ static error *load_process_file(const char *path, struct oci_process **out)
 static error *validate_terminal(const struct oci_process *p, const struct exec_opts *o)
 {
 	if (o->detach && p->terminal && !o->console_socket)
-		return err_new("cannot allocate tty if isorun will detach without setting console "
-			       "socket");
+		return err_kind_new(
+		    ERR_BAD_CONFIG,
+		    "cannot allocate tty if isorun will detach without setting console "
+		    "socket");
 	if (o->console_socket && (!p->terminal || !o->detach))
 		return err_new(
 		    "cannot use console socket if isorun will not detach or allocate tty");
@@ -217,7 +219,7 @@ static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
 	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) {
 		close_ns(fds);
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	}
 	return NULL;
 }
@@ -231,7 +233,7 @@ static error *open_init_root(pid_t pid, int *fd)
 	snprintf(path, sizeof(path), "/proc/%d/root", pid);
 	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*fd < 0 && (errno == ENOENT || errno == ESRCH))
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	if (*fd < 0)
 		return err_errno("exec: open the container's root %s", path);
 	return NULL;
@@ -339,7 +341,7 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 static error *check_status(const struct loaded_container *c, const struct exec_opts *o)
 {
 	if (!strcmp(c->status, "stopped"))
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	if (!strcmp(c->status, "paused") && !o->ignore_paused)
 		return err_new(
 		    "cannot exec in a paused container (use --ignore-paused to override)");
@@ -412,7 +414,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	 * process the state recorded (not a reused pid). */
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pidfd < 0 || proc_start_time(c->st.pid) != c->st.pid_start_time)
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	/* Before open_init_ns, whose pidfd check then covers it too. */
 	_cleanup_close_ int root_fd = -1;
 	error *e = open_init_root(c->st.pid, &root_fd);

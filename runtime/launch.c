@@ -65,8 +65,10 @@ static error *validate_terminal(const struct oci_config *cfg, const struct creat
 {
 	bool terminal = cfg->process.terminal;
 	if (detached && terminal && !o->console_socket)
-		return err_new("cannot allocate tty if isorun will detach without setting console "
-			       "socket");
+		return err_kind_new(
+		    ERR_BAD_CONFIG,
+		    "cannot allocate tty if isorun will detach without setting console "
+		    "socket");
 	if (o->console_socket && (!terminal || !detached))
 		return err_new(
 		    "cannot use console socket if isorun will not detach or allocate tty");

@@ -42,12 +42,13 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	 * later pidfd_open, which would then wrongly report "stopped". */
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
-		return err_new("cannot start a container that has stopped");
+		return err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
 	_cleanup_close_ int fifo =
 	    openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		if (errno == ENOENT)
-			return err_new("cannot start an already running container");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start an already running container");
 		return err_errno("open exec fifo");
 	}
 	struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
@@ -64,9 +65,11 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 				break;
 		}
 		if (pfd[1].revents & POLLIN)
-			return err_new("cannot start a container that has stopped");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start a container that has stopped");
 		if (pfd[0].revents & (POLLHUP | POLLERR))
-			return err_new("cannot start a container that has stopped");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start a container that has stopped");
 	}
 	if (unlinkat(h->dir_fd, "exec.fifo", 0) < 0 && errno != ENOENT)
 		return err_errno("remove exec fifo");
@@ -129,9 +132,9 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 		return e;
 	container_read_config(&c);
 	if (!strcmp(c.status, "stopped"))
-		e = err_new("cannot start a container that has stopped");
+		e = err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
 	else if (strcmp(c.status, "created") != 0)
-		e = err_new("cannot start an already running container");
+		e = err_kind_new(ERR_BAD_STATE, "cannot start an already running container");
 	else
 		e = open_exec_fifo(&c.h, c.st.pid);
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {

@@ -143,13 +143,13 @@ static error *signal_init(const struct loaded_container *c, int sig)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pidfd < 0)
-		return err_new("container not running");
+		return err_kind_new(ERR_BAD_STATE, "container not running");
 	/* The pid may have been reused between the status check and pidfd_open. */
 	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
-		return err_new("container not running");
+		return err_kind_new(ERR_BAD_STATE, "container not running");
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH)
-			return err_new("container not running");
+			return err_kind_new(ERR_BAD_STATE, "container not running");
 		return err_new("unable to signal init: %s", go_strerror(errno));
 	}
 	return NULL;
@@ -181,7 +181,8 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 	if (e)
 		return e;
 	if (!strcmp(c.status, "stopped"))
-		e = all ? signal_leftovers(&c, sig) : err_new("container not running");
+		e = all ? signal_leftovers(&c, sig)
+			: err_kind_new(ERR_BAD_STATE, "container not running");
 	else if (all && c.cg)
 		e = cgroup_signal_all(c.cg, sig);
 	else
@@ -264,10 +265,10 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 	struct loaded_container c;
 	error *e = force ? load_for_force(rt, id, &c) : container_load(rt, id, &c);
 	if (e) {
-		if (force && !strcmp(err_msg(e), "container does not exist")) {
+		if (force && err_kind(e) == ERR_NOT_FOUND) {
 			err_free(e);
 			e = remove_without_state(rt, id);
-			if (e && !strcmp(err_msg(e), "container does not exist")) {
+			if (e && err_kind(e) == ERR_NOT_FOUND) {
 				err_free(e);
 				return NULL;
 			}
@@ -281,8 +282,9 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 		e = wait_init_gone(&c, 10000);
 	} else if (strcmp(status, "stopped") != 0) {
 		if (!force) {
-			e = err_new("cannot delete container %s that is not stopped: %s", id,
-				    status);
+			e = err_kind_new(ERR_BAD_STATE,
+					 "cannot delete container %s that is not stopped: %s", id,
+					 status);
 		} else {
 			if (c.cg)
 				e = cgroup_signal_all(c.cg, SIGKILL);

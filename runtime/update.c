@@ -63,7 +63,7 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 		return e;
 	container_read_config(&c);
 	if (!strcmp(c.status, "stopped")) {
-		e = err_new("container not running");
+		e = err_kind_new(ERR_BAD_STATE, "container not running");
 		goto out;
 	}
 	if (!c.cg) {
