@@ -331,7 +331,7 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 			break;
 		}
 		case SYNC_ERROR:
-			return err_new("unable to start container process: %s", msg.text);
+			return err_wrap(sync_msg_error(&msg), "unable to start container process");
 		default:
 			return err_new("sync: unexpected message %u", msg.type);
 		}
@@ -480,7 +480,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 					  : "exec: join the container's cgroup");
 	if (cg)
 		log_debug("exec: cgroup join: pid %d is in %s", r->pid, cgroup_path(cg));
-	if ((e = sync_send(r->sync_fd, SYNC_GO, 0, NULL, -1)))
+	if ((e = sync_send(r->sync_fd, SYNC_GO, NULL, -1)))
 		return e;
 	return converse(r, o, c);
 }

@@ -117,7 +117,7 @@ static error *take_new_init(struct conversation *c, pid_t pid)
 	}
 	error *e = refresh_creating_json(c);
 	if (!e)
-		e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1);
+		e = sync_send_go_pid(l->sync_fd, l->pid);
 	return e;
 }
 
@@ -159,7 +159,7 @@ static error *send_mount_sources(const struct oci_config *cfg, pid_t pid, int sy
 				  m->destination ? m->destination : "", src, strerror(errno));
 			continue;
 		}
-		error *e = sync_send(sync_fd, SYNC_MOUNT_SOURCE, (int)i, NULL, fd);
+		error *e = sync_send_mount_source(sync_fd, i, fd);
 		if (e)
 			return e;
 	}
@@ -210,7 +210,7 @@ static error *converse(struct conversation *c)
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,
 			 * for the state its hooks get. */
-			if ((e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1)))
+			if ((e = sync_send_go_pid(l->sync_fd, l->pid)))
 				return e;
 			break;
 		case SYNC_RUN_HOOKS:
@@ -219,7 +219,7 @@ static error *converse(struct conversation *c)
 			if ((e = hooks_run(&cfg->hooks.create_runtime, "createRuntime",
 					   c->creating_json)))
 				return e;
-			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
+			if ((e = sync_send(l->sync_fd, SYNC_GO, NULL, -1)))
 				return e;
 			break;
 		case SYNC_CONSOLE:
@@ -238,11 +238,11 @@ static error *converse(struct conversation *c)
 				return e;
 			break;
 		case SYNC_REPARENT:
-			if ((e = take_new_init(c, msg.errnum)))
+			if ((e = take_new_init(c, msg.pid)))
 				return e;
 			break;
 		case SYNC_ERROR:
-			return err_new("%s", msg.text);
+			return sync_msg_error(&msg);
 		case SYNC_READY:
 			return NULL;
 		default:

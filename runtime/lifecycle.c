@@ -160,7 +160,7 @@ static error *wait_exec(int sync_fd)
 		return exec_done ? NULL : err_new("unable to start container process");
 	}
 	if (msg.type == SYNC_ERROR)
-		return err_new("unable to start container process: %s", msg.text);
+		return err_wrap(sync_msg_error(&msg), "unable to start container process");
 	return err_new("sync: unexpected message %u", msg.type);
 }
 
@@ -185,7 +185,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	error *e = launch_container(rt, o, false, keep_master, &l);
 	if (e)
 		goto out;
-	if ((e = sync_send(l.sync_fd, SYNC_GO, 0, NULL, -1)) || (e = wait_exec(l.sync_fd))) {
+	if ((e = sync_send(l.sync_fd, SYNC_GO, NULL, -1)) || (e = wait_exec(l.sync_fd))) {
 		launch_abort(&l);
 		goto out;
 	}
