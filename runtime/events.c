@@ -284,7 +284,7 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (!strcmp(c.status, "stopped")) {
+	if (c.status == CONTAINER_STOPPED) {
 		e = err_kind_new(ERR_BAD_STATE, "container with id %s is not running", id);
 		container_unload(&c);
 		return e;

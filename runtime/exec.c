@@ -340,9 +340,9 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 
 static error *check_status(const struct loaded_container *c, const struct exec_opts *o)
 {
-	if (!strcmp(c->status, "stopped"))
+	if (c->status == CONTAINER_STOPPED)
 		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
-	if (!strcmp(c->status, "paused") && !o->ignore_paused)
+	if (c->status == CONTAINER_PAUSED && !o->ignore_paused)
 		return err_new(
 		    "cannot exec in a paused container (use --ignore-paused to override)");
 	if (!c->cfg)

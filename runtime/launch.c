@@ -98,8 +98,8 @@ struct conversation {
 static error *refresh_creating_json(struct conversation *c)
 {
 	free(c->creating_json);
-	c->creating_json = hook_state_json(c->cfg->oci_version, c->o->id, "creating", c->l->pid,
-					   c->cfg->bundle, &c->cfg->annotations);
+	c->creating_json = hook_state_json(c->cfg->oci_version, c->o->id, CONTAINER_CREATING,
+					   c->l->pid, c->cfg->bundle, &c->cfg->annotations);
 	return c->creating_json ? NULL : err_sys(ENOMEM, "state");
 }
 
@@ -479,8 +479,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		goto fail;
 	if (o->pid_file && (e = write_pid_file(o->pid_file, l->pid)))
 		goto fail;
-	l->state_json = hook_state_json(cfg->oci_version, o->id, "created", l->pid, cfg->bundle,
-					&cfg->annotations);
+	l->state_json = hook_state_json(cfg->oci_version, o->id, CONTAINER_CREATED, l->pid,
+					cfg->bundle, &cfg->annotations);
 	return NULL;
 
 fail_ns:
@@ -582,8 +582,8 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st,
 			first = err_wrap(e, "remove cgroup");
 	}
 	if (cfg && cfg->hooks.poststop.n) {
-		_cleanup_free_ char *json = hook_state_json(st->oci_version, st->id, "stopped", 0,
-							    st->bundle, &st->annotations);
+		_cleanup_free_ char *json = hook_state_json(
+		    st->oci_version, st->id, CONTAINER_STOPPED, 0, st->bundle, &st->annotations);
 		hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
 	} else if (!cfg) {
 		log_warn("poststop hooks: the saved config is unreadable");

@@ -131,15 +131,16 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	if (e)
 		return e;
 	container_read_config(&c);
-	if (!strcmp(c.status, "stopped"))
+	if (c.status == CONTAINER_STOPPED)
 		e = err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
-	else if (strcmp(c.status, "created") != 0)
+	else if (c.status != CONTAINER_CREATED)
 		e = err_kind_new(ERR_BAD_STATE, "cannot start an already running container");
 	else
 		e = open_exec_fifo(&c.h, c.st.pid);
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
-		_cleanup_free_ char *json = hook_state_json(
-		    c.st.oci_version, id, "running", c.st.pid, c.st.bundle, &c.st.annotations);
+		_cleanup_free_ char *json =
+		    hook_state_json(c.st.oci_version, id, CONTAINER_RUNNING, c.st.pid, c.st.bundle,
+				    &c.st.annotations);
 		if (!json)
 			e = err_sys(ENOMEM, "state");
 		else if ((e = hooks_run(&c.cfg->hooks.poststart, "poststart", json)))

@@ -29,10 +29,10 @@ static char *owner_name(uid_t uid)
 static error *fill_info(struct loaded_container *c, struct container_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	bool stopped = !strcmp(c->status, "stopped");
+	bool stopped = c->status == CONTAINER_STOPPED;
 	out->id = strdup(c->st.id);
 	out->pid = stopped ? 0 : c->st.pid;
-	out->status = strdup(c->status);
+	out->status = c->status;
 	out->bundle = strdup(c->st.bundle ? c->st.bundle : "");
 	out->rootfs = strdup(c->st.rootfs ? c->st.rootfs : "");
 	out->created = strdup(c->st.created ? c->st.created : "");
@@ -40,8 +40,8 @@ static error *fill_info(struct loaded_container *c, struct container_info *out)
 	out->oci_version = strdup(c->st.oci_version ? c->st.oci_version : "");
 	out->annotation_keys = calloc(c->st.annotations.n + 1, sizeof(char *));
 	out->annotation_values = calloc(c->st.annotations.n + 1, sizeof(char *));
-	if (!out->id || !out->status || !out->bundle || !out->rootfs || !out->created ||
-	    !out->owner || !out->oci_version || !out->annotation_keys || !out->annotation_values) {
+	if (!out->id || !out->bundle || !out->rootfs || !out->created || !out->owner ||
+	    !out->oci_version || !out->annotation_keys || !out->annotation_values) {
 		container_info_free(out);
 		return err_sys(ENOMEM, "container info");
 	}
@@ -55,7 +55,6 @@ static error *fill_info(struct loaded_container *c, struct container_info *out)
 void container_info_free(struct container_info *ci)
 {
 	free(ci->id);
-	free(ci->status);
 	free(ci->bundle);
 	free(ci->rootfs);
 	free(ci->created);
@@ -83,7 +82,7 @@ error *container_state_json(const struct runtime_ctx *rt, const char *id, char *
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	bool stopped = !strcmp(c.status, "stopped");
+	bool stopped = c.status == CONTAINER_STOPPED;
 	struct oci_state st = {
 	    .oci_version = c.st.oci_version,
 	    .id = c.st.id,
@@ -180,7 +179,7 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (!strcmp(c.status, "stopped"))
+	if (c.status == CONTAINER_STOPPED)
 		e = all ? signal_leftovers(&c, sig)
 			: err_kind_new(ERR_BAD_STATE, "container not running");
 	else if (all && c.cg)
@@ -245,7 +244,7 @@ static error *load_for_force(const struct runtime_ctx *rt, const char *id,
 		err_free(e);
 		return container_load(rt, id, c);
 	}
-	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
+	if (c->cg && c->status != CONTAINER_STOPPED && (e = cgroup_signal_all(c->cg, SIGKILL))) {
 		log_debug("kill all: %s", err_msg(e));
 		err_free(e);
 	}
@@ -275,16 +274,16 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 		}
 		return e;
 	}
-	const char *status = c.status;
-	if (!strcmp(status, "created")) {
+	enum container_status status = c.status;
+	if (status == CONTAINER_CREATED) {
 		e = signal_init(&c, SIGKILL);
 		err_free(e);
 		e = wait_init_gone(&c, 10000);
-	} else if (strcmp(status, "stopped") != 0) {
+	} else if (status != CONTAINER_STOPPED) {
 		if (!force) {
 			e = err_kind_new(ERR_BAD_STATE,
 					 "cannot delete container %s that is not stopped: %s", id,
-					 status);
+					 container_status_name(status));
 		} else {
 			if (c.cg)
 				e = cgroup_signal_all(c.cg, SIGKILL);

@@ -244,8 +244,8 @@ void hooks_run_warn(const struct oci_hook_list *list, const char *phase, const c
 	}
 }
 
-char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
-		      const char *bundle, const struct str_map *annotations)
+char *hook_state_json(const char *oci_version, const char *id, enum container_status status,
+		      pid_t pid, const char *bundle, const struct str_map *annotations)
 {
 	struct oci_state st = {
 	    .oci_version = oci_version,

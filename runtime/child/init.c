@@ -97,7 +97,7 @@ struct init_state {
 
 static error *run_hooks_in_container(const struct init_args *a, const struct init_state *s,
 				     const struct oci_hook_list *hooks, const char *phase,
-				     const char *status)
+				     enum container_status status)
 {
 	if (!hooks->n)
 		return NULL;
@@ -249,7 +249,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 			return e;
 	}
 	if ((e = run_hooks_in_container(a, s, &cfg->hooks.create_container, "createContainer",
-					"creating")))
+					CONTAINER_CREATING)))
 		return e;
 	if ((e = rootfs_pivot(sys, cfg, &ropts)))
 		return e;
@@ -385,7 +385,7 @@ static error *setup_after_start(const struct init_args *a, struct init_state *s)
 			return e;
 	}
 	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
-					"created")))
+					CONTAINER_CREATED)))
 		return e;
 	return process_exec_env(s->exe, proc, s->env);
 }

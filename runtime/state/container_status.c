@@ -10,12 +10,12 @@
 #include "common/log.h"
 #include "common/util.h"
 
-static const char *derive_status(struct loaded_container *c)
+static enum container_status derive_status(struct loaded_container *c)
 {
 	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
-		return "stopped";
+		return CONTAINER_STOPPED;
 	if (faccessat(c->h.dir_fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return "created";
+		return CONTAINER_CREATED;
 	bool frozen = false;
 	if (c->cg) {
 		error *e = cgroup_is_frozen(c->cg, &frozen);
@@ -24,7 +24,7 @@ static const char *derive_status(struct loaded_container *c)
 			err_free(e);
 		}
 	}
-	return frozen ? "paused" : "running";
+	return frozen ? CONTAINER_PAUSED : CONTAINER_RUNNING;
 }
 
 error *container_load_opened(struct loaded_container *c)
