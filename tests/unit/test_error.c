@@ -127,6 +127,12 @@ int main(void)
 	RUN_TEST(test_state_kinds);
 	RUN_TEST(test_delete_force_not_found);
 	RUN_TEST(test_spec_errors_are_bad_config);
+	/* What a failed test may have left. */
+	char left[sizeof(root) + 16];
+	snprintf(left, sizeof(left), "%s/half", root);
+	rmdir(left);
+	snprintf(left, sizeof(left), "%s/twice", root);
+	rmdir(left);
 	rmdir(root);
 	UNIT_MAIN_END();
 }
