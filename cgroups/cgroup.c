@@ -347,8 +347,10 @@ error *cgroup_load(const char *saved, struct cgroup **out)
 	_cleanup_free_ char *copy = saved ? strdup(saved) : NULL;
 	if (cg)
 		cg->v2fd = -1;
+	if (!saved)
+		return err_kind_new(ERR_NOT_FOUND, "cgroup state: missing");
 	if (!cg || !copy)
-		return err_new("cgroup state: %s", saved ? "out of memory" : "missing");
+		return err_sys(ENOMEM, "cgroup state");
 	char *save = NULL;
 	char *layout = strtok_r(copy, " \n", &save);
 	if (!layout)

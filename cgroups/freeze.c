@@ -239,7 +239,7 @@ error *cgroup_signal_all(const struct cgroup *cg, int sig)
 		error *fe = cgroup_freeze(cg, true);
 		frozen = !fe;
 		if (fe) {
-			log_warn("%s (signalling without freezing)", fe->msg);
+			log_warn("%s (signalling without freezing)", err_msg(fe));
 			err_free(fe);
 		}
 	}

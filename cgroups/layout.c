@@ -198,7 +198,7 @@ int cg_read(const char *dir, const char *file, char **out)
 	if (!path)
 		return ENOMEM;
 	error *e = read_file(path, out, NULL);
-	int rc = e ? (e->errnum ? e->errnum : EIO) : 0;
+	int rc = e ? (err_errnum(e) ? err_errnum(e) : EIO) : 0;
 	err_free(e);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* isorun features: the runtime-spec features document on stdout, nothing on
  * stderr (containerd calls it without global flags and parses stdout). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +19,7 @@ static error *run_features(struct cmd_ctx *ctx, const struct command *cmd,
 	char *json = oci_features_to_json(&f);
 	oci_features_free(&f);
 	if (!json)
-		return err_new("features: out of memory");
+		return err_sys(ENOMEM, "features");
 	fputs(json, stdout);
 	free(json);
 	return NULL;

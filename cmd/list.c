@@ -40,7 +40,7 @@ char *list_format_table(const struct container_info *cs, size_t n)
 		char **row = &cells[r * N_COLS];
 		row[0] = strdup(ci->id ? ci->id : "");
 		row[1] = str_printf("%d", (int)ci->pid);
-		row[2] = strdup(ci->status ? ci->status : "");
+		row[2] = strdup(container_status_name(ci->status));
 		row[3] = strdup(ci->bundle ? ci->bundle : "");
 		row[4] = strdup(ci->created ? ci->created : "");
 		row[5] = strdup(ci->owner ? ci->owner : "");
@@ -103,7 +103,7 @@ static char *format_json(const struct container_info *cs, size_t n)
 		struct oci_state st = {
 		    .oci_version = ci->oci_version ? ci->oci_version : "",
 		    .id = ci->id ? ci->id : "",
-		    .status = ci->status ? ci->status : "",
+		    .status = ci->status,
 		    .pid = ci->pid,
 		    .bundle = ci->bundle ? ci->bundle : "",
 		    .rootfs = ci->rootfs ? ci->rootfs : "",

@@ -642,17 +642,18 @@ error *inspect_container(const struct runtime_ctx *rt, const char *id, struct re
 	if (e)
 		return e;
 	container_read_config(&c);
-	if (!strcmp(c.status, "stopped") || c.st.pid <= 0) {
+	if (c.status == CONTAINER_STOPPED || c.st.pid <= 0) {
 		container_unload(&c);
-		return err_new("container %s is stopped: there is no process to inspect", id);
+		return err_kind_new(ERR_BAD_STATE,
+				    "container %s is stopped: there is no process to inspect", id);
 	}
 	pid_t pid = c.st.pid;
 	struct report r = {0};
 	report_row(&r, "container", "id", id);
 	report_row(&r, "container", "pid", NULL);
 	report_field(&r, LAST(&r), "pid", RK_NUMBER, "%d", pid);
-	report_row(&r, "container", "status", c.status);
-	if (!strcmp(c.status, "created"))
+	report_row(&r, "container", "status", container_status_name(c.status));
+	if (c.status == CONTAINER_CREATED)
 		report_field(&r, LAST(&r), "note", RK_STRING,
 			     "the user process has not started: security shows isorun's init");
 	report_row(&r, "container", "bundle", c.st.bundle ? c.st.bundle : "");

@@ -120,7 +120,7 @@ static error *write_one(pid_t pid, const char *file, const char *helper,
 		return err_wrap(run_helper(helper, pid, m, n), "%s", file);
 	if (!root && strcmp(file, "gid_map") == 0) {
 		error *e = write_proc(pid, "setgroups", "deny");
-		if (e && e->errnum != ENOENT)
+		if (e && err_errnum(e) != ENOENT)
 			return e;
 		err_free(e);
 	}

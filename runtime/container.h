@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "runtime/state/context.h"
+#include "spec/state_json.h"
 
 struct create_opts {
 	const char *id;
@@ -33,7 +34,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 struct container_info {
 	char *id;
 	pid_t pid; /* 0 when stopped */
-	char *status;
+	enum container_status status;
 	char *bundle;
 	char *rootfs;
 	char *created; /* RFC 3339 nano */

@@ -284,8 +284,8 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (!strcmp(c.status, "stopped")) {
-		e = err_new("container with id %s is not running", id);
+	if (c.status == CONTAINER_STOPPED) {
+		e = err_kind_new(ERR_BAD_STATE, "container with id %s is not running", id);
 		container_unload(&c);
 		return e;
 	}
@@ -306,7 +306,7 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 	struct cgroup_oom *oom = NULL;
 	error *we = cgroup_oom_watch(cg, &oom);
 	if (we) {
-		log_debug("events: no OOM notifications: %s", we->msg);
+		log_debug("events: no OOM notifications: %s", err_msg(we));
 		err_free(we);
 	}
 	long next = now_ms() + o->interval_ms;

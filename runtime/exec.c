@@ -163,8 +163,10 @@ static error *load_process_file(const char *path, struct oci_process **out)
 static error *validate_terminal(const struct oci_process *p, const struct exec_opts *o)
 {
 	if (o->detach && p->terminal && !o->console_socket)
-		return err_new("cannot allocate tty if isorun will detach without setting console "
-			       "socket");
+		return err_kind_new(
+		    ERR_BAD_CONFIG,
+		    "cannot allocate tty if isorun will detach without setting console "
+		    "socket");
 	if (o->console_socket && (!p->terminal || !o->detach))
 		return err_new(
 		    "cannot use console socket if isorun will not detach or allocate tty");
@@ -217,7 +219,7 @@ static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
 	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) {
 		close_ns(fds);
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	}
 	return NULL;
 }
@@ -231,7 +233,7 @@ static error *open_init_root(pid_t pid, int *fd)
 	snprintf(path, sizeof(path), "/proc/%d/root", pid);
 	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*fd < 0 && (errno == ENOENT || errno == ESRCH))
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	if (*fd < 0)
 		return err_errno("exec: open the container's root %s", path);
 	return NULL;
@@ -299,7 +301,7 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 	for (;;) {
 		error *e = sync_recv(r->sync_fd, &msg);
 		if (e) {
-			bool exec_done = e->errnum == EPIPE;
+			bool exec_done = err_errnum(e) == EPIPE;
 			err_free(e);
 			if (exec_done)
 				return NULL;
@@ -329,7 +331,7 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 			break;
 		}
 		case SYNC_ERROR:
-			return err_new("unable to start container process: %s", msg.text);
+			return err_wrap(sync_msg_error(&msg), "unable to start container process");
 		default:
 			return err_new("sync: unexpected message %u", msg.type);
 		}
@@ -338,9 +340,9 @@ static error *converse(struct exec_run *r, const struct exec_opts *o,
 
 static error *check_status(const struct loaded_container *c, const struct exec_opts *o)
 {
-	if (!strcmp(c->status, "stopped"))
-		return err_new("cannot exec in a stopped container");
-	if (!strcmp(c->status, "paused") && !o->ignore_paused)
+	if (c->status == CONTAINER_STOPPED)
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
+	if (c->status == CONTAINER_PAUSED && !o->ignore_paused)
 		return err_new(
 		    "cannot exec in a paused container (use --ignore-paused to override)");
 	if (!c->cfg)
@@ -411,7 +413,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	 * process the state recorded (not a reused pid). */
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pidfd < 0 || proc_start_time(c->st.pid) != c->st.pid_start_time)
-		return err_new("cannot exec in a stopped container");
+		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	/* Before open_init_ns, whose pidfd check then covers it too. */
 	_cleanup_close_ int root_fd = -1;
 	error *e = open_init_root(c->st.pid, &root_fd);
@@ -449,7 +451,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	e = pin_initial_cpus(proc->exec_cpu_affinity.initial, &saved_cpus, &pinned);
 	if (!e)
 		e = clone_child(r, &ca, ns_fds, cg, sv[1]);
-	if (e && e->errnum == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
+	if (e && err_errnum(e) == EBUSY && !sub_cg && c->cg && cgroup_v2_dirfd(c->cg) >= 0) {
 		/* runc's v2 fallback: the top cgroup refuses processes once init
 		 * moved below it and enabled domain controllers there ("no
 		 * internal processes"); join init's cgroup instead. An explicit
@@ -477,7 +479,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 					  : "exec: join the container's cgroup");
 	if (cg)
 		log_debug("exec: cgroup join: pid %d is in %s", r->pid, cgroup_path(cg));
-	if ((e = sync_send(r->sync_fd, SYNC_GO, 0, NULL, -1)))
+	if ((e = sync_send(r->sync_fd, SYNC_GO, NULL, -1)))
 		return e;
 	return converse(r, o, c);
 }

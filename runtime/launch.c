@@ -65,8 +65,10 @@ static error *validate_terminal(const struct oci_config *cfg, const struct creat
 {
 	bool terminal = cfg->process.terminal;
 	if (detached && terminal && !o->console_socket)
-		return err_new("cannot allocate tty if isorun will detach without setting console "
-			       "socket");
+		return err_kind_new(
+		    ERR_BAD_CONFIG,
+		    "cannot allocate tty if isorun will detach without setting console "
+		    "socket");
 	if (o->console_socket && (!terminal || !detached))
 		return err_new(
 		    "cannot use console socket if isorun will not detach or allocate tty");
@@ -96,8 +98,8 @@ struct conversation {
 static error *refresh_creating_json(struct conversation *c)
 {
 	free(c->creating_json);
-	c->creating_json = hook_state_json(c->cfg->oci_version, c->o->id, "creating", c->l->pid,
-					   c->cfg->bundle, &c->cfg->annotations);
+	c->creating_json = hook_state_json(c->cfg->oci_version, c->o->id, CONTAINER_CREATING,
+					   c->l->pid, c->cfg->bundle, &c->cfg->annotations);
 	return c->creating_json ? NULL : err_sys(ENOMEM, "state");
 }
 
@@ -115,7 +117,7 @@ static error *take_new_init(struct conversation *c, pid_t pid)
 	}
 	error *e = refresh_creating_json(c);
 	if (!e)
-		e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1);
+		e = sync_send_go_pid(l->sync_fd, l->pid);
 	return e;
 }
 
@@ -157,7 +159,7 @@ static error *send_mount_sources(const struct oci_config *cfg, pid_t pid, int sy
 				  m->destination ? m->destination : "", src, strerror(errno));
 			continue;
 		}
-		error *e = sync_send(sync_fd, SYNC_MOUNT_SOURCE, (int)i, NULL, fd);
+		error *e = sync_send_mount_source(sync_fd, i, fd);
 		if (e)
 			return e;
 	}
@@ -188,7 +190,7 @@ static error *converse(struct conversation *c)
 	error *e;
 	for (;;) {
 		if ((e = sync_recv(l->sync_fd, &msg))) {
-			if (e->errnum == EPIPE) {
+			if (err_errnum(e) == EPIPE) {
 				err_free(e);
 				e = describe_child_exit(l->pid);
 				l->pid = -1; /* reaped */
@@ -208,7 +210,7 @@ static error *converse(struct conversation *c)
 				return e;
 			/* init cannot see its own pid in the host namespace: tell it,
 			 * for the state its hooks get. */
-			if ((e = sync_send(l->sync_fd, SYNC_GO, l->pid, NULL, -1)))
+			if ((e = sync_send_go_pid(l->sync_fd, l->pid)))
 				return e;
 			break;
 		case SYNC_RUN_HOOKS:
@@ -217,7 +219,7 @@ static error *converse(struct conversation *c)
 			if ((e = hooks_run(&cfg->hooks.create_runtime, "createRuntime",
 					   c->creating_json)))
 				return e;
-			if ((e = sync_send(l->sync_fd, SYNC_GO, 0, NULL, -1)))
+			if ((e = sync_send(l->sync_fd, SYNC_GO, NULL, -1)))
 				return e;
 			break;
 		case SYNC_CONSOLE:
@@ -236,11 +238,11 @@ static error *converse(struct conversation *c)
 				return e;
 			break;
 		case SYNC_REPARENT:
-			if ((e = take_new_init(c, msg.errnum)))
+			if ((e = take_new_init(c, msg.pid)))
 				return e;
 			break;
 		case SYNC_ERROR:
-			return err_new("%s", msg.text);
+			return sync_msg_error(&msg);
 		case SYNC_READY:
 			return NULL;
 		default:
@@ -497,8 +499,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		goto fail;
 	if (o->pid_file && (e = write_pid_file(o->pid_file, l->pid)))
 		goto fail;
-	l->state_json = hook_state_json(cfg->oci_version, o->id, "created", l->pid, cfg->bundle,
-					&cfg->annotations);
+	l->state_json = hook_state_json(cfg->oci_version, o->id, CONTAINER_CREATED, l->pid,
+					cfg->bundle, &cfg->annotations);
 	return NULL;
 
 fail_ns:
@@ -537,13 +539,13 @@ void launch_abort(struct launched *l)
 	if (l->cg) {
 		error *e = cgroup_destroy(l->cg);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 	}
 	if (l->rdt_applied) {
 		error *e = rdt_plan_undo(&l->rdt, RESCTRL_ROOT);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 		l->rdt_applied = false;
 	}
@@ -551,7 +553,7 @@ void launch_abort(struct launched *l)
 		rootfs_host_mntns_cleanup(l->cfg ? l->cfg->root.absolute_path : NULL, l->st.dir_fd);
 		error *e = state_remove(&l->st);
 		if (e)
-			log_warn("cleanup: %s", e->msg);
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 	}
 	launched_release(l);
@@ -600,8 +602,8 @@ error *container_destroy(struct state_handle *h, const struct saved_state *st,
 			first = err_wrap(e, "remove cgroup");
 	}
 	if (cfg && cfg->hooks.poststop.n) {
-		_cleanup_free_ char *json = hook_state_json(st->oci_version, st->id, "stopped", 0,
-							    st->bundle, &st->annotations);
+		_cleanup_free_ char *json = hook_state_json(
+		    st->oci_version, st->id, CONTAINER_STOPPED, 0, st->bundle, &st->annotations);
 		hooks_run_warn(&cfg->hooks.poststop, "poststop", json);
 	} else if (!cfg) {
 		log_warn("poststop hooks: the saved config is unreadable");

@@ -42,12 +42,13 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	 * later pidfd_open, which would then wrongly report "stopped". */
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
-		return err_new("cannot start a container that has stopped");
+		return err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
 	_cleanup_close_ int fifo =
 	    openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		if (errno == ENOENT)
-			return err_new("cannot start an already running container");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start an already running container");
 		return err_errno("open exec fifo");
 	}
 	struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
@@ -64,9 +65,11 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 				break;
 		}
 		if (pfd[1].revents & POLLIN)
-			return err_new("cannot start a container that has stopped");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start a container that has stopped");
 		if (pfd[0].revents & (POLLHUP | POLLERR))
-			return err_new("cannot start a container that has stopped");
+			return err_kind_new(ERR_BAD_STATE,
+					    "cannot start a container that has stopped");
 	}
 	if (unlinkat(h->dir_fd, "exec.fifo", 0) < 0 && errno != ENOENT)
 		return err_errno("remove exec fifo");
@@ -108,7 +111,7 @@ static error *stop_after_poststart(error *hook_err, const struct loaded_containe
 	if (cg) {
 		error *ke = cgroup_signal_all(cg, SIGKILL);
 		if (ke)
-			log_warn("poststart: stopping the container: %s", ke->msg);
+			log_warn("poststart: stopping the container: %s", err_msg(ke));
 		err_free(ke);
 	}
 	/* `state` right after must say stopped: wait for init to die (a zombie
@@ -128,15 +131,16 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	if (e)
 		return e;
 	container_read_config(&c);
-	if (!strcmp(c.status, "stopped"))
-		e = err_new("cannot start a container that has stopped");
-	else if (strcmp(c.status, "created") != 0)
-		e = err_new("cannot start an already running container");
+	if (c.status == CONTAINER_STOPPED)
+		e = err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
+	else if (c.status != CONTAINER_CREATED)
+		e = err_kind_new(ERR_BAD_STATE, "cannot start an already running container");
 	else
 		e = open_exec_fifo(&c.h, c.st.pid);
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
-		_cleanup_free_ char *json = hook_state_json(
-		    c.st.oci_version, id, "running", c.st.pid, c.st.bundle, &c.st.annotations);
+		_cleanup_free_ char *json =
+		    hook_state_json(c.st.oci_version, id, CONTAINER_RUNNING, c.st.pid, c.st.bundle,
+				    &c.st.annotations);
 		if (!json)
 			e = err_sys(ENOMEM, "state");
 		else if ((e = hooks_run(&c.cfg->hooks.poststart, "poststart", json)))
@@ -152,12 +156,12 @@ static error *wait_exec(int sync_fd)
 	struct sync_msg msg;
 	error *e = sync_recv(sync_fd, &msg);
 	if (e) {
-		bool exec_done = e->errnum == EPIPE;
+		bool exec_done = err_errnum(e) == EPIPE;
 		err_free(e);
 		return exec_done ? NULL : err_new("unable to start container process");
 	}
 	if (msg.type == SYNC_ERROR)
-		return err_new("unable to start container process: %s", msg.text);
+		return err_wrap(sync_msg_error(&msg), "unable to start container process");
 	return err_new("sync: unexpected message %u", msg.type);
 }
 
@@ -182,7 +186,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	error *e = launch_container(rt, o, false, keep_master, &l);
 	if (e)
 		goto out;
-	if ((e = sync_send(l.sync_fd, SYNC_GO, 0, NULL, -1)) || (e = wait_exec(l.sync_fd))) {
+	if ((e = sync_send(l.sync_fd, SYNC_GO, NULL, -1)) || (e = wait_exec(l.sync_fd))) {
 		launch_abort(&l);
 		goto out;
 	}
@@ -200,7 +204,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 		 * (--keep leaves the stopped container, as after any run). */
 		error *de = o->keep ? NULL : container_delete(rt, o->id, true);
 		if (de)
-			log_warn("poststart: removing the container: %s", de->msg);
+			log_warn("poststart: removing the container: %s", err_msg(de));
 		err_free(de);
 		goto out;
 	}

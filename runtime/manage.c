@@ -29,10 +29,10 @@ static char *owner_name(uid_t uid)
 static error *fill_info(struct loaded_container *c, struct container_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	bool stopped = !strcmp(c->status, "stopped");
+	bool stopped = c->status == CONTAINER_STOPPED;
 	out->id = strdup(c->st.id);
 	out->pid = stopped ? 0 : c->st.pid;
-	out->status = strdup(c->status);
+	out->status = c->status;
 	out->bundle = strdup(c->st.bundle ? c->st.bundle : "");
 	out->rootfs = strdup(c->st.rootfs ? c->st.rootfs : "");
 	out->created = strdup(c->st.created ? c->st.created : "");
@@ -40,8 +40,8 @@ static error *fill_info(struct loaded_container *c, struct container_info *out)
 	out->oci_version = strdup(c->st.oci_version ? c->st.oci_version : "");
 	out->annotation_keys = calloc(c->st.annotations.n + 1, sizeof(char *));
 	out->annotation_values = calloc(c->st.annotations.n + 1, sizeof(char *));
-	if (!out->id || !out->status || !out->bundle || !out->rootfs || !out->created ||
-	    !out->owner || !out->oci_version || !out->annotation_keys || !out->annotation_values) {
+	if (!out->id || !out->bundle || !out->rootfs || !out->created || !out->owner ||
+	    !out->oci_version || !out->annotation_keys || !out->annotation_values) {
 		container_info_free(out);
 		return err_sys(ENOMEM, "container info");
 	}
@@ -55,7 +55,6 @@ static error *fill_info(struct loaded_container *c, struct container_info *out)
 void container_info_free(struct container_info *ci)
 {
 	free(ci->id);
-	free(ci->status);
 	free(ci->bundle);
 	free(ci->rootfs);
 	free(ci->created);
@@ -83,7 +82,7 @@ error *container_state_json(const struct runtime_ctx *rt, const char *id, char *
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	bool stopped = !strcmp(c.status, "stopped");
+	bool stopped = c.status == CONTAINER_STOPPED;
 	struct oci_state st = {
 	    .oci_version = c.st.oci_version,
 	    .id = c.st.id,
@@ -143,13 +142,13 @@ static error *signal_init(const struct loaded_container *c, int sig)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (pidfd < 0)
-		return err_new("container not running");
+		return err_kind_new(ERR_BAD_STATE, "container not running");
 	/* The pid may have been reused between the status check and pidfd_open. */
 	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
-		return err_new("container not running");
+		return err_kind_new(ERR_BAD_STATE, "container not running");
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
 		if (errno == ESRCH)
-			return err_new("container not running");
+			return err_kind_new(ERR_BAD_STATE, "container not running");
 		return err_new("unable to signal init: %s", go_strerror(errno));
 	}
 	return NULL;
@@ -166,7 +165,7 @@ static error *signal_leftovers(const struct loaded_container *c, int sig)
 	size_t n = 0;
 	error *e = cgroup_pids(c->cg, &pids, &n);
 	if (e) {
-		if (e->errnum != ENOENT)
+		if (err_errnum(e) != ENOENT)
 			return e;
 		err_free(e);
 		return NULL;
@@ -180,8 +179,9 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (!strcmp(c.status, "stopped"))
-		e = all ? signal_leftovers(&c, sig) : err_new("container not running");
+	if (c.status == CONTAINER_STOPPED)
+		e = all ? signal_leftovers(&c, sig)
+			: err_kind_new(ERR_BAD_STATE, "container not running");
 	else if (all && c.cg)
 		e = cgroup_signal_all(c.cg, sig);
 	else
@@ -240,12 +240,12 @@ static error *load_for_force(const struct runtime_ctx *rt, const char *id,
 		/* No state yet (a create in progress holds the lock): nothing runs
 		 * that could hold it forever, so wait for it as before. load_opened
 		 * closed the handle. */
-		log_debug("delete --force %s: %s; waiting for the lock", id, e->msg);
+		log_debug("delete --force %s: %s; waiting for the lock", id, err_msg(e));
 		err_free(e);
 		return container_load(rt, id, c);
 	}
-	if (c->cg && strcmp(c->status, "stopped") != 0 && (e = cgroup_signal_all(c->cg, SIGKILL))) {
-		log_debug("kill all: %s", e->msg);
+	if (c->cg && c->status != CONTAINER_STOPPED && (e = cgroup_signal_all(c->cg, SIGKILL))) {
+		log_debug("kill all: %s", err_msg(e));
 		err_free(e);
 	}
 	c->h.dir_fd = -1; /* h stays open for the lock */
@@ -264,30 +264,31 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 	struct loaded_container c;
 	error *e = force ? load_for_force(rt, id, &c) : container_load(rt, id, &c);
 	if (e) {
-		if (force && !strcmp(e->msg, "container does not exist")) {
+		if (force && err_kind(e) == ERR_NOT_FOUND) {
 			err_free(e);
 			e = remove_without_state(rt, id);
-			if (e && !strcmp(e->msg, "container does not exist")) {
+			if (e && err_kind(e) == ERR_NOT_FOUND) {
 				err_free(e);
 				return NULL;
 			}
 		}
 		return e;
 	}
-	const char *status = c.status;
-	if (!strcmp(status, "created")) {
+	enum container_status status = c.status;
+	if (status == CONTAINER_CREATED) {
 		e = signal_init(&c, SIGKILL);
 		err_free(e);
 		e = wait_init_gone(&c, 10000);
-	} else if (strcmp(status, "stopped") != 0) {
+	} else if (status != CONTAINER_STOPPED) {
 		if (!force) {
-			e = err_new("cannot delete container %s that is not stopped: %s", id,
-				    status);
+			e = err_kind_new(ERR_BAD_STATE,
+					 "cannot delete container %s that is not stopped: %s", id,
+					 container_status_name(status));
 		} else {
 			if (c.cg)
 				e = cgroup_signal_all(c.cg, SIGKILL);
 			if (e) {
-				log_debug("kill all: %s", e->msg);
+				log_debug("kill all: %s", err_msg(e));
 				err_free(e);
 			}
 			err_free(signal_init(&c, SIGKILL));

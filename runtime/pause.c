@@ -13,8 +13,8 @@ error *container_pause(const struct runtime_ctx *rt, const char *id)
 	if (e)
 		return e;
 	/* runc pauses running and created containers alike. */
-	if (strcmp(c.status, "running") && strcmp(c.status, "created"))
-		e = err_new("container not running");
+	if (c.status != CONTAINER_RUNNING && c.status != CONTAINER_CREATED)
+		e = err_kind_new(ERR_BAD_STATE, "container not running");
 	else if (!c.cg)
 		e = err_new("container %s: no cgroup to freeze", id);
 	else
@@ -29,8 +29,8 @@ error *container_resume(const struct runtime_ctx *rt, const char *id)
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (strcmp(c.status, "paused"))
-		e = err_new("container not paused");
+	if (c.status != CONTAINER_PAUSED)
+		e = err_kind_new(ERR_BAD_STATE, "container not paused");
 	else
 		e = cgroup_freeze(c.cg, false);
 	container_unload(&c);

@@ -26,7 +26,7 @@ error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids
 	error *e = container_load(rt, id, &c);
 	if (e)
 		return e;
-	if (c.cg && strcmp(c.status, "stopped"))
+	if (c.cg && c.status != CONTAINER_STOPPED)
 		e = cgroup_pids(c.cg, pids, n);
 	container_unload(&c);
 	return e;

@@ -40,7 +40,7 @@ error *seccomp_send_listener(const char *listener_path, int notify_fd, const cha
 				   "profile: linux.seccomp.listenerPath: dial unix %s: connect: %s",
 				   listener_path, go_strerror(en));
 		if (e)
-			e->errnum = en;
+			err_set_errnum(e, en);
 		return e;
 	}
 	if (fd_send(sock, notify_fd, state_json, state_json ? strlen(state_json) : 0) < 0)

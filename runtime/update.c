@@ -62,8 +62,8 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 	if (e)
 		return e;
 	container_read_config(&c);
-	if (!strcmp(c.status, "stopped")) {
-		e = err_new("container not running");
+	if (c.status == CONTAINER_STOPPED) {
+		e = err_kind_new(ERR_BAD_STATE, "container not running");
 		goto out;
 	}
 	if (!c.cg) {

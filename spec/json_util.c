@@ -52,8 +52,8 @@ error *jerr(const struct jpath *p, const char *fmt, ...)
 		return err_sys(ENOMEM, "config");
 	_cleanup_free_ char *path = jpath_render(p);
 	if (path && *path)
-		return err_new("%s: %s", path, msg);
-	return err_new("%s", msg);
+		return err_kind_new(ERR_BAD_CONFIG, "%s: %s", path, msg);
+	return err_kind_new(ERR_BAD_CONFIG, "%s", msg);
 }
 
 /* Which members the parser looked at, as (object, name) pairs. */
@@ -198,7 +198,8 @@ static error *syntax_error(const char *text, size_t len, size_t offset, const ch
 			col++;
 		}
 	}
-	return err_new("invalid JSON at line %zu, column %zu: %s", line, col, reason);
+	return err_kind_new(ERR_BAD_CONFIG, "invalid JSON at line %zu, column %zu: %s", line, col,
+			    reason);
 }
 
 /* yajl's tree API reports no position, so a first pass with the event API
@@ -260,7 +261,8 @@ error *jparse(const char *text, size_t len, yajl_val *out)
 	char errbuf[256] = "";
 	yajl_val tree = yajl_tree_parse(copy, errbuf, sizeof(errbuf));
 	if (!tree)
-		return err_new("invalid JSON: %s", errbuf[0] ? errbuf : "out of memory");
+		return errbuf[0] ? err_kind_new(ERR_BAD_CONFIG, "invalid JSON: %s", errbuf)
+				 : err_make(ERR_NOMEM, ENOMEM, "invalid JSON: out of memory");
 	*out = tree;
 	return NULL;
 }

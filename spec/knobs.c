@@ -46,12 +46,16 @@ error *knobs_parse_share(const char *list, unsigned *share)
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "mount") || !strcmp(tok, "mnt"))
-			return err_new("--share %s: refused: the container's rootfs is set up with "
-				       "pivot_root in its own mount namespace",
-				       tok);
+			return err_kind_new(
+			    ERR_BAD_CONFIG,
+			    "--share %s: refused: the container's rootfs is set up with "
+			    "pivot_root in its own mount namespace",
+			    tok);
 		if (!strcmp(tok, "user"))
-			return err_new("--share user: the default config already uses the host's "
-				       "user namespace (--userns adds a private one)");
+			return err_kind_new(
+			    ERR_BAD_CONFIG,
+			    "--share user: the default config already uses the host's "
+			    "user namespace (--userns adds a private one)");
 		bool found = false;
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 			if (!strcmp(tok, names[i].name)) {
@@ -59,9 +63,11 @@ error *knobs_parse_share(const char *list, unsigned *share)
 				found = true;
 			}
 		if (!found)
-			return err_new("--share %s: unknown namespace (want pid, net, ipc, uts, "
-				       "cgroup)",
-				       tok);
+			return err_kind_new(
+			    ERR_BAD_CONFIG,
+			    "--share %s: unknown namespace (want pid, net, ipc, uts, "
+			    "cgroup)",
+			    tok);
 	}
 	return NULL;
 }
@@ -71,10 +77,11 @@ error *knobs_parse_size(const char *s, int64_t *out)
 	char *end = NULL;
 	errno = 0;
 	if (!s || !isdigit((unsigned char)*s))
-		return err_new("invalid size \"%s\" (want e.g. 64M, 512K, 1G)", s ? s : "");
+		return err_kind_new(ERR_BAD_CONFIG, "invalid size \"%s\" (want e.g. 64M, 512K, 1G)",
+				    s ? s : "");
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno)
-		return err_new("invalid size \"%s\": out of range", s);
+		return err_kind_new(ERR_BAD_CONFIG, "invalid size \"%s\": out of range", s);
 	unsigned shift = 0;
 	switch (toupper((unsigned char)*end)) {
 	case 'K':
@@ -101,11 +108,12 @@ error *knobs_parse_size(const char *s, int64_t *out)
 	else if (toupper((unsigned char)*end) == 'B')
 		end++;
 	if (*end)
-		return err_new("invalid size \"%s\" (want e.g. 64M, 512K, 1G)", s);
+		return err_kind_new(ERR_BAD_CONFIG, "invalid size \"%s\" (want e.g. 64M, 512K, 1G)",
+				    s);
 	if (v == 0)
-		return err_new("invalid size \"%s\": must be above 0", s);
+		return err_kind_new(ERR_BAD_CONFIG, "invalid size \"%s\": must be above 0", s);
 	if (v > ((unsigned long long)INT64_MAX >> shift))
-		return err_new("invalid size \"%s\": out of range", s);
+		return err_kind_new(ERR_BAD_CONFIG, "invalid size \"%s\": out of range", s);
 	*out = (int64_t)(v << shift);
 	return NULL;
 }
@@ -121,7 +129,7 @@ error *knobs_parse_cpus(const char *s, int64_t *quota, uint64_t *period)
 	for (; isdigit((unsigned char)*p); p++, digits = true) {
 		whole = whole * 10 + (uint64_t)(*p - '0');
 		if (whole > 1000000)
-			return err_new("--cpus %s: out of range", s);
+			return err_kind_new(ERR_BAD_CONFIG, "--cpus %s: out of range", s);
 	}
 	if (*p == '.') {
 		for (p++; isdigit((unsigned char)*p); p++, digits = true) {
@@ -130,10 +138,12 @@ error *knobs_parse_cpus(const char *s, int64_t *quota, uint64_t *period)
 		}
 	}
 	if (*p || !digits)
-		return err_new("--cpus %s: want a decimal number of CPUs, e.g. 0.5", s);
+		return err_kind_new(ERR_BAD_CONFIG,
+				    "--cpus %s: want a decimal number of CPUs, e.g. 0.5", s);
 	uint64_t q = whole * per + frac;
 	if (q < 1000)
-		return err_new("--cpus %s: below the kernel's minimum quota (0.01)", s);
+		return err_kind_new(ERR_BAD_CONFIG,
+				    "--cpus %s: below the kernel's minimum quota (0.01)", s);
 	*quota = (int64_t)q;
 	*period = per;
 	return NULL;
@@ -142,10 +152,11 @@ error *knobs_parse_cpus(const char *s, int64_t *quota, uint64_t *period)
 error *knobs_check_cpuset(const char *s)
 {
 	if (!*s)
-		return err_new("--cpuset: empty");
+		return err_kind_new(ERR_BAD_CONFIG, "--cpuset: empty");
 	for (const char *p = s; *p; p++)
 		if (!isdigit((unsigned char)*p) && *p != ',' && *p != '-')
-			return err_new("--cpuset %s: want a list like 0 or 0-1 or 0,2", s);
+			return err_kind_new(ERR_BAD_CONFIG,
+					    "--cpuset %s: want a list like 0 or 0-1 or 0,2", s);
 	return NULL;
 }
 
@@ -176,7 +187,7 @@ error *knobs_split_args(const char *s, char ***out)
 			while (*p && *p != '\'')
 				word[n++] = *p++;
 			if (!*p)
-				return err_new("--args: unterminated ' quote");
+				return err_kind_new(ERR_BAD_CONFIG, "--args: unterminated ' quote");
 			p++;
 		} else if (c == '"') {
 			while (*p && *p != '"') {
@@ -185,11 +196,12 @@ error *knobs_split_args(const char *s, char ***out)
 				word[n++] = *p++;
 			}
 			if (!*p)
-				return err_new("--args: unterminated \" quote");
+				return err_kind_new(ERR_BAD_CONFIG,
+						    "--args: unterminated \" quote");
 			p++;
 		} else if (c == '\\') {
 			if (!*p)
-				return err_new("--args: trailing backslash");
+				return err_kind_new(ERR_BAD_CONFIG, "--args: trailing backslash");
 			word[n++] = *p++;
 		} else {
 			word[n++] = c;
@@ -201,7 +213,7 @@ error *knobs_split_args(const char *s, char ***out)
 			return err_errno("--args");
 	}
 	if (!v[0])
-		return err_new("--args: empty command");
+		return err_kind_new(ERR_BAD_CONFIG, "--args: empty command");
 	*out = steal_ptr(v);
 	return NULL;
 }
@@ -260,7 +272,7 @@ static error *cap_canonical(const char *in, char **out)
 		*p = (char)tolower((unsigned char)*p);
 	cap_value_t cv;
 	if (cap_from_name(lower, &cv) < 0)
-		return err_new("unknown capability \"%s\"", in);
+		return err_kind_new(ERR_BAD_CONFIG, "unknown capability \"%s\"", in);
 	*out = steal_ptr(up);
 	return NULL;
 }
@@ -306,9 +318,12 @@ error *knobs_set_caps(struct spec_knobs *k, const char *const *add, const char *
 error *knobs_validate(const struct spec_knobs *k, bool rootless)
 {
 	if (k->hostname && (k->share & KNOB_NS_UTS))
-		return err_new("--hostname needs a private UTS namespace: not with --share uts");
+		return err_kind_new(
+		    ERR_BAD_CONFIG,
+		    "--hostname needs a private UTS namespace: not with --share uts");
 	if (k->userns && rootless)
-		return err_new("--userns: --rootless already maps the container to your user");
+		return err_kind_new(ERR_BAD_CONFIG,
+				    "--userns: --rootless already maps the container to your user");
 	return NULL;
 }
 

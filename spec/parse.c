@@ -212,7 +212,7 @@ error *spec_load_text(const char *bundle, struct oci_config **out, char **text_o
 	c->bundle = steal_ptr(dir);
 	if (!c->root.path) {
 		spec_free(c);
-		return err_new("config.json: root.path: missing");
+		return err_kind_new(ERR_BAD_CONFIG, "config.json: root.path: missing");
 	}
 	_cleanup_free_ char *joined = c->root.path[0] == '/'
 					  ? strdup(c->root.path)

@@ -479,7 +479,7 @@ error *spec_config_set_resources(const char *json, size_t len, const struct oci_
 		return err_wrap(e, "config.json");
 	if (!YAJL_IS_OBJECT(tree)) {
 		yajl_tree_free(tree);
-		return err_new("config.json: expected an object");
+		return err_kind_new(ERR_BAD_CONFIG, "config.json: expected an object");
 	}
 	yajl_gen g = yajl_gen_alloc(NULL);
 	if (!g) {

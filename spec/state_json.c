@@ -11,6 +11,30 @@
 #include "spec/go_json.h"
 
 /* Go marshals maps with sorted keys; do the same for both forms. */
+static const char *const status_names[] = {
+    [CONTAINER_CREATING] = "creating", [CONTAINER_CREATED] = "created",
+    [CONTAINER_RUNNING] = "running",   [CONTAINER_PAUSED] = "paused",
+    [CONTAINER_STOPPED] = "stopped",
+};
+
+const char *container_status_name(enum container_status s)
+{
+	if (s >= CONTAINER_CREATING && s <= CONTAINER_STOPPED)
+		return status_names[s];
+	return "unknown";
+}
+
+bool container_status_parse(const char *name, enum container_status *out)
+{
+	for (int s = CONTAINER_CREATING; name && s <= CONTAINER_STOPPED; s++) {
+		if (!strcmp(name, status_names[s])) {
+			*out = (enum container_status)s;
+			return true;
+		}
+	}
+	return false;
+}
+
 static size_t *sorted_keys(const struct str_map *m)
 {
 	size_t *idx = calloc(m->n ? m->n : 1, sizeof(size_t));
@@ -45,7 +69,7 @@ static char *state_pretty(const struct oci_state *st, const size_t *order)
 	go_json_string(&w, "ociVersion", st->oci_version ? st->oci_version : "");
 	go_json_string(&w, "id", st->id ? st->id : "");
 	go_json_int(&w, "pid", st->pid);
-	go_json_string(&w, "status", st->status ? st->status : "unknown");
+	go_json_string(&w, "status", container_status_name(st->status));
 	go_json_string(&w, "bundle", st->bundle ? st->bundle : "");
 	if (st->rootfs)
 		go_json_string(&w, "rootfs", st->rootfs);
@@ -89,7 +113,7 @@ static char *state_compact(const struct oci_state *st, const size_t *order)
 	gen_member(g, "id", st->id ? st->id : "");
 	gen_str(g, "pid");
 	yajl_gen_integer(g, st->pid);
-	gen_member(g, "status", st->status ? st->status : "unknown");
+	gen_member(g, "status", container_status_name(st->status));
 	gen_member(g, "bundle", st->bundle ? st->bundle : "");
 	if (st->rootfs)
 		gen_member(g, "rootfs", st->rootfs);

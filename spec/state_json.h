@@ -9,10 +9,26 @@
 #include "common/error.h"
 #include "spec/config.h"
 
+/* A container's status (runtime-spec "State"). Code compares these; runc's
+ * strings appear only where status is written out: the state JSON, hooks'
+ * stdin, list and inspect output. 0 is no status ("unknown"). */
+enum container_status {
+	CONTAINER_CREATING = 1, /* create has not finished (hooks' state) */
+	CONTAINER_CREATED,	/* waiting on exec.fifo for start */
+	CONTAINER_RUNNING,
+	CONTAINER_PAUSED,
+	CONTAINER_STOPPED,
+};
+/* "creating", "created", "running", "paused", "stopped"; "unknown" for
+ * anything else. */
+const char *container_status_name(enum container_status s);
+/* The inverse; false (and *out untouched) for any other string. */
+bool container_status_parse(const char *name, enum container_status *out);
+
 struct oci_state {
 	const char *oci_version;
 	const char *id;
-	const char *status; /* created | running | paused | stopped */
+	enum container_status status;
 	pid_t pid;
 	const char *bundle;
 	const char *rootfs;		   /* state command only; NULL: omitted */

@@ -83,7 +83,7 @@ static error *open_terminal(const struct oci_process *p, int sync_fd)
 	_cleanup_close_ int master = -1, slave = -1;
 	error *e = console_open_pty(p, &master, &slave);
 	if (!e)
-		e = sync_send(sync_fd, SYNC_CONSOLE, 0, NULL, master);
+		e = sync_send(sync_fd, SYNC_CONSOLE, NULL, master);
 	return e ? e : console_make_controlling(slave);
 }
 

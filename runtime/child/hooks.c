@@ -215,7 +215,7 @@ static error *hook_run_one(const struct oci_hook *h, const char *state_json)
 		;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (e && exec_errno)
-		e->errnum = exec_errno;
+		err_set_errnum(e, exec_errno);
 	return e;
 }
 
@@ -238,14 +238,14 @@ void hooks_run_warn(const struct oci_hook_list *list, const char *phase, const c
 		error *e = hook_run_one(h, state_json ? state_json : "");
 		if (e) {
 			e = err_wrap(e, "%s hook #%zu (%s)", phase, i, h->path ? h->path : "");
-			log_warn("%s", e->msg);
+			log_warn("%s", err_msg(e));
 			err_free(e);
 		}
 	}
 }
 
-char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
-		      const char *bundle, const struct str_map *annotations)
+char *hook_state_json(const char *oci_version, const char *id, enum container_status status,
+		      pid_t pid, const char *bundle, const struct str_map *annotations)
 {
 	struct oci_state st = {
 	    .oci_version = oci_version,

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "spec/config.h"
+#include "spec/state_json.h"
 
 /* Runs every hook of the list in order and stops at the first failure:
  * `prestart hook #1 (/usr/bin/x): exit status 2` or `...: timed out after 5s`.
@@ -15,7 +16,7 @@ error *hooks_run(const struct oci_hook_list *list, const char *phase, const char
 /* For poststart/poststop: runs all, logging each failure as a warning. */
 void hooks_run_warn(const struct oci_hook_list *list, const char *phase, const char *state_json);
 /* The state JSON hooks get on stdin (compact). */
-char *hook_state_json(const char *oci_version, const char *id, const char *status, pid_t pid,
-		      const char *bundle, const struct str_map *annotations);
+char *hook_state_json(const char *oci_version, const char *id, enum container_status status,
+		      pid_t pid, const char *bundle, const struct str_map *annotations);
 
 #endif

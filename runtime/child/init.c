@@ -97,7 +97,7 @@ struct init_state {
 
 static error *run_hooks_in_container(const struct init_args *a, const struct init_state *s,
 				     const struct oci_hook_list *hooks, const char *phase,
-				     const char *status)
+				     enum container_status status)
 {
 	if (!hooks->n)
 		return NULL;
@@ -121,7 +121,7 @@ static error *become_pid_ns_init(const struct init_args *a, struct init_state *s
 	if (pid < 0)
 		return err_errno("clone3 the init of the new pid namespace");
 	if (pid > 0) {
-		error *e = sync_send(a->sync_fd, SYNC_REPARENT, pid, NULL, -1);
+		error *e = sync_send_reparent(a->sync_fd, pid);
 		if (e) {
 			sync_send_error(a->sync_fd, e);
 			_exit(1);
@@ -132,7 +132,7 @@ static error *become_pid_ns_init(const struct init_args *a, struct init_state *s
 	error *e = sync_expect(a->sync_fd, SYNC_GO, &msg);
 	if (e)
 		return e;
-	s->host_pid = msg.errnum;
+	s->host_pid = msg.pid;
 	return NULL;
 }
 
@@ -148,7 +148,7 @@ static error *receive_mount_sources(const struct init_args *a, struct init_state
 			return e;
 		if (msg->type != SYNC_MOUNT_SOURCE)
 			break;
-		if (msg->fd < 0 || msg->errnum < 0 || (size_t)msg->errnum >= n) {
+		if (msg->fd < 0 || msg->index < 0 || (size_t)msg->index >= n) {
 			if (msg->fd >= 0)
 				close(msg->fd);
 			return err_new("sync: bad mount source message");
@@ -162,13 +162,12 @@ static error *receive_mount_sources(const struct init_args *a, struct init_state
 			for (size_t i = 0; i < n; i++)
 				s->source_fds[i] = -1;
 		}
-		if (s->source_fds[msg->errnum] >= 0)
-			close(s->source_fds[msg->errnum]);
-		s->source_fds[msg->errnum] = msg->fd;
+		if (s->source_fds[msg->index] >= 0)
+			close(s->source_fds[msg->index]);
+		s->source_fds[msg->index] = msg->fd;
 	}
 	if (msg->type == SYNC_ERROR) /* as sync_expect */
-		return msg->errnum ? err_sys(msg->errnum, "%s", msg->text)
-				   : err_new("%s", msg->text);
+		return sync_msg_error(msg);
 	if (msg->type != SYNC_GO)
 		return err_new("sync: expected message %d, got %u", SYNC_GO, msg->type);
 	return NULL;
@@ -207,13 +206,13 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 
 	if ((e = init_enter_namespaces(sys, a)))
 		return e;
-	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, 0, NULL, -1)))
+	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, NULL, -1)))
 		return e;
 	if ((e = receive_mount_sources(a, s, &msg)))
 		return e;
 	/* Logged after GO, so that it follows the parent's cgroup and maps lines. */
 	log_debug("init: namespaces entered; cgroup and id maps ready");
-	s->host_pid = msg.errnum;
+	s->host_pid = msg.pid;
 	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
 		return e;
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
@@ -244,13 +243,13 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	if (e)
 		return e;
 	if (has_hooks(&cfg->hooks.prestart) || has_hooks(&cfg->hooks.create_runtime)) {
-		if ((e = sync_send(a->sync_fd, SYNC_RUN_HOOKS, 0, NULL, -1)))
+		if ((e = sync_send(a->sync_fd, SYNC_RUN_HOOKS, NULL, -1)))
 			return e;
 		if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 			return e;
 	}
 	if ((e = run_hooks_in_container(a, s, &cfg->hooks.create_container, "createContainer",
-					"creating")))
+					CONTAINER_CREATING)))
 		return e;
 	if ((e = rootfs_pivot(sys, cfg, &ropts)))
 		return e;
@@ -261,7 +260,7 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		_cleanup_close_ int master = -1, slave = -1;
 		if ((e = console_create(proc, &master, &slave)))
 			return e;
-		if ((e = sync_send(a->sync_fd, SYNC_CONSOLE, 0, NULL, master)))
+		if ((e = sync_send(a->sync_fd, SYNC_CONSOLE, NULL, master)))
 			return e;
 		if ((e = console_make_controlling(slave)))
 			return e;
@@ -358,7 +357,7 @@ static void report_start_error(const struct init_args *a, int channel, const err
 	if (a->fifo_fd < 0)
 		sync_send_error(channel, e);
 	else
-		(void)!write(channel, e->msg, strlen(e->msg));
+		(void)!write(channel, err_msg(e), strlen(err_msg(e)));
 }
 
 /* Under the filter: the final capset when the filter needed CAP_SYS_ADMIN,
@@ -386,7 +385,7 @@ static error *setup_after_start(const struct init_args *a, struct init_state *s)
 			return e;
 	}
 	if ((e = run_hooks_in_container(a, s, &a->cfg->hooks.start_container, "startContainer",
-					"created")))
+					CONTAINER_CREATED)))
 		return e;
 	return process_exec_env(s->exe, proc, s->env);
 }
@@ -406,7 +405,7 @@ _Noreturn void container_init(const struct init_args *a)
 	if (!e)
 		e = setup_before_ready(a, &s);
 	if (!e)
-		e = sync_send(a->sync_fd, SYNC_READY, 0, NULL, -1);
+		e = sync_send(a->sync_fd, SYNC_READY, NULL, -1);
 	if (e) {
 		sync_send_error(a->sync_fd, e);
 		_exit(1);
@@ -417,6 +416,6 @@ _Noreturn void container_init(const struct init_args *a)
 		e = setup_after_start(a, &s);
 	report_start_error(a, channel, e);
 	/* The starter may be gone too: stderr is all that is left. */
-	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", e->msg);
+	dprintf(STDERR_FILENO, "isorun: unable to start container process: %s\n", err_msg(e));
 	_exit(1);
 }

@@ -98,7 +98,7 @@ static int proc_self_read(const char *rel, char *buf, size_t len)
 	_cleanup_close_ int fd = -1;
 	error *e = proc_self_open(rel, O_RDONLY, &fd);
 	if (e) {
-		int en = e->errnum ? e->errnum : EINVAL;
+		int en = err_errnum(e) ? err_errnum(e) : EINVAL;
 		err_free(e);
 		return -en;
 	}

@@ -38,7 +38,7 @@ static error *open_if_exists(int rootfd, const char *path, int *fd)
 {
 	*fd = -1;
 	error *e = safe_open_in_root(rootfd, path, SAFE_NO_CREATE, fd);
-	if (e && (e->errnum == ENOENT || e->errnum == ENOTDIR)) {
+	if (e && (err_errnum(e) == ENOENT || err_errnum(e) == ENOTDIR)) {
 		err_free(e);
 		return NULL;
 	}

@@ -277,7 +277,7 @@ static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, 
 		e = open_ordinary_dir(op, rootfd, &dst, &existed);
 	} else {
 		e = safe_open_in_root(rootfd, op->dest, SAFE_NO_CREATE, &dst);
-		if (e && e->errnum == ENOENT) {
+		if (e && err_errnum(e) == ENOENT) {
 			err_free(e);
 			existed = false;
 			e = safe_open_in_root(rootfd, op->dest, SAFE_CREATE_DIR, &dst);

@@ -52,7 +52,7 @@ static error *cwd_err(const char *cwd, int errnum, const char *why)
 	error *e = err_new("chdir to cwd (\"%s\") set in config.json failed: %s", cwd,
 			   why ? why : go_strerror(errnum));
 	if (e)
-		e->errnum = errnum;
+		err_set_errnum(e, errnum);
 	return e;
 }
 
@@ -137,7 +137,7 @@ error *process_chdir_now(const struct oci_process *p, bool allow_defer)
 		if (denied && allow_defer) {
 			/* Root may be refused where the container user is not (a
 			 * volume chowned to it, root_squash, userns): retry after setuid. */
-			log_debug("process.cwd %s: %s; retrying after setuid", cwd, e->msg);
+			log_debug("process.cwd %s: %s; retrying after setuid", cwd, err_msg(e));
 			err_free(e);
 			process_cwd_deferred = true;
 			return NULL;
@@ -158,7 +158,7 @@ error *process_create_cwd(const struct oci_process *p)
 	umask(old);
 	if (e && denied) {
 		/* process_chdir retries as the container user and reports then. */
-		log_debug("process.cwd %s: %s; not created as root", cwd, e->msg);
+		log_debug("process.cwd %s: %s; not created as root", cwd, err_msg(e));
 		err_free(e);
 		return NULL;
 	}
@@ -276,7 +276,7 @@ error *process_exec_env(const char *path, const struct oci_process *p, char **en
 	 * -- the part from "exec " on is ours. */
 	error *e = err_new("exec %s: %s", path, go_strerror(en));
 	if (e)
-		e->errnum = en;
+		err_set_errnum(e, en);
 	return e;
 }
 

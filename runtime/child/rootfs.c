@@ -512,8 +512,8 @@ void rootfs_host_mntns_cleanup(const char *rootfs, int state_dir_fd)
 	_cleanup_free_ char *text = NULL;
 	error *e = read_file_at(state_dir_fd, HOST_MNTNS_RECORD, &text, NULL);
 	if (e) {
-		if (e->errnum != ENOENT)
-			log_warn("cleanup: %s", e->msg);
+		if (err_errnum(e) != ENOENT)
+			log_warn("cleanup: %s", err_msg(e));
 		err_free(e);
 		return;
 	}
@@ -528,7 +528,7 @@ void rootfs_host_mntns_cleanup(const char *rootfs, int state_dir_fd)
 		uint64_t now;
 		if (fd < 0 || (e = mount_id_of(fd, &now))) {
 			if (fd >= 0) {
-				log_warn("cleanup: rootfs %s: %s", rootfs, e->msg);
+				log_warn("cleanup: rootfs %s: %s", rootfs, err_msg(e));
 				err_free(e);
 			}
 			return;

@@ -21,19 +21,14 @@ error *seccomp_load_and_hand_over(struct seccomp_program *prog, int sync_fd)
 	error *e = seccomp_program_load(prog, &notify_fd);
 	if (e || notify_fd < 0)
 		return e;
-	struct {
-		uint32_t type;
-		int32_t errnum;
-	} hdr = {SYNC_SECCOMP_FD, notify_fd};
-	if (write(sync_fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
-		e = err_errno("send seccomp notify fd");
+	if ((e = sync_write_seccomp_fd(sync_fd, notify_fd))) {
 		close(notify_fd);
 		return e;
 	}
-	char ack[SYNC_TEXT_MAX + 8];
+	char ack[sizeof(struct sync_header) + SYNC_TEXT_MAX];
 	ssize_t n = read(sync_fd, ack, sizeof(ack));
 	close(notify_fd);
-	if (n < (ssize_t)sizeof(hdr))
+	if (n < (ssize_t)sizeof(struct sync_header))
 		return err_new("seccomp notify fd: runtime did not take it");
 	return NULL;
 }
@@ -41,10 +36,10 @@ error *seccomp_load_and_hand_over(struct seccomp_program *prog, int sync_fd)
 error *seccomp_take_over(const struct sync_msg *msg, int pidfd, int sync_fd,
 			 const struct oci_config *cfg, pid_t pid, const char *state_json)
 {
-	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_getfd, pidfd, msg->errnum, 0);
+	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_getfd, pidfd, msg->remote_fd, 0);
 	if (fd < 0)
 		return err_errno("seccomp notify fd: pidfd_getfd");
-	error *e = sync_send(sync_fd, SYNC_GO, 0, NULL, -1);
+	error *e = sync_send(sync_fd, SYNC_GO, NULL, -1);
 	if (e || !cfg->linux_.seccomp.listener_path)
 		return e;
 	/* runtime-spec's container process state, as runc sends it. */

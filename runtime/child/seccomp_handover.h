@@ -20,7 +20,7 @@
 bool seccomp_profile_notifies(const struct oci_seccomp *sc);
 
 /* Child: loads prog; with a notify fd, announces it on sync_fd
- * (SYNC_SECCOMP_FD, errnum = fd number) and waits until the runtime took it. */
+ * (SYNC_SECCOMP_FD, remote_fd = its number) and waits until the runtime took it. */
 error *seccomp_load_and_hand_over(struct seccomp_program *prog, int sync_fd);
 
 /* Runtime, on SYNC_SECCOMP_FD from the child behind pidfd: takes the fd,

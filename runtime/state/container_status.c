@@ -10,21 +10,21 @@
 #include "common/log.h"
 #include "common/util.h"
 
-static const char *derive_status(struct loaded_container *c)
+static enum container_status derive_status(struct loaded_container *c)
 {
 	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
-		return "stopped";
+		return CONTAINER_STOPPED;
 	if (faccessat(c->h.dir_fd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return "created";
+		return CONTAINER_CREATED;
 	bool frozen = false;
 	if (c->cg) {
 		error *e = cgroup_is_frozen(c->cg, &frozen);
 		if (e) {
-			log_debug("freezer state: %s", e->msg);
+			log_debug("freezer state: %s", err_msg(e));
 			err_free(e);
 		}
 	}
-	return frozen ? "paused" : "running";
+	return frozen ? CONTAINER_PAUSED : CONTAINER_RUNNING;
 }
 
 error *container_load_opened(struct loaded_container *c)
@@ -37,7 +37,7 @@ error *container_load_opened(struct loaded_container *c)
 	if (c->st.cgroup && *c->st.cgroup) {
 		e = cgroup_load(c->st.cgroup, &c->cg);
 		if (e) {
-			log_debug("load cgroup: %s", e->msg);
+			log_debug("load cgroup: %s", err_msg(e));
 			err_free(e);
 			c->cg = NULL;
 		}
@@ -64,7 +64,7 @@ void container_read_config(struct loaded_container *c)
 	if (!e)
 		e = spec_parse(text, len, "config.json", &c->cfg);
 	if (e) {
-		log_debug("saved config: %s", e->msg);
+		log_debug("saved config: %s", err_msg(e));
 		err_free(e);
 		c->cfg = NULL;
 	}

@@ -8,13 +8,14 @@
 #include "runtime/state/context.h"
 #include "runtime/state/state_store.h"
 #include "spec/config.h"
+#include "spec/state_json.h"
 
 struct loaded_container {
 	struct state_handle h; /* locked */
 	struct saved_state st;
 	struct oci_config *cfg; /* the config kept at create: container_read_config */
 	struct cgroup *cg;	/* NULL if none */
-	const char *status;
+	enum container_status status;
 };
 
 error *container_load(const struct runtime_ctx *rt, const char *id, struct loaded_container *c);

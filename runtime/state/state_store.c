@@ -19,15 +19,15 @@
 error *state_validate_id(const char *id)
 {
 	if (!id || !*id)
-		return err_new("container id cannot be empty");
+		return err_kind_new(ERR_BAD_CONFIG, "container id cannot be empty");
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return err_new("invalid container ID format");
+		return err_kind_new(ERR_BAD_CONFIG, "invalid container ID format");
 	for (const char *c = id; *c; c++) {
 		char ch = *c;
 		bool word = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 			    (ch >= '0' && ch <= '9') || ch == '_';
 		if (!word && (ch < '+' || ch > '.'))
-			return err_new("invalid container ID format");
+			return err_kind_new(ERR_BAD_CONFIG, "invalid container ID format");
 	}
 	return NULL;
 }
@@ -53,7 +53,7 @@ error *state_create(const char *root, const char *id, struct state_handle *h)
 		return err_sys(ENOMEM, "state dir");
 	if (mkdir(dir, 0711) < 0) {
 		if (errno == EEXIST)
-			return err_new("container with id exists: %s", id);
+			return err_kind_new(ERR_EXISTS, "container with id exists: %s", id);
 		return err_errno("mkdir %s", dir);
 	}
 	h->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -119,7 +119,7 @@ static error *open_dir(const char *root, const char *id, struct state_handle *h)
 	h->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (h->dir_fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return err_new("container does not exist");
+			return err_kind_new(ERR_NOT_FOUND, "container does not exist");
 		return err_errno("open %s", dir);
 	}
 	h->dir = steal_ptr(dir);
@@ -242,9 +242,9 @@ error *state_read(const struct state_handle *h, struct saved_state *st)
 	_cleanup_free_ char *text = NULL;
 	error *e = read_file_at(h->dir_fd, STATE_FILE, &text, NULL);
 	if (e) {
-		if (e->errnum == ENOENT) {
+		if (err_errnum(e) == ENOENT) {
 			err_free(e);
-			return err_new("container does not exist");
+			return err_kind_new(ERR_NOT_FOUND, "container does not exist");
 		}
 		return err_wrap(e, "state of %s", h->dir);
 	}

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	error *e = spec_parse(text, size, "config.json", &cfg);
 	if (e) {
 		/* Errors are one line: a message that spans lines breaks runc's log format. */
-		if (strchr(e->msg, '\n'))
+		if (strchr(err_msg(e), '\n'))
 			__builtin_trap();
 		err_free(e);
 	} else {

@@ -137,7 +137,7 @@ static int report(error *e)
 {
 	if (!e)
 		return 0;
-	dprintf(report_fd, "#   child: %s\n", e->msg);
+	dprintf(report_fd, "#   child: %s\n", err_msg(e));
 	err_free(e);
 	return 1;
 }

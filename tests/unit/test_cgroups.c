@@ -316,9 +316,9 @@ static void test_create_errors(void)
 	char bad[96];
 	snprintf(bad, sizeof(bad), "%s/cgroup.procs/y", name);
 	error *e = cgroup_create(bad, "x", &again);
-	CHECK(e && strstr(e->msg, "mkdir /sys/fs/cgroup/") && e->errnum == ENOTDIR);
+	CHECK(e && strstr(err_msg(e), "mkdir /sys/fs/cgroup/") && err_errnum(e) == ENOTDIR);
 	if (e)
-		printf("# %s\n", e->msg);
+		printf("# %s\n", err_msg(e));
 	err_free(e);
 	CHECK_OK(cgroup_destroy(cg));
 	for (size_t i = 0; i < cg->n; i++) {

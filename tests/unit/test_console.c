@@ -281,7 +281,7 @@ static int create_child(const char *dir, bool with_proc)
 	int master = -1, slave = -1;
 	error *e = console_create(&proc, &master, &slave);
 	if (e) {
-		printf("#   console_create: %s\n", e->msg);
+		printf("#   console_create: %s\n", err_msg(e));
 		return 20;
 	}
 	if (!(fcntl(master, F_GETFD) & FD_CLOEXEC) || !(fcntl(slave, F_GETFD) & FD_CLOEXEC))
@@ -331,10 +331,10 @@ static int refuse_child(const char *dir)
 	error *e = console_create(NULL, &m, &s);
 	if (!e)
 		return 30;
-	bool ok = strcmp(e->msg, "terminal: /dev/pts/ptmx: not on a devpts filesystem (f_type "
-				 "0x1021994)") == 0;
+	bool ok = strcmp(err_msg(e), "terminal: /dev/pts/ptmx: not on a devpts filesystem (f_type "
+				     "0x1021994)") == 0;
 	if (!ok)
-		printf("#   got: %s\n", e->msg);
+		printf("#   got: %s\n", err_msg(e));
 	err_free(e);
 	return ok && m < 0 && s < 0 ? 0 : 31;
 }
@@ -350,9 +350,10 @@ static int symlink_console_child(const char *dir)
 	error *e = console_create(NULL, &m, &s);
 	if (!e)
 		return 41;
-	bool ok = strcmp(e->msg, "terminal: /dev/console: refusing to mount over a symlink") == 0;
+	bool ok =
+	    strcmp(err_msg(e), "terminal: /dev/console: refusing to mount over a symlink") == 0;
 	if (!ok)
-		printf("#   got: %s\n", e->msg);
+		printf("#   got: %s\n", err_msg(e));
 	err_free(e);
 	return ok ? 0 : 42;
 }
@@ -400,13 +401,13 @@ static void test_verify_ptmx(void)
 	_cleanup_close_ int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	CHECK(null >= 0);
 	error *e = console_verify_ptmx(null, "/dev/null");
-	CHECK(e && strstr(e->msg, "/dev/null: not on a devpts filesystem") == e->msg);
+	CHECK(e && strstr(err_msg(e), "/dev/null: not on a devpts filesystem") == err_msg(e));
 	err_free(e);
 	char f[] = "/tmp/isorun-ptmx-XXXXXX";
 	_cleanup_close_ int reg = mkostemp(f, O_CLOEXEC);
 	CHECK(reg >= 0);
 	e = console_verify_ptmx(reg, "file");
-	CHECK(e && strstr(e->msg, "file: not on a devpts filesystem") == e->msg);
+	CHECK(e && strstr(err_msg(e), "file: not on a devpts filesystem") == err_msg(e));
 	err_free(e);
 	unlink(f);
 }
@@ -457,7 +458,7 @@ static int proxy_proc(int user_slave, int out, int lines)
 		return 84;
 	error *e = console_proxy(cm, pidfd);
 	if (e) {
-		dprintf(2, "# console_proxy: %s\n", e->msg);
+		dprintf(2, "# console_proxy: %s\n", err_msg(e));
 		return 85;
 	}
 	if (tcgetattr(0, &after) < 0 || memcmp(&before, &after, sizeof(before)) != 0)

@@ -95,7 +95,7 @@ static void test_advertised_names_parse(void)
 			       *a);
 		error *e = parse_seccomp_with(j);
 		if (e)
-			printf("# action %s: %s\n", *a, e->msg);
+			printf("# action %s: %s\n", *a, err_msg(e));
 		CHECK(e == NULL);
 		err_free(e);
 	}

@@ -150,7 +150,7 @@ static void test_timeout_with_unread_big_stdin(void)
 	struct oci_hook h = {.path = tpath("deaf.sh"), .timeout = {true, 1}};
 	struct oci_hook_list l = {&h, 1};
 	error *e = hooks_run(&l, "prestart", big);
-	CHECK(e && strstr(e->msg, "timed out after 1s"));
+	CHECK(e && strstr(err_msg(e), "timed out after 1s"));
 	err_free(e);
 	free(big);
 }

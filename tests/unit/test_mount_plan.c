@@ -298,16 +298,17 @@ static void test_errors_name_the_entry(void)
 	error *e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "mounts[1] (/proc/kcore): \"/proc/kcore\" cannot be mounted "
-				  "because it is inside /proc");
+		CHECK_STR(err_msg(e), "mounts[1] (/proc/kcore): \"/proc/kcore\" cannot be mounted "
+				      "because it is inside /proc");
 	err_free(e);
 	struct oci_mount b[] = {{.destination = "/proc", .type = "tmpfs", .source = "x"}};
 	cfg = make_cfg(b, 1);
 	e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "mounts[0] (/proc): \"/proc\" cannot be mounted because it is "
-				  "not of type proc");
+		CHECK_STR(err_msg(e),
+			  "mounts[0] (/proc): \"/proc\" cannot be mounted because it is "
+			  "not of type proc");
 	err_free(e);
 	/* A bind onto /proc (the host's, for rootless or a shared pid
 	 * namespace) is planned; applying it checks the source is a procfs. */
@@ -325,14 +326,14 @@ static void test_errors_name_the_entry(void)
 	e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "mounts[0] (/mnt): mount type is missing");
+		CHECK_STR(err_msg(e), "mounts[0] (/mnt): mount type is missing");
 	err_free(e);
 	struct oci_mount d[] = {{.destination = "/..", .type = "tmpfs", .source = "x"}};
 	cfg = make_cfg(d, 1);
 	e = mount_plan_build(&cfg, &h, false, &p);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "mounts[0] (/..): cannot mount over the container's root");
+		CHECK_STR(err_msg(e), "mounts[0] (/..): cannot mount over the container's root");
 	err_free(e);
 	struct oci_mount ok[] = {{.destination = "/proc/cpuinfo",
 				  .source = "/var/lib/lxcfs/proc/cpuinfo",
@@ -590,14 +591,14 @@ static void test_device_plan_spec_devices(void)
 	error *e = device_plan_build(&cfg, false, &d);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "linux.devices[0] (/dev/q): unknown device type 'x'");
+		CHECK_STR(err_msg(e), "linux.devices[0] (/dev/q): unknown device type 'x'");
 	err_free(e);
 	struct oci_device root[] = {{.path = "/dev/..", .type = 'c'}};
 	cfg.linux_.devices = root;
 	e = device_plan_build(&cfg, false, &d);
 	CHECK(e);
 	if (e)
-		CHECK_STR(e->msg, "linux.devices[0]: path must name a file below /");
+		CHECK_STR(err_msg(e), "linux.devices[0]: path must name a file below /");
 	err_free(e);
 }
 

@@ -175,7 +175,8 @@ static void test_userns_maps(void)
 	CHECK(sg && str_has_prefix(sg, "allow")); /* root keeps setgroups */
 	/* A second write is refused by the kernel: the error must name the file. */
 	error *err = userns_write_maps(pid, &cfg);
-	CHECK(err && strstr(err->msg, "linux.uidMappings: write /proc/") && err->errnum == EPERM);
+	CHECK(err && strstr(err_msg(err), "linux.uidMappings: write /proc/") &&
+	      err_errnum(err) == EPERM);
 	err_free(err);
 	close(pfd[1]);
 	int st;
@@ -200,8 +201,8 @@ static void test_userns_rootless_no_helper(void)
 		error *e = userns_write_maps(getppid(), &cfg);
 		const char *want = "linux.uidMappings: uid_map: newuidmap not found in PATH "
 				   "(install the uidmap package; needed to map ids as non-root)";
-		if (!e || strcmp(e->msg, want) != 0) {
-			printf("#   got: %s\n", e ? e->msg : "success");
+		if (!e || strcmp(err_msg(e), want) != 0) {
+			printf("#   got: %s\n", e ? err_msg(e) : "success");
 			_exit(1);
 		}
 		_exit(0);
@@ -241,8 +242,8 @@ static void test_timens(void)
 	pid = fork();
 	if (pid == 0) {
 		error *e = timens_enter_new(&sys_real, &bad, 1);
-		_exit(e && strcmp(e->msg, "linux.timeOffsets.realtime: unknown clock (want "
-					  "monotonic or boottime)") == 0
+		_exit(e && strcmp(err_msg(e), "linux.timeOffsets.realtime: unknown clock (want "
+					      "monotonic or boottime)") == 0
 			  ? 0
 			  : 1);
 	}
@@ -302,8 +303,8 @@ static void test_userns_open_with_maps(void)
 	struct oci_id_mapping bad[] = {{0, 0, 10}, {5, 100, 10}};
 	fd = -1;
 	error *e = userns_open_with_maps(bad, 2, gm, 1, &fd);
-	CHECK(e && strstr(e->msg, "idmap user namespace: write /proc/") &&
-	      strstr(e->msg, "uid_map"));
+	CHECK(e && strstr(err_msg(e), "idmap user namespace: write /proc/") &&
+	      strstr(err_msg(e), "uid_map"));
 	err_free(e);
 	CHECK(fd == -1);
 	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);

@@ -78,7 +78,7 @@ static int child_err(error *e)
 {
 	if (!e)
 		return 0;
-	printf("#   child: %s\n", e->msg);
+	printf("#   child: %s\n", err_msg(e));
 	fflush(stdout);
 	err_free(e);
 	return 1;
@@ -170,11 +170,11 @@ static int child_relative(void *arg)
 	char *out = NULL;
 	error *e = find("tool", "PATH=bin", &out);
 	int rc = 1;
-	if (e && strcmp(e->msg, "exec: \"tool\": cannot run executable found relative to "
-				"current directory") == 0)
+	if (e && strcmp(err_msg(e), "exec: \"tool\": cannot run executable found relative to "
+				    "current directory") == 0)
 		rc = 0;
 	else
-		printf("#   child: %s\n", e ? e->msg : out);
+		printf("#   child: %s\n", e ? err_msg(e) : out);
 	err_free(e);
 	free(out);
 	/* args[0] with a slash is relative to cwd. */
@@ -227,10 +227,10 @@ static int child_rlimit_error(void *arg)
 	};
 	struct oci_process p = {.rlimits = rl, .n_rlimits = 2};
 	error *e = process_apply_limits(&p, NULL);
-	int ok = e && strcmp(e->msg, "process.rlimits[1] (RLIMIT_NOFILE): setrlimit: Invalid "
-				     "argument") == 0;
+	int ok = e && strcmp(err_msg(e), "process.rlimits[1] (RLIMIT_NOFILE): setrlimit: Invalid "
+					 "argument") == 0;
 	if (!ok)
-		printf("#   child: %s\n", e ? e->msg : "success");
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 	err_free(e);
 	return ok ? 0 : 1;
 }
@@ -282,16 +282,17 @@ static int child_lsm(void *arg)
 	(void)arg;
 	struct oci_process p = {.apparmor_profile = "docker-default"};
 	error *e = process_apply_limits(&p, NULL);
-	int rc = !(e && strcmp(e->msg, "process.apparmorProfile: AppArmor is not enabled on this "
-				       "host") == 0);
+	int rc =
+	    !(e && strcmp(err_msg(e), "process.apparmorProfile: AppArmor is not enabled on this "
+				      "host") == 0);
 	if (rc)
-		printf("#   child: %s\n", e ? e->msg : "success");
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 	err_free(e);
 	struct oci_process q = {.selinux_label = "system_u:system_r:container_t:s0"};
 	e = process_apply_limits(&q, NULL);
-	if (!(e &&
-	      strcmp(e->msg, "process.selinuxLabel: SELinux is not enabled on this host") == 0)) {
-		printf("#   child: %s\n", e ? e->msg : "success");
+	if (!(e && strcmp(err_msg(e),
+			  "process.selinuxLabel: SELinux is not enabled on this host") == 0)) {
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 		rc = 1;
 	}
 	err_free(e);
@@ -312,10 +313,11 @@ static int child_fake_proc(void *arg)
 	mkdir("/proc/self", 0755);
 	struct oci_process p = {.oom_score_adj = {true, 100}};
 	error *e = process_apply_limits(&p, NULL);
-	int ok = e && strcmp(e->msg, "process.oomScoreAdj: open /proc/self/oom_score_adj: /proc is "
-				     "not a procfs mount") == 0;
+	int ok =
+	    e && strcmp(err_msg(e), "process.oomScoreAdj: open /proc/self/oom_score_adj: /proc is "
+				    "not a procfs mount") == 0;
 	if (!ok)
-		printf("#   child: %s\n", e ? e->msg : "success");
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 	err_free(e);
 	return ok ? 0 : 1;
 }
@@ -337,10 +339,11 @@ static int child_overmounted_proc_file(void *arg)
 	 * in the image's file and the setting would silently not apply. */
 	struct oci_process p = {.oom_score_adj = {true, 100}};
 	error *e = process_apply_limits(&p, NULL);
-	int ok = e && strcmp(e->msg, "process.oomScoreAdj: open /proc/self/oom_score_adj: Invalid "
-				     "cross-device link") == 0;
+	int ok =
+	    e && strcmp(err_msg(e), "process.oomScoreAdj: open /proc/self/oom_score_adj: Invalid "
+				    "cross-device link") == 0;
 	if (!ok)
-		printf("#   child: %s\n", e ? e->msg : "success");
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 	err_free(e);
 	return ok ? 0 : 1;
 }
@@ -403,9 +406,9 @@ static int child_chdir_magic(void *arg)
 		 cwd);
 	struct oci_process p = {.cwd = cwd};
 	error *e = process_chdir(&p);
-	int ok = e && strcmp(e->msg, want) == 0;
+	int ok = e && strcmp(err_msg(e), want) == 0;
 	if (!ok)
-		printf("#   child: %s\n", e ? e->msg : "success");
+		printf("#   child: %s\n", e ? err_msg(e) : "success");
 	err_free(e);
 	/* Nothing may be created through the magic link either. */
 	char sub[96];

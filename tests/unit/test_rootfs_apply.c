@@ -196,7 +196,7 @@ static void container_main(const char *rootfs, const char *data_src, bool no_piv
 	if (!e)
 		e = rootfs_finalize(&sys_real, &cfg, &opts);
 	if (e) {
-		printf("ERROR: %s\n", e->msg);
+		printf("ERROR: %s\n", err_msg(e));
 		fflush(stdout);
 		_exit(3);
 	}
@@ -457,7 +457,7 @@ static void expect_err(error *e, const char *msg)
 {
 	CHECK(e != NULL);
 	if (e)
-		CHECK_STR(e->msg, msg);
+		CHECK_STR(err_msg(e), msg);
 	err_free(e);
 }
 

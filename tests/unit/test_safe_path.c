@@ -131,10 +131,10 @@ static void test_link_to_host_dir_not_followed_out(void)
 	/* <root>/to_outside -> /tmp/.../outside resolves to <root>/tmp/.../outside
 	 * which does not exist: ENOENT, not the host file. */
 	error *e = safe_open_in_root(rootfd, "to_outside/passwd", SAFE_NO_CREATE, &fd);
-	CHECK(e && e->errnum == ENOENT);
+	CHECK(e && err_errnum(e) == ENOENT);
 	err_free(e);
 	e = safe_open_in_root(rootfd, "rel_outside/passwd", SAFE_NO_CREATE, &fd);
-	CHECK(e && e->errnum == ENOENT);
+	CHECK(e && err_errnum(e) == ENOENT);
 	err_free(e);
 }
 
@@ -179,7 +179,7 @@ static void test_magic_link_refused(void)
 	/* /proc/self/root in the image is a plain link to <root>/proc/self/root,
 	 * which does not exist; it must not reach the real procfs. */
 	error *e = safe_open_in_root(rootfd, "magic/etc", SAFE_NO_CREATE, &fd);
-	CHECK(e && e->errnum == ENOENT);
+	CHECK(e && err_errnum(e) == ENOENT);
 	err_free(e);
 }
 
@@ -187,7 +187,7 @@ static void test_symlink_loop(void)
 {
 	int fd = -1;
 	error *e = safe_open_in_root(rootfd, "loop1/x", SAFE_CREATE_DIR, &fd);
-	CHECK(e && e->errnum == ELOOP);
+	CHECK(e && err_errnum(e) == ELOOP);
 	err_free(e);
 }
 
@@ -220,7 +220,7 @@ static void test_parent_lookup(void)
 	error *e = safe_open_parent_in_root(rootfd, "/etc/..", false, &fd3, &buf3, &name);
 	CHECK(e != NULL);
 	if (e)
-		CHECK_STR(e->msg, "/etc/..: not a path to an entry inside the rootfs");
+		CHECK_STR(err_msg(e), "/etc/..: not a path to an entry inside the rootfs");
 	err_free(e);
 	_cleanup_close_ int dfd4 = -1;
 	_cleanup_free_ char *buf4 = NULL;
@@ -233,9 +233,9 @@ static void test_missing_reports_errno(void)
 {
 	int fd = -1;
 	error *e = safe_open_in_root(rootfd, "/nope/x", SAFE_NO_CREATE, &fd);
-	CHECK(e && e->errnum == ENOENT);
+	CHECK(e && err_errnum(e) == ENOENT);
 	if (e)
-		CHECK_STR(e->msg, "open /nope/x in rootfs: No such file or directory");
+		CHECK_STR(err_msg(e), "open /nope/x in rootfs: No such file or directory");
 	err_free(e);
 }
 

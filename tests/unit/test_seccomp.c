@@ -52,13 +52,13 @@ static int run_filtered(const struct oci_seccomp *sc, int (*fn)(void *), void *a
 			_exit(120);
 		error *e = seccomp_build(sc, &prog);
 		if (e) {
-			printf("#   child: %s\n", e->msg);
+			printf("#   child: %s\n", err_msg(e));
 			fflush(stdout);
 			_exit(121);
 		}
 		e = seccomp_program_load(prog, &nfd);
 		if (e) {
-			printf("#   child: %s\n", e->msg);
+			printf("#   child: %s\n", err_msg(e));
 			fflush(stdout);
 			_exit(122);
 		}
@@ -436,7 +436,7 @@ static pid_t spawn_notify_child(const struct oci_seccomp *sc, const char *path, 
 		e = seccomp_send_listener(path, nfd,
 					  "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"]}");
 	if (e) {
-		printf("#   child: %s\n", e->msg);
+		printf("#   child: %s\n", err_msg(e));
 		fflush(stdout);
 		_exit(121);
 	}

@@ -570,7 +570,7 @@ static void test_invalid_json(void)
 	char deep[1200];
 	memset(deep, '[', sizeof(deep));
 	e = spec_parse(deep, sizeof(deep), "config.json", &c);
-	CHECK(e != NULL && strstr(e->msg, "nesting too deep") != NULL);
+	CHECK(e != NULL && strstr(err_msg(e), "nesting too deep") != NULL);
 	err_free(e);
 }
 

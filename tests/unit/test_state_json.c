@@ -15,7 +15,7 @@ static struct oci_state sample_state(void)
 	return (struct oci_state){
 	    .oci_version = "1.0.2-dev",
 	    .id = "specstate-t1",
-	    .status = "created",
+	    .status = CONTAINER_CREATED,
 	    .pid = 5598,
 	    .bundle = "/tmp/specstate",
 	    .rootfs = "/tmp/specstate/rootfs",
@@ -54,7 +54,7 @@ static void test_pretty_without_annotations(void)
 	struct oci_state st = sample_state();
 	struct str_map empty = {0};
 	st.annotations = &empty;
-	st.status = "stopped";
+	st.status = CONTAINER_STOPPED;
 	st.pid = 0;
 	_cleanup_free_ char *json = oci_state_to_json(&st, true);
 	CHECK_STR(json, "{\n"
@@ -79,7 +79,7 @@ static void test_pretty_go_escaping(void)
 	struct oci_state st = {
 	    .oci_version = "1.2.0",
 	    .id = "x",
-	    .status = "running",
+	    .status = CONTAINER_RUNNING,
 	    .pid = 1,
 	    .bundle = "/b\\\n\t\r\x01\x1f\xe2\x80\xa8\xff\xc3\xa9/",
 	};
@@ -99,7 +99,7 @@ static void test_compact_for_hooks(void)
 	st.rootfs = NULL;
 	st.created = NULL;
 	st.owner = NULL;
-	st.status = "creating";
+	st.status = CONTAINER_CREATING;
 	_cleanup_free_ char *json = oci_state_to_json(&st, false);
 	CHECK_STR(json, "{\"ociVersion\":\"1.0.2-dev\",\"id\":\"specstate-t1\",\"pid\":5598,"
 			"\"status\":\"creating\",\"bundle\":\"/tmp/specstate\",\"annotations\":"
@@ -111,11 +111,37 @@ static void test_compact_for_hooks(void)
 			"\"status\":\"creating\",\"bundle\":\"/tmp/specstate\"}");
 }
 
+/* The enum becomes runc's words only here, and the words map back. */
+static void test_status_names(void)
+{
+	CHECK_STR(container_status_name(CONTAINER_CREATING), "creating");
+	CHECK_STR(container_status_name(CONTAINER_CREATED), "created");
+	CHECK_STR(container_status_name(CONTAINER_RUNNING), "running");
+	CHECK_STR(container_status_name(CONTAINER_PAUSED), "paused");
+	CHECK_STR(container_status_name(CONTAINER_STOPPED), "stopped");
+	CHECK_STR(container_status_name(0), "unknown");
+	CHECK_STR(container_status_name((enum container_status)99), "unknown");
+	for (int s = CONTAINER_CREATING; s <= CONTAINER_STOPPED; s++) {
+		enum container_status back = 0;
+		CHECK(container_status_parse(container_status_name(s), &back) && (int)back == s);
+	}
+	enum container_status untouched = CONTAINER_PAUSED;
+	CHECK(!container_status_parse("Running", &untouched));
+	CHECK(!container_status_parse("unknown", &untouched));
+	CHECK(!container_status_parse(NULL, &untouched));
+	CHECK(untouched == CONTAINER_PAUSED);
+	/* An unset status is written as runc's fallback. */
+	struct oci_state st = {.id = "x", .bundle = "/b"};
+	_cleanup_free_ char *json = oci_state_to_json(&st, false);
+	CHECK(json && strstr(json, "\"status\":\"unknown\""));
+}
+
 int main(void)
 {
 	RUN_TEST(test_pretty_matches_runc);
 	RUN_TEST(test_pretty_without_annotations);
 	RUN_TEST(test_pretty_go_escaping);
 	RUN_TEST(test_compact_for_hooks);
+	RUN_TEST(test_status_names);
 	UNIT_MAIN_END();
 }

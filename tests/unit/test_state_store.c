@@ -123,7 +123,7 @@ static void test_sync_messages(void)
 	int sv[2];
 	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	CHECK_OK(sync_send(sv[0], SYNC_CONSOLE, 0, "hello", devnull));
+	CHECK_OK(sync_send(sv[0], SYNC_CONSOLE, "hello", devnull));
 	struct sync_msg m;
 	CHECK_OK(sync_recv(sv[1], &m));
 	CHECK(m.type == SYNC_CONSOLE);
@@ -139,11 +139,11 @@ static void test_sync_messages(void)
 	err_free(child_err);
 	CHECK_ERR(sync_expect(sv[1], SYNC_READY, &m),
 		  "mounts[3] (/proc): mount: Operation not permitted");
-	CHECK_OK(sync_send(sv[0], SYNC_NS_READY, 0, NULL, -1));
+	CHECK_OK(sync_send(sv[0], SYNC_NS_READY, NULL, -1));
 	CHECK_ERR(sync_expect(sv[1], SYNC_READY, &m), "sync: expected message 7, got 2");
 	close(sv[0]);
 	error *e = sync_recv(sv[1], &m);
-	CHECK(e && e->errnum == EPIPE);
+	CHECK(e && err_errnum(e) == EPIPE);
 	err_free(e);
 	close(sv[1]);
 }

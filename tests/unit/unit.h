@@ -50,7 +50,8 @@ static const char *unit_cur_skip;
 	do {                                                                                       \
 		error *_e = (e);                                                                   \
 		if (_e) {                                                                          \
-			printf("#   %s:%d: unexpected error: %s\n", __FILE__, __LINE__, _e->msg);  \
+			printf("#   %s:%d: unexpected error: %s\n", __FILE__, __LINE__,            \
+			       err_msg(_e));                                                       \
 			unit_cur_failed = 1;                                                       \
 			err_free(_e);                                                              \
 		}                                                                                  \
@@ -65,9 +66,9 @@ static const char *unit_cur_skip;
 			       __LINE__, (expected));                                              \
 			unit_cur_failed = 1;                                                       \
 		} else {                                                                           \
-			if (strcmp(_e->msg, (expected)) != 0) {                                    \
+			if (strcmp(err_msg(_e), (expected)) != 0) {                                \
 				printf("#   %s:%d: expected error \"%s\", got \"%s\"\n", __FILE__, \
-				       __LINE__, (expected), _e->msg);                             \
+				       __LINE__, (expected), err_msg(_e));                         \
 				unit_cur_failed = 1;                                               \
 			}                                                                          \
 			err_free(_e);                                                              \
