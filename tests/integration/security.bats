@@ -132,9 +132,8 @@ host_snapshot() {
 			mkdir -p "$BUNDLE/rootfs$target"
 		fi
 		ln -s "$target" "$BUNDLE/rootfs/mnt/evil"
-		local before etc_before
+		local before
 		before=$(host_snapshot)
-		etc_before=$(ls -A /etc | sort)
 		local id
 		id=$(new_id)
 		set_cmd "$BUNDLE" 'exec 2>&1; grep evil /proc/self/mountinfo; ls /mnt/evil/'
@@ -142,7 +141,7 @@ host_snapshot() {
 		echo "$target: status $status: $output"
 		[ "$(host_snapshot)" = "$before" ] || fail "host changed: $(diff <(echo "$before") <(host_snapshot))"
 		[ -z "$(ls -A "$TEST_DIR/host/victim")" ]
-		[ "$(ls -A /etc | sort)" = "$etc_before" ]
+		# (no listing of /etc: useradd or apt elsewhere on the machine may change it)
 		[ ! -e /etc/sub ]
 		[ ! -e /etc/file ]
 	done
