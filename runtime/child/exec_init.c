@@ -130,6 +130,9 @@ static error *setup(const struct exec_child_args *a, char **exe)
 	close(a->root_fd);
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
 		return e;
+	/* Its own session, as runc's exec has (and CRIU needs to dump it). */
+	if (!p->terminal && setsid() < 0 && getsid(0) != getpid())
+		return err_errno("setsid");
 	if ((e = process_apply_limits(p, a->lnx)))
 		return e;
 	if (a->lnx->has_seccomp) {
