@@ -19,9 +19,9 @@
 #define ISORUN_SPEC_VERSION "1.2.0"
 
 static const struct command *const commands[] = {
-    &cmd_create, &cmd_delete, &cmd_kill,    &cmd_list,	 &cmd_run,    &cmd_spec,
-    &cmd_start,	 &cmd_state,  &cmd_inspect, &cmd_check,	 &cmd_exec,   &cmd_features,
-    &cmd_events, &cmd_pause,  &cmd_ps,	    &cmd_resume, &cmd_update,
+    &cmd_create, &cmd_delete,  &cmd_kill,   &cmd_list,	     &cmd_run,	    &cmd_spec,	 &cmd_start,
+    &cmd_state,	 &cmd_inspect, &cmd_check,  &cmd_exec,	     &cmd_features, &cmd_events, &cmd_pause,
+    &cmd_ps,	 &cmd_resume,  &cmd_update, &cmd_checkpoint, &cmd_restore,
 };
 
 static const struct flag_def global_flags[] = {
@@ -202,6 +202,7 @@ static int dispatch(const struct parsed_args *g)
 		    .root = root,
 		    .systemd_cgroup = args_bool(g, "systemd-cgroup"),
 		    .debug = args_bool(g, "debug"),
+		    .criu = args_str(g, "criu"),
 		},
 	    .rootless_raw = args_str(g, "rootless"),
 	};

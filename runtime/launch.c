@@ -246,7 +246,7 @@ static error *check_host_mntns(const struct oci_config *cfg)
 	return NULL;
 }
 
-static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
+error *launch_apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
 {
 	struct effective_resources er;
 	if (effective_resources_build(cfg, &er) < 0)
@@ -341,7 +341,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
 		goto fail;
 	/* Limits go on before init joins (real-time cpu limits must). */
-	if ((e = apply_resources(cfg, l->cg)))
+	if ((e = launch_apply_resources(cfg, l->cg)))
 		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;

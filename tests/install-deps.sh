@@ -2,7 +2,7 @@
 # Installs what building, the demo and the tests need, with apt-get, only when missing.
 set -euo pipefail
 pkgs=(gcc make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev
-	busybox-static bats jq runc crun qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs libcap2-bin)
+	busybox-static bats jq runc crun criu qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs libcap2-bin)
 [ -n "${ISORUN_EXTRA_DEPS:-}" ] && pkgs+=(${ISORUN_EXTRA_DEPS})
 missing=()
 for p in "${pkgs[@]}"; do
