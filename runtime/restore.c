@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -307,10 +308,6 @@ static error *restore(const struct runtime_ctx *rt, struct restoring *r, const c
 		goto out;
 	struct criu_req req = {.type = CRIU_REQ_RESTORE, .opts = &opts};
 	struct criu_resp resp;
-	if (!o->base.detach && !o->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		e = err_errno("prctl(PR_SET_CHILD_SUBREAPER)");
-		goto out;
-	}
 	if ((e = criu_call(&call, &req, &resp)))
 		goto out;
 	if (!resp.success)
@@ -344,24 +341,20 @@ static void abort_restore(struct restoring *r)
 	}
 }
 
-/* The foreground restore: wait like `run`, then remove the container. */
-static error *wait_and_remove(struct restoring *r, int *exit_status)
+/* The foreground restore, like `run`: unlocked while waiting (so that state
+ * and kill work), signals forwarded, then the container is removed. */
+static error *wait_and_remove(const struct runtime_ctx *rt, struct restoring *r,
+			      const sigset_t *mask, int *exit_status)
 {
-	int status = 0;
-	while (waitpid(r->pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return err_errno("wait for the restored init %d", r->pid);
-	}
-	*exit_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-	struct saved_state st;
-	error *e = state_read(&r->st, &st);
-	if (e)
-		return e;
-	struct state_handle h = r->st;
-	r->st.dir_fd = -1;
-	r->st.dir = NULL;
-	e = container_destroy(&h, &st, r->cfg);
-	saved_state_free(&st);
+	state_close(&r->st);
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	if (pidfd < 0)
+		return err_errno("pidfd_open of the restored init %d", r->pid);
+	error *e = forward_signals_until_exit(r->pid, pidfd, mask, true, exit_status);
+	error *de = container_delete(rt, r->o->base.id, true);
+	if (de && !e)
+		return de;
+	err_free(de);
 	return e;
 }
 
@@ -374,11 +367,22 @@ error *container_restore(const struct runtime_ctx *rt, const struct restore_opts
 	if (e)
 		return e;
 	struct restoring r = {.o = o, .st = {.dir_fd = -1}};
+	sigset_t mask, old;
+	forwarded_signal_set(&mask);
+	/* Blocked before the restored tree exists, so that no signal for it
+	 * is lost; the subreaper reaps what the container orphans. */
+	if (!o->base.detach) {
+		sigprocmask(SIG_BLOCK, &mask, &old);
+		if (!o->no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+			log_warn("prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+	}
 	e = restore(rt, &r, criu);
 	if (e)
 		abort_restore(&r);
 	else if (!o->base.detach)
-		e = wait_and_remove(&r, exit_status);
+		e = wait_and_remove(rt, &r, &mask, exit_status);
+	if (!o->base.detach)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	for (size_t i = 0; i < r.n_own_fds; i++)
 		close(r.fds[i]);
 	free(r.fds);

@@ -287,6 +287,27 @@ log_on_fail() {
 	[[ "$(cat "$BUNDLE/rootfs/tty")" == /dev/pts/* ]] || fail "tty: $(cat "$BUNDLE/rootfs/tty")"
 }
 
+@test "checkpoint/restore: restore without --detach waits, exits with the container's status, removes it" {
+	need_criu
+	counter_bundle
+	id=$(new_id)
+	rtp run -d --bundle "$BUNDLE" "$id" || log_on_fail
+	wait_count "$id" 2
+	rtp checkpoint --image-path "$TEST_DIR/img" "$id" || log_on_fail
+	rtp restore --image-path "$TEST_DIR/img" --bundle "$BUNDLE" "$id" &
+	rpid=$!
+	track_pid "$rpid"
+	wait_status "$id" running 400
+	c=$(count "$id")
+	wait_count "$id" $((c + 2))
+	rt kill "$id" KILL
+	rc=0
+	wait "$rpid" || rc=$?
+	[ "$rc" -eq 137 ] || fail "restore exited $rc"
+	run rt state "$id"
+	[ "$status" -ne 0 ]
+}
+
 @test "restore: a missing checkpoint fails and leaves nothing behind" {
 	is_isorun || [ -z "$CRIU_SKIP" ] || skip "runc 1.1.5 needs a working criu to get this far"
 	command -v criu >/dev/null || skip "criu is not installed"
