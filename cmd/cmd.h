@@ -67,6 +67,7 @@ extern const struct command cmd_lab;
 extern const struct command cmd_exec;
 extern const struct command cmd_features;
 extern const struct command cmd_update, cmd_pause, cmd_resume, cmd_ps, cmd_events;
+extern const struct command cmd_checkpoint, cmd_restore;
 
 /* Every subcommand in `--help` order, the global flags and the app's texts
  * (cmd/commands.c); main.c and build/gendocs (man pages, completion) share them. */
@@ -112,6 +113,8 @@ error *cmd_print_report(const struct report *r, bool json);
 /* create and run: the flags both have, into o. Strings point into argv or into
  * the strv *to_free, which the caller frees after the call that uses o. */
 error *cmd_fill_create_opts(const struct parsed_args *pa, struct create_opts *o, char ***to_free);
+/* checkpoint and restore: the CRIU flags both have (--image-path ...). */
+error *cmd_fill_criu_flags(const struct parsed_args *pa, struct criu_flags *f);
 /* filepath.Abs: p joined to the cwd when relative, then cleaned lexically
  * ("a/./b/../c" -> "a/c"). malloc'd, NULL on failure with errno set. */
 char *cmd_abs_path(const char *p);

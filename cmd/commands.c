@@ -7,9 +7,9 @@
 #include "common/util.h"
 
 const struct command *const isorun_commands[] = {
-    &cmd_create, &cmd_delete, &cmd_kill,    &cmd_list,	 &cmd_run,    &cmd_spec,
-    &cmd_start,	 &cmd_state,  &cmd_inspect, &cmd_check,	 &cmd_exec,   &cmd_features,
-    &cmd_events, &cmd_pause,  &cmd_ps,	    &cmd_resume, &cmd_update, &cmd_lab,
+    &cmd_create, &cmd_delete,  &cmd_kill,   &cmd_list, &cmd_run,	&cmd_spec,    &cmd_start,
+    &cmd_state,	 &cmd_inspect, &cmd_check,  &cmd_exec, &cmd_features,	&cmd_events,  &cmd_pause,
+    &cmd_ps,	 &cmd_resume,  &cmd_update, &cmd_lab,  &cmd_checkpoint, &cmd_restore,
 };
 const size_t isorun_n_commands = ARRAY_SIZE(isorun_commands);
 
@@ -26,7 +26,7 @@ const struct flag_def isorun_global_flags[] = {
      "path to the criu binary used for checkpoint and restore (default: \"criu\")"},
     {"systemd-cgroup", NULL, FLAG_BOOL,
      "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" "
-     "for e.g. \"system.slice:" ISORUN_NAME ":434234\" (not supported yet)"},
+     "for e.g. \"system.slice:" ISORUN_NAME ":434234\""},
     {"rootless", NULL, FLAG_STRING,
      "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")"},
     {"help", "h", FLAG_BOOL, "show help"},

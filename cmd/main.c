@@ -152,6 +152,7 @@ static int dispatch(const struct parsed_args *g)
 		    .root = root,
 		    .systemd_cgroup = args_bool(g, "systemd-cgroup"),
 		    .debug = args_bool(g, "debug"),
+		    .criu = args_str(g, "criu"),
 		},
 	    .rootless_raw = args_str(g, "rootless"),
 	};

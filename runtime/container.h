@@ -91,4 +91,38 @@ error *container_events(const struct runtime_ctx *rt, const char *id, const stru
 struct cgroup_stats;
 char *events_stats_json(const char *id, const struct cgroup_stats *st);
 
+/* ---- checkpoint and restore through CRIU (runtime/checkpoint.c, restore.c) ---- */
+
+/* The flags both commands share, runc's names. */
+struct criu_flags {
+	const char *image_path; /* default: ./checkpoint */
+	const char *work_path;	/* default: image_path */
+	bool tcp_established, ext_unix_sk, shell_job, file_locks, auto_dedup, lazy_pages;
+	int manage_cgroups_mode; /* enum criu_cg_mode; -1: CRIU's default */
+	unsigned empty_ns;	 /* CLONE_NEW* bits of --empty-ns */
+};
+
+struct checkpoint_opts {
+	const char *id;
+	struct criu_flags c;
+	const char *parent_path; /* relative to image_path, as CRIU takes it */
+	bool leave_running, pre_dump;
+};
+/* Dumps a running container into image_path. Unless --leave-running or
+ * --pre-dump, the container is then gone (runc destroys it), so that
+ * `restore` can take the same id. */
+error *container_checkpoint(const struct runtime_ctx *rt, const struct checkpoint_opts *o);
+
+struct restore_opts {
+	struct create_opts base; /* id, bundle, pid_file, console_socket, no_pivot, detach */
+	struct criu_flags c;
+	bool no_subreaper;
+};
+/* A new container from a checkpoint: state dir, cgroup with the config's
+ * limits, CRIU restores the processes into them; then it is "running" with
+ * the restored init's new pid. Without --detach: waits for it like `run`
+ * (exit status in *exit_status) and removes the container afterwards. */
+error *container_restore(const struct runtime_ctx *rt, const struct restore_opts *o,
+			 int *exit_status);
+
 #endif

@@ -261,6 +261,11 @@ static error *annotations(struct str_map *m)
 			e = push(&m->values, ISORUN_VERSION);
 		if (!e && (e = push(&m->keys, "io.github.seccomp.libseccomp.version")) == NULL)
 			e = push(&m->values, lsv);
+		/* runc's key, which engines read: checkpoint/restore are built in
+		 * (they still need the criu binary and a kernel it can work with). */
+		if (!e &&
+		    (e = push(&m->keys, "org.opencontainers.runc.checkpoint.enabled")) == NULL)
+			e = push(&m->values, "true");
 	} else if (!e) {
 		e = err_sys(ENOMEM, "features");
 	}

@@ -270,7 +270,7 @@ static error *check_host_mntns(const struct oci_config *cfg)
 	return NULL;
 }
 
-static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
+error *launch_apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
 {
 	struct effective_resources er;
 	if (effective_resources_build(cfg, &er) < 0)
@@ -397,7 +397,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	/* Limits go on before init joins (real-time cpu limits must; those
 	 * are v1 only, and the systemd driver, v2 only, applies them once its
 	 * unit holds init, still before init runs anything of the config). */
-	if (!rt->systemd_cgroup && (e = apply_resources(cfg, l->cg)))
+	if (!rt->systemd_cgroup && (e = launch_apply_resources(cfg, l->cg)))
 		goto fail;
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
@@ -451,7 +451,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		if ((e = rdt_record(l->st.dir_fd, &l->rdt)))
 			goto fail_ns;
 	}
-	if (rt->systemd_cgroup && (e = apply_resources(cfg, l->cg)))
+	if (rt->systemd_cgroup && (e = launch_apply_resources(cfg, l->cg)))
 		goto fail_ns;
 
 	struct conversation conv = {

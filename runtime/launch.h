@@ -30,6 +30,9 @@ struct launched {
  * keep_master: keep the pty master instead of sending it to --console-socket. */
 error *launch_container(const struct runtime_ctx *rt, const struct create_opts *o, bool use_fifo,
 			bool keep_master, struct launched *out);
+/* The config's linux.resources (with the device rules) onto cg. */
+error *launch_apply_resources(const struct oci_config *cfg, const struct cgroup *cg);
+
 /* Kills the init and removes cgroup and state dir (failure after launch). */
 void launch_abort(struct launched *l);
 /* Frees memory and fds, unlocks the state; the container stays. */

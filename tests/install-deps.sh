@@ -7,7 +7,7 @@
 set -euo pipefail
 demo=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev busybox-static)
 deb=("${demo[@]}" git dpkg-dev debhelper lintian)
-test=("${deb[@]}" bats jq runc crun qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs
+test=("${deb[@]}" bats jq runc crun criu qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs
 	libcap2-bin man-db mmdebstrap chromium libsystemd-dev systemd dbus)
 case "${1:-test}" in
 demo) pkgs=("${demo[@]}") ;;

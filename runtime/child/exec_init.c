@@ -130,6 +130,9 @@ static error *setup(const struct exec_child_args *a, char **exe, char ***env)
 	log_debug("exec: namespaces joined");
 	if (p->terminal && (e = open_terminal(p, a->sync_fd)))
 		return e;
+	/* Its own session, as runc's exec has (and CRIU needs to dump it). */
+	if (!p->terminal && setsid() < 0 && getsid(0) != getpid())
+		return err_errno("setsid");
 	/* We joined the cgroup before GO: this is the "final" affinity. */
 	if ((e = process_apply_cpu_affinity(p->exec_cpu_affinity.final)) ||
 	    (e = process_apply_memory_policy(a->lnx)) || (e = process_apply_limits(p, a->lnx)))

@@ -264,6 +264,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 			return e;
 		if ((e = console_make_controlling(slave)))
 			return e;
+	} else if (setsid() < 0 && getsid(0) != getpid()) {
+		/* A session of its own, as runc's init has: CRIU refuses a tree
+		 * whose session leader is outside its pid namespace. */
+		return err_errno("setsid");
 	}
 	if ((e = rootfs_apply_sysctl(cfg)))
 		return e;

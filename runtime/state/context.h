@@ -10,6 +10,7 @@ struct runtime_ctx {
 	bool systemd_cgroup;
 	bool rootless;
 	bool debug;
+	const char *criu; /* --criu: the criu binary (NULL: "criu" from $PATH) */
 };
 
 #endif

@@ -99,6 +99,12 @@ setup() {
 	jq -e '.potentiallyUnsafeConfigAnnotations == ["org.systemd.property."]' "$TEST_DIR/f.json"
 }
 
+@test "features says checkpoint/restore is built in, with runc's annotation" {
+	run "$ISORUN" features
+	[ "$status" -eq 0 ]
+	jq -e '.annotations["org.opencontainers.runc.checkpoint.enabled"] == "true"' <<<"$output"
+}
+
 @test "features takes no arguments" {
 	run "$ISORUN" features extra
 	[ "$status" -eq 1 ]

@@ -95,7 +95,8 @@ end_script() { # end_script NAME RC
 t0=$SECONDS
 mkfifo "$tmp/out"
 "$here/vm.sh" ${vm_opts[@]+"${vm_opts[@]}"} --timeout "$total_timeout" --env "VM_ONLY=$filter" --env "VM_PREFIX=$prefix" \
-	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-600}" "$here/driver.sh" >"$tmp/out" &
+	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-600}" \
+	--env "CHECKPOINT_RUNC=${ISORUN_VM_CHECKPOINT_RUNC:-0}" "$here/driver.sh" >"$tmp/out" &
 vm_pid=$!
 exec {vmout}<"$tmp/out"
 tap_re='^(not )?ok([[:space:]]+[0-9]+)?([[:space:]]*-)?[[:space:]]*(.*)$'
