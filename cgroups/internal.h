@@ -31,6 +31,11 @@ struct cgroup {
 	struct cg_hier *h;
 	size_t n;
 	int v2fd; /* v2 layout: the cgroup dir, for CLONE_INTO_CGROUP; else -1 */
+	/* Rootless: hierarchies left out because we may not write them, as
+	 * ",cpu,cpuacct,memory," ("," + "" + "," for cgroup2), so that a limit
+	 * for one of them is refused with the reason. Not saved in the state. */
+	char *denied;
+	bool rootless; /* device rule errors are ignored (runc: "not expected to work") */
 };
 
 /* mountinfo text -> cgroup mounts: v1 hierarchies (only known controllers and

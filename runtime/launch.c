@@ -374,11 +374,18 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	}
 	if (host_mntns && (e = rootfs_host_mntns_record(cfg->root.absolute_path, l->st.dir_fd)))
 		goto fail;
-	if ((e = cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg)))
+	e = rt->rootless ? cgroup_create_rootless(cfg->linux_.cgroups_path, o->id, &l->cg)
+			 : cgroup_create(cfg->linux_.cgroups_path, o->id, &l->cg);
+	if (e)
 		goto fail;
 	/* Limits go on before init joins (real-time cpu limits must). */
 	if ((e = apply_resources(cfg, l->cg)))
 		goto fail;
+	if (cgroup_is_empty(l->cg)) {
+		/* Rootless with no writable hierarchy: no cgroup at all, as runc. */
+		cgroup_free(l->cg);
+		l->cg = NULL;
+	}
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
 	/* Inherited by init across clone3; ours are closed once it runs. */
@@ -419,9 +426,10 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		close(sv[1]);
 		goto fail_ns;
 	}
-	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
+	if (l->cg && cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
-	log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
+	if (l->cg)
+		log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
 	/* The init is still waiting for the conversation: it runs nothing of
 	 * the container's before it is in its resctrl group. */
 	if (cfg->linux_.intel_rdt.set) {
@@ -460,7 +468,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	clock_gettime(CLOCK_REALTIME, &now);
 	char created[64];
 	format_rfc3339_nano(created, sizeof(created), &now);
-	cgstate = cgroup_state(l->cg);
+	cgstate = l->cg ? cgroup_state(l->cg) : strdup("");
 	struct saved_state st = {
 	    .id = (char *)o->id,
 	    .pid = l->pid,
