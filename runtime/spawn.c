@@ -93,6 +93,70 @@ error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])
 	return NULL;
 }
 
+pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int cgroup_fd,
+			     int *pidfd)
+{
+	*pidfd = -1;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t helper = fork();
+	if (helper < 0) {
+		int en = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = en;
+		return -1;
+	}
+	if (helper == 0) {
+		close(p[0]);
+		/* What comes back: the child's pid, or -errno. */
+		int32_t res;
+		int saved[2], hpidfd = -1;
+		if (setns(user_ns_fd, CLONE_NEWUSER) < 0) {
+			res = -errno;
+		} else {
+			error *e = spawn_enter_for_children(pid_ns_fd, time_ns_fd, saved);
+			if (e) {
+				res = -(e->errnum ? e->errnum : EPERM);
+				err_free(e);
+			} else {
+				pid_t c = spawn_clone3(CLONE_PARENT, cgroup_fd, &hpidfd);
+				if (c == 0) {
+					close(p[1]);
+					return 0;
+				}
+				res = c < 0 ? -errno : c;
+			}
+		}
+		ssize_t unused = write(p[1], &res, sizeof(res));
+		(void)unused;
+		_exit(0);
+	}
+	close(p[1]);
+	int32_t res = -EPIPE;
+	ssize_t n;
+	while ((n = read(p[0], &res, sizeof(res))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(res) || res <= 0) {
+		errno = n == (ssize_t)sizeof(res) && res < 0 ? -res : EPIPE;
+		return -1;
+	}
+	/* Our child (CLONE_PARENT) and not reaped: the pid cannot be reused. */
+	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)res, 0);
+	if (*pidfd < 0) {
+		int en = errno;
+		kill((pid_t)res, SIGKILL);
+		waitpid((pid_t)res, NULL, 0);
+		errno = en;
+		return -1;
+	}
+	return (pid_t)res;
+}
+
 error *spawn_restore_for_children(int saved[2])
 {
 	static const int types[2] = {CLONE_NEWPID, CLONE_NEWTIME};
