@@ -268,6 +268,46 @@ static error *check_host_mntns(const struct oci_config *cfg)
 	return NULL;
 }
 
+static bool id_mapped(const struct oci_id_mapping *m, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return true;
+	return false;
+}
+
+/* runc's validate/rootless.go, for a caller without root (its RootlessEUID):
+ * everything that needs the host's privilege must go through a user
+ * namespace, and mount options may only name ids that exist in it. */
+static error *check_rootless_euid(const struct oci_config *cfg, const struct ns_plan *plan)
+{
+	if (!(plan->new_flags & CLONE_NEWUSER) && !plan->join_path[OCI_NS_USER])
+		return err_new(
+		    "linux.namespaces: rootless container requires user namespaces "
+		    "(running as uid %u: add a user namespace, e.g. isorun spec --rootless)",
+		    (unsigned)geteuid());
+	if (plan->join_path[OCI_NS_USER])
+		return NULL;
+	const struct oci_linux *l = &cfg->linux_;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		char *const *o = cfg->mounts[i].options;
+		for (size_t j = 0; o && o[j]; j++) {
+			bool uid = str_has_prefix(o[j], "uid="), gid = str_has_prefix(o[j], "gid=");
+			long long v;
+			if ((!uid && !gid) || parse_int64(o[j] + 4, &v) < 0 || v < 0)
+				continue;
+			if (uid ? id_mapped(l->uid_mappings, l->n_uid_mappings, (uint64_t)v)
+				: id_mapped(l->gid_mappings, l->n_gid_mappings, (uint64_t)v))
+				continue;
+			return err_new("mounts[%zu] (%s): %s: cannot specify %s mount options for "
+				       "an unmapped %s in rootless containers",
+				       i, cfg->mounts[i].destination, o[j],
+				       uid ? "uid=" : "gid=", uid ? "uid" : "gid");
+		}
+	}
+	return NULL;
+}
+
 static error *apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
 {
 	struct effective_resources er;
@@ -328,6 +368,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	if ((e = ns_plan_build(cfg, &plan)))
 		return e;
 	if ((e = mount_plan_validate(cfg)))
+		return e;
+	if (geteuid() != 0 && (e = check_rootless_euid(cfg, &plan)))
 		return e;
 	bool host_mntns = !(plan.new_flags & CLONE_NEWNS);
 	if (host_mntns && plan.join_path[OCI_NS_MOUNT])
