@@ -456,6 +456,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		close(sv[1]);
 		return err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	}
+	spawn_inherit_oom_score_adj(proc->oom_score_adj.set, (long long)proc->oom_score_adj.value);
 	const struct cgroup *cg = sub_cg ? sub_cg : c->cg;
 	_cleanup_cgroup_ struct cgroup *init_cg = NULL;
 	cpu_set_t saved_cpus;

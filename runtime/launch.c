@@ -455,6 +455,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .n_idmap_fds = idmap_trees.n,
 	};
 	int saved_ns[2];
+	spawn_inherit_oom_score_adj(cfg->process.oom_score_adj.set,
+				    (long long)cfg->process.oom_score_adj.value);
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
 	if (!e)
 		e = clone_init(l, &plan, &ia, sv[1], sv[0]);

@@ -157,6 +157,19 @@ pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int 
 	return (pid_t)res;
 }
 
+void spawn_inherit_oom_score_adj(bool set, long long value)
+{
+	if (!set)
+		return;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%lld", value);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len)
+		log_debug("oom_score_adj %s for the child: %s", buf, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 error *spawn_restore_for_children(int saved[2])
 {
 	static const int types[2] = {CLONE_NEWPID, CLONE_NEWTIME};
