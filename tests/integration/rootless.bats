@@ -402,3 +402,32 @@ wait_user_status() {
 		[[ "$output" == *'strconv.ParseBool: parsing "maybe": invalid syntax'* ]]
 	fi
 }
+
+@test "check as the user: what it can isolate without root, and why not" {
+	is_isorun || skip "runc 1.1.5 has no check command"
+	run urt check --format json
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local r
+	r=$(jq .host.rootless <<<"$output")
+	[ "$(jq -r .user <<<"$r")" = "$RL_USER($RL_UID)" ]
+	[ "$(jq -r .user_namespaces <<<"$r")" = true ]
+	[ "$(jq -r .subuid <<<"$r")" = "$(awk -F: -v u="$RL_USER" '$1 == u { print $2 ":" $3 }' /etc/subuid)" ]
+	if [ -u /usr/bin/newuidmap ] && [ -u /usr/bin/newgidmap ]; then
+		[ "$(jq -r .newuidmap_setuid <<<"$r")" = true ]
+	fi
+	# nothing delegated: limits and pause are refused, and it says so
+	[ "$(jq -r '.writable_cgroups | length' <<<"$r")" = 0 ]
+	[[ "$(jq -r .why_no_limits <<<"$r")" == *"linux.resources and pause are refused"* ]]
+	[ "$(jq -r .state <<<"$r")" = limited ]
+	# a delegated pids hierarchy is seen
+	local ly dir
+	ly=$(stat -fc %T /sys/fs/cgroup)
+	if [ "$ly" = tmpfs ] && dir=$(rl_delegate_v1 pids); then
+		RL_CGROUP_PROCS=$dir/cgroup.procs run urt check --format json
+		[ "$(jq -r '.host.rootless.writable_cgroups | join(",")' <<<"$output")" = pids ]
+	fi
+	# as root it only points at the user
+	run "$ISORUN" check --format json
+	[ "$(jq -r .host.rootless.state <<<"$output")" = root ]
+}
