@@ -264,10 +264,11 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 	error *e = NULL;
 	pid_t pid = -1;
 	int cg_fd = cg ? cgroup_v2_dirfd(cg) : -1;
-	if (geteuid() != 0 && ns_fds[OCI_NS_USER] >= 0 &&
+	if ((geteuid() != 0 || userns_running_in()) &&
 	    (ns_fds[OCI_NS_PID] >= 0 || ns_fds[OCI_NS_TIME] >= 0)) {
 		/* Rootless: only the container's user namespace gives us the
-		 * right to join its pid and time namespaces. */
+		 * right to join its pid and time namespaces, and nothing lets us
+		 * return to ours afterwards. */
 		pid = spawn_clone3_in_userns(ns_fds[OCI_NS_USER], ns_fds[OCI_NS_PID],
 					     ns_fds[OCI_NS_TIME], cg_fd, &pidfd);
 		if (pid < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,6 +94,13 @@ error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])
 	return NULL;
 }
 
+static bool same_user_ns(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int cgroup_fd,
 			     int *pidfd)
 {
@@ -113,7 +121,8 @@ pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int 
 		/* What comes back: the child's pid, or -errno. */
 		int32_t res;
 		int saved[2], hpidfd = -1;
-		if (setns(user_ns_fd, CLONE_NEWUSER) < 0) {
+		if (user_ns_fd >= 0 && !same_user_ns(user_ns_fd) &&
+		    setns(user_ns_fd, CLONE_NEWUSER) < 0) {
 			res = -errno;
 		} else {
 			error *e = spawn_enter_for_children(pid_ns_fd, time_ns_fd, saved);

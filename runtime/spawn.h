@@ -22,13 +22,15 @@ pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd);
 error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2]);
 error *spawn_restore_for_children(int saved[2]);
 
-/* spawn_clone3 for an unprivileged caller whose target pid or time namespace
- * is owned by a user namespace (user_ns_fd) it has no capabilities over:
- * setns there needs CAP_SYS_ADMIN in that user namespace. A forked helper
- * joins it, then pid/time for children, and clones the child with
- * CLONE_PARENT so it is still ours to wait for; the helper exits. Returns
- * like fork() (the child is in the user namespace already); *pidfd is
- * opened by us. */
+/* spawn_clone3 for an unprivileged caller (not root, or root of a user
+ * namespace such as rootless podman's): setns into the target pid or time
+ * namespace needs CAP_SYS_ADMIN in its owning user namespace (user_ns_fd, -1
+ * or ours: stay), and going back to our own needs it in the namespace that
+ * owns ours, which we lack. A forked helper joins the user namespace, then
+ * pid/time for children, and clones the child with CLONE_PARENT so it is
+ * still ours to wait for; the helper exits and we never move. Returns like
+ * fork() (the child is in the user namespace already); *pidfd is opened by
+ * us. */
 pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int cgroup_fd,
 			     int *pidfd);
 
