@@ -68,7 +68,8 @@ static error *apply_oom_score_adj(const struct oci_process *p)
 	if (cur && parse_int64(cur, &v) == 0 && v == p->oom_score_adj.value)
 		return NULL;
 	error *e = proc_self_write("oom_score_adj", buf);
-	if (e && (e->errnum == EACCES || e->errnum == EPERM) && cur)
+	if (e && (e->errnum == EACCES || e->errnum == EPERM) && cur && parse_int64(cur, &v) == 0 &&
+	    p->oom_score_adj.value < v)
 		return err_wrap(e,
 				"process.oomScoreAdj: %s -> %s: lowering it needs CAP_SYS_RESOURCE "
 				"(which a rootless container does not have)",

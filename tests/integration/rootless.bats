@@ -431,3 +431,26 @@ wait_user_status() {
 	run "$ISORUN" check --format json
 	[ "$(jq -r .host.rootless.state <<<"$output")" = root ]
 }
+
+@test "rootless as root of a user namespace (how rootless podman runs it): auto-detected, state in XDG_RUNTIME_DIR" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	rl_bundle
+	# inside `unshare -rm` (a user and a mount namespace, as podman's pause process has; runc
+	# 1.1.5 cannot bind mounts without the mount namespace: "failed to setns to host
+	# mntns"), uid 0 is the user: the config maps container 0 to that 0
+	edit_config "$BUNDLE" '.linux.uidMappings[0].hostID = 0 | .linux.gidMappings[0].hostID = 0'
+	rl_set_cmd 'cat /proc/self/uid_map'
+	local id
+	id=$(new_id)
+	# --rootless auto: euid 0, but not in the initial user namespace, so cgroups the
+	# namespace cannot write are skipped; the default --root honours XDG_RUNTIME_DIR
+	run as_user unshare -rm sh -c "\"$ISORUN\" run -d \"$id\" >/dev/null 2>&1 </dev/null; echo rc=\$?; ls \"\$XDG_RUNTIME_DIR\"/*"
+	echo "$output"
+	[[ "$output" == *rc=0* ]]
+	[[ "$output" == *"$id"* ]]
+	[ -d "$(rl_state)/$id" ]
+	[ "$(stat -c %U "$(rl_state)/$id")" = "$RL_USER" ]
+	run as_user unshare -rm "$ISORUN" delete --force "$id"
+	[ "$status" -eq 0 ]
+	[ ! -e "$(rl_state)/$id" ]
+}
