@@ -27,13 +27,18 @@ cleanup() {
 	kill_check
 	if id "$RL_USER" >/dev/null 2>&1; then
 		timeout 60 "${P[@]}" rm -af -t 0 >/dev/null 2>&1
-		local p
-		# podman's pause process (it holds the user namespace) and any conmon of ours
-		for p in $(cat "$XDG/libpod/tmp/pause.pid" 2>/dev/null) \
+		local p i
+		# podman's pause process (it holds the user namespace; its pid file is in
+		# --tmpdir) and any conmon of ours
+		for p in $(cat "$SUITE_TMP/tmp/pause.pid" 2>/dev/null) \
 			$(pgrep -u "$RL_USER" -f "conmon .*$SUITE_TMP" 2>/dev/null); do
 			kill -KILL "$p" 2>/dev/null
 		done
-		sleep 0.2
+		for ((i = 0; i < 20; i++)); do
+			pgrep -u "$RL_USER" >/dev/null || break
+			sleep 0.1
+		done
+		pgrep -u "$RL_USER" -a | sed 's/^/# left running by the test user: /'
 		userdel -r "$RL_USER" 2>/dev/null || userdel -f -r "$RL_USER" 2>/dev/null
 	fi
 	umount_under "$SUITE_TMP"
