@@ -33,6 +33,17 @@ static error *entry_dir(const struct cgroup *cg, const struct cgroup_write *w, c
 	return *dir ? NULL : err_sys(ENOMEM, "%s", w->field);
 }
 
+/* The entry's hierarchy was left out of a rootless cgroup. */
+static bool denied(const struct cgroup *cg, const struct cgroup_write *w)
+{
+	if (!cg->denied)
+		return false;
+	if (cg->layout == CGROUP_LAYOUT_V2)
+		return strstr(cg->denied, ",,") != NULL;
+	_cleanup_free_ char *needle = str_printf(",%s,", w->controller);
+	return needle && strstr(cg->denied, needle) != NULL;
+}
+
 static error *write_entry(const struct cgroup *cg, const char *dir, const struct cgroup_write *w)
 {
 	int rc = cg_write(dir, w->file, w->value);
@@ -93,6 +104,18 @@ error *cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *plan
 		error *e = entry_dir(cg, w, &dir);
 		if (e)
 			return e;
+		if (!dir && denied(cg, w)) {
+			/* runc ignores device rules it cannot apply rootless. */
+			if (strcmp(w->controller, "devices") == 0 || (w->flags & CGW_IF_EXISTS)) {
+				prev_skipped = true;
+				continue;
+			}
+			return err_new("%s: cannot set %s limit: rootless container could not "
+				       "create its cgroup (no write access to the %s hierarchy; "
+				       "set a writable linux.cgroupsPath)",
+				       w->field, w->controller,
+				       cg->layout == CGROUP_LAYOUT_V2 ? "cgroup2" : w->controller);
+		}
 		if (!dir) {
 			if (w->flags & CGW_IF_EXISTS) {
 				prev_skipped = true;
@@ -124,6 +147,11 @@ error *cgroup_apply_plan(const struct cgroup *cg, const struct cgroup_plan *plan
 			deferred_dir = steal_ptr(dir);
 			continue;
 		}
+		if (rc && cg->rootless && strcmp(w->controller, "devices") == 0) {
+			log_debug("cgroup %s/%s: %s (rootless: device rules ignored)", dir, w->file,
+				  strerror(rc));
+			continue;
+		}
 		if (rc)
 			return err_sys(rc, "%s: cgroup %s %s", w->field, ver(cg), w->file);
 		log_debug("cgroup %s/%s <- %s", dir, w->file, w->value);
@@ -152,8 +180,15 @@ static error *apply(const struct cgroup *cg, const struct oci_resources *res, bo
 	e = cgroup_apply_plan(cg, &plan);
 	cgroup_plan_free(&plan);
 	/* v2 has no device files: the rules become an eBPF program. */
-	if (!e && !skip_devices && res && res->n_devices > 0 && cg->layout == CGROUP_LAYOUT_V2)
+	if (!e && !skip_devices && res && res->n_devices > 0 && cg->layout == CGROUP_LAYOUT_V2 &&
+	    cg_find_v2(cg))
 		e = cg_devices_attach(cg->v2fd, res->devices, res->n_devices);
+	if (e && cg->rootless && err_errnum(e) == EPERM) {
+		/* runc fs2: rootless device errors are "not expected to work". */
+		log_debug("%s (rootless: device rules ignored)", err_msg(e));
+		err_free(e);
+		e = NULL;
+	}
 	return e;
 }
 

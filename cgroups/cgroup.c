@@ -50,6 +50,7 @@ void cgroup_free(struct cgroup *cg)
 	for (size_t i = 0; i < cg->n; i++)
 		hier_free(&cg->h[i]);
 	free(cg->h);
+	free(cg->denied);
 	if (cg->v2fd >= 0)
 		close(cg->v2fd);
 	cg_sd_free(cg);
@@ -244,34 +245,83 @@ static error *build_hiers(struct cgroup *cg, const char *cgroups_path, const cha
 static error *destroy_hier(struct cg_hier *h);
 static void open_v2fd(struct cgroup *cg);
 
-error *cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out)
+static bool denied_errno(int err)
+{
+	return err == EACCES || err == EPERM || err == EROFS;
+}
+
+/* Moves h[i] out of cg->h and notes its controllers in cg->denied. */
+static error *drop_hier(struct cgroup *cg, size_t i)
+{
+	struct cg_hier *h = &cg->h[i];
+	char *d = str_printf("%s%s,", cg->denied ? cg->denied : ",", h->controllers);
+	if (!d)
+		return err_sys(ENOMEM, "cgroup");
+	free(cg->denied);
+	cg->denied = d;
+	log_debug("cgroup: rootless: no write access to %s, not using it", h->mnt);
+	hier_free(h);
+	memmove(h, h + 1, (cg->n - i - 1) * sizeof(*h));
+	cg->n--;
+	return NULL;
+}
+
+static error *create(const char *cgroups_path, const char *id, bool rootless, struct cgroup **out)
 {
 	_cleanup_cgroup_ struct cgroup *cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		return err_sys(ENOMEM, "cgroup");
 	cg->v2fd = -1;
+	cg->rootless = rootless;
 	error *e = cgroup_detect_layout(&cg->layout);
 	if (!e)
 		e = build_hiers(cg, cgroups_path, id);
 	if (e)
 		return err_wrap(e, "cgroup %s", cgroups_path && *cgroups_path ? cgroups_path : "");
-	for (size_t i = 0; i < cg->n; i++) {
+	/* runc's rootless cgroupfs manager ignores permission errors only
+	 * for the default path: an explicit one is the caller's promise. */
+	bool may_skip = rootless && !(cgroups_path && *cgroups_path);
+	for (size_t i = 0; i < cg->n;) {
 		e = hier_create(&cg->h[i], cg->layout);
+		if (e && may_skip && denied_errno(err_errnum(e))) {
+			err_free(e);
+			if ((e = drop_hier(cg, i)))
+				return e;
+			continue;
+		}
 		if (e) {
 			/* Undo so that a failed create leaves no directories behind. */
 			for (size_t j = 0; j <= i; j++)
 				err_free(destroy_hier(&cg->h[j]));
+			if (rootless && denied_errno(err_errnum(e)))
+				e = err_wrap(e, "rootless: cgroupsPath must be writable by you");
 			return err_wrap(e, "cgroup %s", cg->h[i].path);
 		}
+		i++;
 	}
 	open_v2fd(cg);
-	if (cg->layout == CGROUP_LAYOUT_V2 && cg->v2fd < 0) {
+	if (cg->layout == CGROUP_LAYOUT_V2 && cg->n && cg->v2fd < 0) {
 		e = err_errno("cgroup %s: open", cgroup_path(cg));
 		err_free(cgroup_destroy(cg));
 		return e;
 	}
 	*out = steal_ptr(cg);
 	return NULL;
+}
+
+error *cgroup_create(const char *cgroups_path, const char *id, struct cgroup **out)
+{
+	return create(cgroups_path, id, false, out);
+}
+
+error *cgroup_create_rootless(const char *cgroups_path, const char *id, struct cgroup **out)
+{
+	return create(cgroups_path, id, true, out);
+}
+
+bool cgroup_is_empty(const struct cgroup *cg)
+{
+	return cg->n == 0;
 }
 
 /* State line: "<layout> <entry>..." with entry "<mnt>=<controllers>:<path>:<created>";
@@ -421,6 +471,8 @@ static void open_v2fd(struct cgroup *cg)
 
 int cgroup_v2_dirfd(const struct cgroup *cg)
 {
+	if (!cg)
+		return -1;
 	return cg->layout == CGROUP_LAYOUT_V2 ? cg->v2fd : -1;
 }
 

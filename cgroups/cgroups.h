@@ -46,6 +46,16 @@ error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user
 const char *cgroup_systemd_unit(const struct cgroup *cg);
 /* Whether the systemd driver can work here (bus, systemd, v2): NULL or why not. */
 error *cgroup_systemd_probe(bool user_manager);
+/* cgroup_create for a rootless container (runc's rootless cgroupfs manager):
+ * with no cgroupsPath, a hierarchy we may not create in (EACCES, EPERM,
+ * EROFS) is left out instead of failing, possibly every one (then
+ * cgroup_is_empty); an explicit cgroupsPath must be writable. A limit for a
+ * left-out controller fails in cgroup_apply ("cannot set memory limit:
+ * rootless container could not create its cgroup ..."); device rules for one
+ * are skipped. */
+error *cgroup_create_rootless(const char *cgroups_path, const char *id, struct cgroup **out);
+/* No hierarchy at all (rootless, nothing writable): nothing to save or enter. */
+bool cgroup_is_empty(const struct cgroup *cg);
 /* Re-opens a container's cgroup from what cgroup_state() saved. */
 error *cgroup_load(const char *saved_state, struct cgroup **out);
 /* A one-line string for the state file, NUL-terminated, malloc'd (NULL on

@@ -42,6 +42,11 @@ struct cgroup {
 	bool sd_slice;		    /* a slice: the pid is written to its cgroup.procs */
 	bool sd_started;	    /* made by us: destroy stops it */
 	struct cgsd_props *sd_plan; /* StartTransientUnit's properties, until enter */
+	/* Rootless: hierarchies left out because we may not write them, as
+	 * ",cpu,cpuacct,memory," ("," + "" + "," for cgroup2), so that a limit
+	 * for one of them is refused with the reason. Not saved in the state. */
+	char *denied;
+	bool rootless; /* device rule errors are ignored (runc: "not expected to work") */
 };
 
 /* systemd.c: the driver's steps behind cgroup_enter/update/destroy/free. */

@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "namespaces/namespaces.h"
 
 #include "build/version.h" /* ISORUN_FULL_VERSION, ISORUN_COMMIT: by the Makefile */
 #define ISORUN_SPEC_VERSION "1.3.0"
@@ -50,13 +51,26 @@ static void print_app_help(FILE *out)
 	cmd_print_flags(out, isorun_global_flags, isorun_n_global_flags);
 }
 
+/* runc's shouldHonorXDGRuntimeDir: a user, or root of a user namespace that
+ * is not USER=root (rootless podman runs us so); the host's root keeps
+ * /run even when its session sets XDG_RUNTIME_DIR=/run/user/0. */
+static bool honor_xdg_runtime_dir(void)
+{
+	if (geteuid() != 0)
+		return true;
+	if (!userns_running_in())
+		return false;
+	const char *user = getenv("USER");
+	return !user || strcmp(user, "root") != 0;
+}
+
 /* --root: absolute, like runc's filepath.Abs; the default depends on who runs us. */
 static error *resolve_root(const char *flag, char **out)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	_cleanup_free_ char *dflt = NULL;
 	if (!flag || !*flag) {
-		if (geteuid() != 0 && xdg && *xdg)
+		if (xdg && *xdg && honor_xdg_runtime_dir())
 			dflt = str_printf("%s/%s", xdg, ISORUN_NAME);
 		else
 			dflt = strdup("/run/" ISORUN_NAME);

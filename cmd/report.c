@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "namespaces/namespaces.h"
 #include "runtime/state/state_store.h"
 
 static bool json_on_stderr;
@@ -64,9 +65,11 @@ error *cmd_prepare_create(struct cmd_ctx *ctx)
 
 error *cmd_resolve_rootless(struct cmd_ctx *ctx)
 {
-	/* runc's "auto" also looks for a user namespace; euid is what decides
-	 * whether cgroup permission errors are expected here. */
-	ctx->rt.rootless = geteuid() != 0;
+	/* runc's "auto": not root, or root of a user namespace other than the
+	 * initial one (with the cgroupfs driver runc cannot tell whether the
+	 * cgroup paths are ours, so it expects permission errors there too).
+	 * TODO(systemd driver): runc asks the user manager's OwnerUID instead. */
+	ctx->rt.rootless = geteuid() != 0 || userns_running_in();
 	const char *r = ctx->rootless_raw;
 	if (!r || !strcmp(r, "auto"))
 		return NULL;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
@@ -300,6 +303,127 @@ static void check_shadow_utils(struct report *r)
 		missing(r, "rootless containers with more than one mapped id (apt install uidmap)");
 }
 
+static bool setuid_root_or_caps(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return false;
+	if (st.st_uid == 0 && (st.st_mode & S_ISUID))
+		return true;
+	/* Some distributions give newuidmap file capabilities instead. */
+	return getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+/* Whether this user may make a user namespace: asked of the kernel (sysctls,
+ * LSM policies such as AppArmor's restrict_unprivileged_userns all say no
+ * the same way), in a child so that we stay where we are. */
+static int probe_userns(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) < 0 ? (errno & 0x7f) : 0);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+}
+
+/* The cgroup directories where a rootless create with the default path
+ * would mkdir (our own cgroup per v1 hierarchy; on v2 its parent, as
+ * cgroup_resolve_path does), as "controllers" names that are writable. */
+static char *writable_cgroups(const struct mountinfo *mi, bool v2_layout)
+{
+	_cleanup_free_ char *pc = read_file_trimmed("/proc/self/cgroup");
+	char *out = strdup("");
+	for (char *l = pc; out && l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
+		char *c1 = line ? strchr(line, ':') : NULL;
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		const char *ctrls = c1 + 1, *path = c2 + 1;
+		bool v2 = !*ctrls;
+		if ((v2 && !v2_layout) || (!v2 && (v2_layout || strchr(ctrls, '='))))
+			continue;
+		const char *mnt = NULL;
+		for (size_t i = 0; i < mi->n && !mnt; i++) {
+			const struct mountinfo_entry *m = &mi->v[i];
+			if (v2 ? !strcmp(m->fstype, "cgroup2")
+			       : !strcmp(m->fstype, "cgroup") &&
+				     str_list_has(m->super_options, ctrls))
+				mnt = m->mount_point;
+		}
+		if (!mnt)
+			continue;
+		_cleanup_free_ char *dir = str_printf("%s%s", mnt, path);
+		if (dir && v2 && strrchr(dir, '/') > dir + strlen(mnt))
+			*strrchr(dir, '/') = '\0';
+		if (!dir || access(dir, W_OK) != 0)
+			continue;
+		char *next = str_printf("%s%s%s", out, *out ? "," : "", v2 ? "cgroup2" : ctrls);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* What the user running `check` can isolate without root, and why not. */
+static void check_rootless(struct report *r, const struct mountinfo *mi, bool v2_layout)
+{
+	uid_t uid = geteuid();
+	struct passwd *pw = getpwuid(uid);
+	if (uid == 0) {
+		report_row(r, SEC, "rootless", "root");
+		report_field(r, LAST(r), "note", RK_STRING, "%s",
+			     "running as root: run `isorun check` as the user who will run "
+			     "rootless containers to see what they can isolate");
+		return;
+	}
+	int userns_err = probe_userns();
+	_cleanup_free_ char *su = subid_range("/etc/subuid"), *sg = subid_range("/etc/subgid");
+	bool helpers =
+	    setuid_root_or_caps("/usr/bin/newuidmap") && setuid_root_or_caps("/usr/bin/newgidmap");
+	_cleanup_free_ char *cg = writable_cgroups(mi, v2_layout);
+	const char *verdict = userns_err			      ? "no"
+			      : !su || !sg || !helpers || !cg || !*cg ? "limited"
+								      : "yes";
+	report_row(r, SEC, "rootless", verdict);
+	report_field(r, LAST(r), "user", RK_STRING, "%s(%u)", pw ? pw->pw_name : "?",
+		     (unsigned)uid);
+	report_field(r, LAST(r), "user_namespaces", RK_BOOL, "%s", userns_err ? "false" : "true");
+	report_field(r, LAST(r), "subuid", RK_STRING, "%s", su ? su : "none");
+	report_field(r, LAST(r), "subgid", RK_STRING, "%s", sg ? sg : "none");
+	report_field(r, LAST(r), "newuidmap_setuid", RK_BOOL, "%s", helpers ? "true" : "false");
+	report_field(r, LAST(r), "writable_cgroups", RK_LIST, "%s", cg ? cg : "");
+	if (userns_err)
+		report_field(
+		    r, LAST(r), "why", RK_STRING,
+		    "unshare(CLONE_NEWUSER): %s (kernel.unprivileged_userns_clone, "
+		    "user.max_user_namespaces or an LSM forbids it): no rootless containers",
+		    strerror(userns_err));
+	if (!su || !sg)
+		report_field(r, LAST(r), "why_single_id", RK_STRING,
+			     "no /etc/subuid or /etc/subgid range for this user: only your own "
+			     "uid/gid can be mapped (usermod --add-subuids/--add-subgids)");
+	else if (!helpers)
+		report_field(r, LAST(r), "why_single_id", RK_STRING, "%s",
+			     "newuidmap/newgidmap missing or not setuid root: only your own "
+			     "uid/gid can be mapped (apt install uidmap)");
+	if (!cg || !*cg)
+		report_field(r, LAST(r), "why_no_limits", RK_STRING, "%s",
+			     v2_layout
+				 ? "no writable cgroup: linux.resources and pause are refused "
+				   "(a systemd user session delegates one; the systemd "
+				   "cgroup driver is not in this build)"
+				 : "no cgroup v1 hierarchy writable by you: linux.resources "
+				   "and pause are refused (an administrator can delegate one: "
+				   "a directory chowned to you)");
+}
+
 static void check_timens(struct report *r)
 {
 	bool have = exists("/proc/self/ns/time");
@@ -345,6 +469,7 @@ error *host_check(struct report *out, bool *can_run)
 	check_overlay(&r);
 	check_lsm(&r);
 	check_shadow_utils(&r);
+	check_rootless(&r, &mi, cg && layout == CGROUP_LAYOUT_V2);
 	*can_run = ns && cg && pivot;
 	report_row(&r, SEC, "can_run_containers", *can_run ? "yes" : "no");
 	if (r.failed_alloc) {

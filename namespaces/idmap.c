@@ -143,6 +143,27 @@ error *userns_write_maps(pid_t pid, const struct oci_config *cfg)
 	return err_wrap(e, "linux.gidMappings");
 }
 
+bool userns_map_is_initial(const char *uid_map)
+{
+	unsigned long long a, b, c;
+	int end = 0;
+	if (sscanf(uid_map, " %llu %llu %llu %n", &a, &b, &c, &end) != 3)
+		return false;
+	return a == 0 && b == 0 && c == 4294967295ULL && uid_map[end] == '\0';
+}
+
+bool userns_running_in(void)
+{
+	_cleanup_free_ char *text = NULL;
+	error *e = read_file("/proc/self/uid_map", &text, NULL);
+	if (e) {
+		/* No user namespaces in this kernel: we are in the initial one. */
+		err_free(e);
+		return false;
+	}
+	return !userns_map_is_initial(text);
+}
+
 /* The helper's whole life: wait until the write end closes, then leave. */
 static _Noreturn void userns_helper(int rd)
 {

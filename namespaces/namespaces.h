@@ -48,6 +48,13 @@ error *ns_join(const struct sys_ops *sys, int fd, enum oci_ns_type t);
  * newuidmap/newgidmap when not root. */
 error *userns_write_maps(pid_t pid, const struct oci_config *cfg);
 
+/* /proc/self/uid_map text of the initial user namespace ("0 0 4294967295",
+ * one line, any spacing)? Pure. */
+bool userns_map_is_initial(const char *uid_map);
+/* True when we run in a user namespace other than the initial one (runc's
+ * userns.RunningInUserNS: any uid_map but the identity of all ids). */
+bool userns_running_in(void);
+
 /* A user namespace holding the given mappings, as an fd of /proc/PID/ns/user
  * (O_CLOEXEC), for mount_setattr(MOUNT_ATTR_IDMAP). A helper process is cloned
  * into a new user namespace, its maps are written, its namespace opened; it

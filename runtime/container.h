@@ -69,7 +69,9 @@ error *container_update(const struct runtime_ctx *rt, const char *id,
 error *container_pause(const struct runtime_ctx *rt, const char *id);
 /* Thaws a paused one ("container not paused" otherwise). */
 error *container_resume(const struct runtime_ctx *rt, const char *id);
-/* Host pids in the container's cgroup (empty for a stopped container). */
+/* Host pids in the container's cgroup (empty for a stopped container). A
+ * container without a cgroup (rootless, nothing writable) lists the
+ * processes of init's pid namespace when it has its own, else init alone. */
 error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids, size_t *n);
 /* runc's `ps` table: runs the host's `ps` with ps_args (NULL or empty: -ef)
  * and keeps the header and the rows whose PID column is in the container.

@@ -262,13 +262,27 @@ static void exec_run_kill(struct exec_run *r)
 static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_child,
 			  const int ns_fds[OCI_NS_COUNT], const struct cgroup *cg, int child_sock)
 {
-	int saved[2], pidfd = -1;
-	error *e = spawn_enter_for_children(ns_fds[OCI_NS_PID], ns_fds[OCI_NS_TIME], saved);
+	int saved[2] = {-1, -1}, pidfd = -1;
+	error *e = NULL;
 	pid_t pid = -1;
-	if (!e) {
-		pid = spawn_clone3(0, cg ? cgroup_v2_dirfd(cg) : -1, &pidfd);
+	int cg_fd = cg ? cgroup_v2_dirfd(cg) : -1;
+	if ((geteuid() != 0 || userns_running_in()) &&
+	    (ns_fds[OCI_NS_PID] >= 0 || ns_fds[OCI_NS_TIME] >= 0)) {
+		/* Rootless: only the container's user namespace gives us the
+		 * right to join its pid and time namespaces, and nothing lets us
+		 * return to ours afterwards. */
+		pid = spawn_clone3_in_userns(ns_fds[OCI_NS_USER], ns_fds[OCI_NS_PID],
+					     ns_fds[OCI_NS_TIME], cg_fd, &pidfd);
 		if (pid < 0)
-			e = err_errno("clone3 into cgroup %s", cg ? cgroup_path(cg) : "(none)");
+			e = err_errno("clone into the container's user, pid and time namespaces");
+	} else {
+		e = spawn_enter_for_children(ns_fds[OCI_NS_PID], ns_fds[OCI_NS_TIME], saved);
+		if (!e) {
+			pid = spawn_clone3(0, cg_fd, &pidfd);
+			if (pid < 0)
+				e = err_errno("clone3 into cgroup %s",
+					      cg ? cgroup_path(cg) : "(none)");
+		}
 	}
 	if (pid == 0) {
 		close(r->sync_fd);
@@ -444,6 +458,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		close(sv[1]);
 		return err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	}
+	spawn_inherit_oom_score_adj(proc->oom_score_adj.set, (long long)proc->oom_score_adj.value);
 	struct cgroup *cg = sub_cg ? sub_cg : c->cg;
 	_cleanup_cgroup_ struct cgroup *init_cg = NULL;
 	cpu_set_t saved_cpus;

@@ -270,6 +270,46 @@ static error *check_host_mntns(const struct oci_config *cfg)
 	return NULL;
 }
 
+static bool id_mapped(const struct oci_id_mapping *m, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return true;
+	return false;
+}
+
+/* runc's validate/rootless.go, for a caller without root (its RootlessEUID):
+ * everything that needs the host's privilege must go through a user
+ * namespace, and mount options may only name ids that exist in it. */
+static error *check_rootless_euid(const struct oci_config *cfg, const struct ns_plan *plan)
+{
+	if (!(plan->new_flags & CLONE_NEWUSER) && !plan->join_path[OCI_NS_USER])
+		return err_new(
+		    "linux.namespaces: rootless container requires user namespaces "
+		    "(running as uid %u: add a user namespace, e.g. isorun spec --rootless)",
+		    (unsigned)geteuid());
+	if (plan->join_path[OCI_NS_USER])
+		return NULL;
+	const struct oci_linux *l = &cfg->linux_;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		char *const *o = cfg->mounts[i].options;
+		for (size_t j = 0; o && o[j]; j++) {
+			bool uid = str_has_prefix(o[j], "uid="), gid = str_has_prefix(o[j], "gid=");
+			long long v;
+			if ((!uid && !gid) || parse_int64(o[j] + 4, &v) < 0 || v < 0)
+				continue;
+			if (uid ? id_mapped(l->uid_mappings, l->n_uid_mappings, (uint64_t)v)
+				: id_mapped(l->gid_mappings, l->n_gid_mappings, (uint64_t)v))
+				continue;
+			return err_new("mounts[%zu] (%s): %s: cannot specify %s mount options for "
+				       "an unmapped %s in rootless containers",
+				       i, cfg->mounts[i].destination, o[j],
+				       uid ? "uid=" : "gid=", uid ? "uid" : "gid");
+		}
+	}
+	return NULL;
+}
+
 error *launch_apply_resources(const struct oci_config *cfg, const struct cgroup *cg)
 {
 	struct effective_resources er;
@@ -286,7 +326,8 @@ static error *make_cgroup(const struct runtime_ctx *rt, const struct oci_config 
 			  const char *id, struct cgroup **out)
 {
 	if (!rt->systemd_cgroup)
-		return cgroup_create(cfg->linux_.cgroups_path, id, out);
+		return rt->rootless ? cgroup_create_rootless(cfg->linux_.cgroups_path, id, out)
+				    : cgroup_create(cfg->linux_.cgroups_path, id, out);
 	struct effective_resources er;
 	if (effective_resources_build(cfg, &er) < 0)
 		return err_sys(ENOMEM, "linux.resources");
@@ -347,6 +388,8 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		return e;
 	if ((e = mount_plan_validate(cfg)))
 		return e;
+	if (geteuid() != 0 && (e = check_rootless_euid(cfg, &plan)))
+		return e;
 	bool host_mntns = !(plan.new_flags & CLONE_NEWNS);
 	if (host_mntns && plan.join_path[OCI_NS_MOUNT])
 		return err_new("linux.namespaces: a new mount namespace is required");
@@ -399,6 +442,11 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	 * unit holds init, still before init runs anything of the config). */
 	if (!rt->systemd_cgroup && (e = launch_apply_resources(cfg, l->cg)))
 		goto fail;
+	if (cgroup_is_empty(l->cg)) {
+		/* Rootless with no writable hierarchy: no cgroup at all, as runc. */
+		cgroup_free(l->cg);
+		l->cg = NULL;
+	}
 	if ((e = ns_plan_open(&plan)))
 		goto fail_ns;
 	/* Inherited by init across clone3; ours are closed once it runs. */
@@ -424,8 +472,11 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .preserve_fds = listen_fds + o->preserve_fds,
 	    .idmap_fds = idmap_trees.fds,
 	    .n_idmap_fds = idmap_trees.n,
+	    .caller_unprivileged = geteuid() != 0,
 	};
 	int saved_ns[2];
+	spawn_inherit_oom_score_adj(cfg->process.oom_score_adj.set,
+				    (long long)cfg->process.oom_score_adj.value);
 	e = spawn_enter_for_children(plan.join_fd[OCI_NS_PID], plan.join_fd[OCI_NS_TIME], saved_ns);
 	if (!e)
 		e = clone_init(l, &plan, &ia, sv[1], sv[0]);
@@ -439,9 +490,10 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 		close(sv[1]);
 		goto fail_ns;
 	}
-	if (cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
+	if (l->cg && cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
 		goto fail_ns;
-	log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
+	if (l->cg)
+		log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
 	/* The init is still waiting for the conversation: it runs nothing of
 	 * the container's before it is in its resctrl group. */
 	if (cfg->linux_.intel_rdt.set) {
@@ -482,7 +534,7 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	clock_gettime(CLOCK_REALTIME, &now);
 	char created[64];
 	format_rfc3339_nano(created, sizeof(created), &now);
-	cgstate = cgroup_state(l->cg);
+	cgstate = l->cg ? cgroup_state(l->cg) : strdup("");
 	struct saved_state st = {
 	    .id = (char *)o->id,
 	    .pid = l->pid,

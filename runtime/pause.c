@@ -16,7 +16,9 @@ error *container_pause(const struct runtime_ctx *rt, const char *id)
 	if (c.status != CONTAINER_RUNNING && c.status != CONTAINER_CREATED)
 		e = err_kind_new(ERR_BAD_STATE, "container not running");
 	else if (!c.cg)
-		e = err_new("container %s: no cgroup to freeze", id);
+		e = err_new("container %s: no cgroup to freeze (rootless: no cgroup hierarchy was "
+			    "writable at create; `isorun check` says which are)",
+			    id);
 	else
 		e = cgroup_freeze(c.cg, true);
 	container_unload(&c);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,57 @@
 
 extern char **environ;
 
+static bool same_ns(const char *a, const struct stat *b)
+{
+	struct stat st;
+	return stat(a, &st) == 0 && st.st_dev == b->st_dev && st.st_ino == b->st_ino;
+}
+
+/* No cgroup to ask: every process whose pid namespace is init's, when that
+ * is not ours (else init alone). Processes we may not inspect are not ours. */
+static error *pidns_pids(pid_t init, pid_t **pids, size_t *n)
+{
+	char path[64];
+	struct stat ns, self;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	if (stat(path, &ns) < 0 || stat("/proc/self/ns/pid", &self) < 0)
+		return err_errno("%s", path);
+	size_t cap = 8;
+	_cleanup_free_ pid_t *v = malloc(cap * sizeof(*v));
+	if (!v)
+		return err_sys(ENOMEM, "pids");
+	size_t len = 0;
+	if (ns.st_ino == self.st_ino && ns.st_dev == self.st_dev) {
+		v[len++] = init;
+	} else {
+		DIR *d = opendir("/proc");
+		if (!d)
+			return err_errno("/proc");
+		for (struct dirent *de; (de = readdir(d));) {
+			long long p;
+			if (parse_int64(de->d_name, &p) < 0 || p <= 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%lld/ns/pid", p);
+			if (!same_ns(path, &ns))
+				continue;
+			if (len == cap) {
+				pid_t *nv = realloc(v, 2 * cap * sizeof(*nv));
+				if (!nv) {
+					closedir(d);
+					return err_sys(ENOMEM, "pids");
+				}
+				v = nv;
+				cap *= 2;
+			}
+			v[len++] = (pid_t)p;
+		}
+		closedir(d);
+	}
+	*pids = steal_ptr(v);
+	*n = len;
+	return NULL;
+}
+
 error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids, size_t *n)
 {
 	*pids = NULL;
@@ -28,6 +81,8 @@ error *container_pids(const struct runtime_ctx *rt, const char *id, pid_t **pids
 		return e;
 	if (c.cg && c.status != CONTAINER_STOPPED)
 		e = cgroup_pids(c.cg, pids, n);
+	else if (c.status != CONTAINER_STOPPED)
+		e = pidns_pids(c.st.pid, pids, n);
 	container_unload(&c);
 	return e;
 }

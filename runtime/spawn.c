@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,91 @@ error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2])
 			return err_errno("setns %s namespace", i ? "time" : "pid");
 	}
 	return NULL;
+}
+
+static bool same_user_ns(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int cgroup_fd,
+			     int *pidfd)
+{
+	*pidfd = -1;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t helper = fork();
+	if (helper < 0) {
+		int en = errno;
+		close(p[0]);
+		close(p[1]);
+		errno = en;
+		return -1;
+	}
+	if (helper == 0) {
+		close(p[0]);
+		/* What comes back: the child's pid, or -errno. */
+		int32_t res;
+		int saved[2], hpidfd = -1;
+		if (user_ns_fd >= 0 && !same_user_ns(user_ns_fd) &&
+		    setns(user_ns_fd, CLONE_NEWUSER) < 0) {
+			res = -errno;
+		} else {
+			error *e = spawn_enter_for_children(pid_ns_fd, time_ns_fd, saved);
+			if (e) {
+				res = -(err_errnum(e) ? err_errnum(e) : EPERM);
+				err_free(e);
+			} else {
+				pid_t c = spawn_clone3(CLONE_PARENT, cgroup_fd, &hpidfd);
+				if (c == 0) {
+					close(p[1]);
+					return 0;
+				}
+				res = c < 0 ? -errno : c;
+			}
+		}
+		ssize_t unused = write(p[1], &res, sizeof(res));
+		(void)unused;
+		_exit(0);
+	}
+	close(p[1]);
+	int32_t res = -EPIPE;
+	ssize_t n;
+	while ((n = read(p[0], &res, sizeof(res))) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(res) || res <= 0) {
+		errno = n == (ssize_t)sizeof(res) && res < 0 ? -res : EPIPE;
+		return -1;
+	}
+	/* Our child (CLONE_PARENT) and not reaped: the pid cannot be reused. */
+	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)res, 0);
+	if (*pidfd < 0) {
+		int en = errno;
+		kill((pid_t)res, SIGKILL);
+		waitpid((pid_t)res, NULL, 0);
+		errno = en;
+		return -1;
+	}
+	return (pid_t)res;
+}
+
+void spawn_inherit_oom_score_adj(bool set, long long value)
+{
+	if (!set)
+		return;
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%lld", value);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t)len) != len)
+		log_debug("oom_score_adj %s for the child: %s", buf, strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 error *spawn_restore_for_children(int saved[2])

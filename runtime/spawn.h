@@ -22,6 +22,26 @@ pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd);
 error *spawn_enter_for_children(int pid_ns_fd, int time_ns_fd, int saved[2]);
 error *spawn_restore_for_children(int saved[2]);
 
+/* spawn_clone3 for an unprivileged caller (not root, or root of a user
+ * namespace such as rootless podman's): setns into the target pid or time
+ * namespace needs CAP_SYS_ADMIN in its owning user namespace (user_ns_fd, -1
+ * or ours: stay), and going back to our own needs it in the namespace that
+ * owns ours, which we lack. A forked helper joins the user namespace, then
+ * pid/time for children, and clones the child with CLONE_PARENT so it is
+ * still ours to wait for; the helper exits and we never move. Returns like
+ * fork() (the child is in the user namespace already); *pidfd is opened by
+ * us. */
+pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int cgroup_fd,
+			     int *pidfd);
+
+/* process.oomScoreAdj, given to the child by inheritance: we write our own
+ * before the clone. An unprivileged child cannot open its /proc/self files
+ * once it is not dumpable (they belong to root then), but it inherits the
+ * value; the child's own write then finds it set (runc's nsexec writes it
+ * in the process it forks, too). Best effort: raising always works,
+ * lowering needs CAP_SYS_RESOURCE and the child reports that. */
+void spawn_inherit_oom_score_adj(bool set, long long value);
+
 /* The pid file engines read with Atoi: digits only, no newline, written to a
  * temp file and renamed so a reader never sees half of it (runc). */
 error *write_pid_file(const char *path, pid_t pid);

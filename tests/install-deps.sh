@@ -3,12 +3,13 @@
 # target needs. demo: the compiler, pkg-config, the four -dev packages and busybox-static
 # (`make demo`); deb: dpkg-buildpackage's tools and the build dependencies (`make deb`);
 # test (default): all of that plus what `make check` runs: bats, jq, runc and crun to
-# compare with, qemu for the cgroup v2 VM, mmdebstrap for the fresh-machine test.
+# compare with, qemu for the cgroup v2 VM, mmdebstrap for the fresh-machine test, uidmap
+# (newuidmap) for the rootless tests.
 set -euo pipefail
 demo=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev busybox-static)
 deb=("${demo[@]}" git dpkg-dev debhelper lintian)
 test=("${deb[@]}" bats jq runc crun criu qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs
-	libcap2-bin man-db mmdebstrap chromium libsystemd-dev systemd dbus)
+	libcap2-bin man-db mmdebstrap chromium libsystemd-dev systemd dbus uidmap)
 case "${1:-test}" in
 demo) pkgs=("${demo[@]}") ;;
 deb) pkgs=("${deb[@]}") ;;

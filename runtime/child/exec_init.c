@@ -32,6 +32,13 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
+static bool in_user_ns(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /* The user namespace first: it decides which of the others we may join
  * (they are owned by it). pid and time were joined for the clone already. */
 error *exec_join_namespaces(const struct sys_ops *sys, const int *fds)
@@ -41,6 +48,10 @@ error *exec_join_namespaces(const struct sys_ops *sys, const int *fds)
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int fd = fds[order[i]];
 		if (fd < 0)
+			continue;
+		/* A rootless exec child is cloned inside it already (setns to
+		 * one's own user namespace is EINVAL). */
+		if (order[i] == OCI_NS_USER && in_user_ns(fd))
 			continue;
 		error *e = ns_join(sys, fd, order[i]);
 		if (e)

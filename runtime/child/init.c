@@ -206,9 +206,19 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 
 	if ((e = init_enter_namespaces(sys, a)))
 		return e;
+	/* An unprivileged caller (or newuidmap, which checks that the caller
+	 * owns us) can open /proc/<us>/uid_map only while we are dumpable:
+	 * runc's nsexec does the same, for the map writes only. Nothing of the
+	 * container runs yet, and the owner could ptrace us anyway. */
+	bool open_maps = wants_new(a->ns, OCI_NS_USER) && a->caller_unprivileged;
+	if (open_maps && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return err_errno("prctl(PR_SET_DUMPABLE, 1)");
 	if ((e = sync_send(a->sync_fd, SYNC_NS_READY, NULL, -1)))
 		return e;
-	if ((e = receive_mount_sources(a, s, &msg)))
+	e = receive_mount_sources(a, s, &msg);
+	if (open_maps && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && !e)
+		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
+	if (e)
 		return e;
 	/* Logged after GO, so that it follows the parent's cgroup and maps lines. */
 	log_debug("init: namespaces entered; cgroup and id maps ready");

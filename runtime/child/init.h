@@ -30,6 +30,10 @@ struct init_args {
 	 * mount index; inherited across clone3. */
 	const int *idmap_fds;
 	size_t n_idmap_fds;
+	/* The runtime has no root (its euid, taken before clone: in a new user
+	 * namespace without maps the child's own euid says nothing): the init
+	 * must let it (or newuidmap) open its id map files. */
+	bool caller_unprivileged;
 };
 
 /* The first step of the child: joins the namespaces given by path (user

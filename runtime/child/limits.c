@@ -61,7 +61,20 @@ static error *apply_oom_score_adj(const struct oci_process *p)
 		return NULL;
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	return err_wrap(proc_self_write("oom_score_adj", buf), "process.oomScoreAdj");
+	/* The runtime set it before cloning us (spawn_inherit_oom_score_adj):
+	 * a rootless child could not open the file for writing now. */
+	_cleanup_free_ char *cur = read_file_trimmed("/proc/self/oom_score_adj");
+	long long v;
+	if (cur && parse_int64(cur, &v) == 0 && v == p->oom_score_adj.value)
+		return NULL;
+	error *e = proc_self_write("oom_score_adj", buf);
+	if (e && (err_errnum(e) == EACCES || err_errnum(e) == EPERM) && cur &&
+	    parse_int64(cur, &v) == 0 && p->oom_score_adj.value < v)
+		return err_wrap(e,
+				"process.oomScoreAdj: %s -> %s: lowering it needs CAP_SYS_RESOURCE "
+				"(which a rootless container does not have)",
+				cur, buf);
+	return err_wrap(e, "process.oomScoreAdj");
 }
 
 static error *apply_io_priority(const struct oci_process *p)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/engines/run.sh [containerd] [podman] [docker]: the engine suite of `make check`.
+# tests/engines/run.sh [containerd] [podman] [podman-rootless] [docker]: the engine suite of `make check`.
 # Real engines (a private instance each: own root, state and socket under a temp dir, no
 # network) drive runc and isorun; every check runs once with each runtime and prints both
 # results side by side (tests/engines/common.sh). Prints TAP on stdout ("ok N - ...",
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ISORUN=$(readlink -f "${ISORUN:-$here/../../isorun}")
 export ISORUN
 engines=("$@")
-[ ${#engines[@]} -gt 0 ] || engines=(containerd podman docker)
+[ ${#engines[@]} -gt 0 ] || engines=(containerd podman podman-rootless docker)
 suite_tmo=${ENGINE_SUITE_TIMEOUT:-150}
 
 n=0 failed=0

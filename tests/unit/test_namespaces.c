@@ -311,6 +311,19 @@ static void test_userns_open_with_maps(void)
 	CHECK(count_fds() == before);
 }
 
+/* runc's RunningInUserNS: only the identity map of every id is the host's. */
+static void test_userns_map_is_initial(void)
+{
+	CHECK(userns_map_is_initial("         0          0 4294967295\n"));
+	CHECK(userns_map_is_initial("0 0 4294967295"));
+	CHECK(!userns_map_is_initial("         0       1001          1\n"));
+	CHECK(!userns_map_is_initial("0 0 4294967294\n"));
+	CHECK(!userns_map_is_initial("0 0 4294967295\n1 1 1\n"));
+	CHECK(!userns_map_is_initial(""));
+	/* This test runs as root on the host. */
+	CHECK(!userns_running_in());
+}
+
 int main(void)
 {
 	alarm(60);
@@ -323,5 +336,6 @@ int main(void)
 	RUN_TEST(test_userns_rootless_no_helper);
 	RUN_TEST(test_timens);
 	RUN_TEST(test_userns_open_with_maps);
+	RUN_TEST(test_userns_map_is_initial);
 	UNIT_MAIN_END();
 }

@@ -133,12 +133,20 @@ static void test_exec_join_order(void)
 		CHECK(fds[t] >= 0);
 	}
 	CHECK_OK(exec_join_namespaces(&fake_sys, fds));
-	CHECK_STR(fake_sys_log(), "setns(fd(user), CLONE_NEWUSER)\n"
-				  "setns(fd(ipc), CLONE_NEWIPC)\n"
+	/* fds[user] is our own user namespace: skipped (setns would be EINVAL;
+	 * a rootless exec child is cloned inside the container's already). */
+	CHECK_STR(fake_sys_log(), "setns(fd(ipc), CLONE_NEWIPC)\n"
 				  "setns(fd(uts), CLONE_NEWUTS)\n"
 				  "setns(fd(net), CLONE_NEWNET)\n"
 				  "setns(fd(cgroup), CLONE_NEWCGROUP)\n"
 				  "setns(fd(mnt), CLONE_NEWNS)\n");
+	/* Another user namespace (any other file, for the fake) goes first. */
+	fake_sys_reset(NULL);
+	close(fds[OCI_NS_USER]);
+	fds[OCI_NS_USER] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	CHECK(fds[OCI_NS_USER] >= 0);
+	CHECK_OK(exec_join_namespaces(&fake_sys, fds));
+	CHECK(str_has_prefix(fake_sys_log(), "setns(fd(/dev/null), CLONE_NEWUSER)\nsetns(fd(ipc)"));
 	/* -1 entries are skipped; an error names the type. */
 	fake_sys_reset(NULL);
 	close(fds[OCI_NS_USER]);
