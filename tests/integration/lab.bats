@@ -385,3 +385,62 @@ grade_of() {
 	[ "$(ls "$BUNDLE/layers/l2" | xargs)" = "motd" ]
 	[ "$(cat "$BUNDLE/layers/l1/motd")" = "layer one" ]
 }
+
+@test "lab 10: a VM and a container side by side: kernel, start, host memory, CPU ratio" {
+	[ -x "$(command -v qemu-system-x86_64)" ] || skip "no qemu-system-x86_64 here"
+	[ -d "$REPO_ROOT/tests/.cache/vm" ] || skip "no VM kernel cached: run tests/vm/vm.sh --prepare"
+	export ISORUN_SRC=$REPO_ROOT
+	heredoc_of vm-side.sh >"$BUNDLE/vm-side.sh"
+	heredoc_of measure-vm.sh >"$BUNDLE/measure-vm.sh"
+	[ -s "$BUNDLE/vm-side.sh" ] && [ -s "$BUNDLE/measure-vm.sh" ]
+	lab_do 'bash measure-vm.sh'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local acc vmk vms vmstart vmrss
+	acc=$(sed -n 's/^vm accelerator: //p' <<<"$output")
+	vmk=$(sed -n 's/^vm kernel: //p' <<<"$output")
+	vms=$(sed -n 's/^vm spin: //p' <<<"$output")
+	vmstart=$(sed -n 's/^vm start: \([0-9.]*\) s$/\1/p' <<<"$output")
+	vmrss=$(sed -n 's/^vm host RSS: \([0-9]*\) MiB$/\1/p' <<<"$output")
+	[[ $acc == tcg || $acc == kvm ]]
+	[ -n "$vmk" ] && [ "$vmk" != "$(uname -r)" ] # the guest's own kernel
+	[[ $vms =~ ^[0-9]+$ ]] && [[ $vmstart =~ ^[0-9.]+$ ]] && [[ $vmrss =~ ^[0-9]+$ ]]
+	[ "$vmrss" -ge 50 ] # a whole guest kernel and its RAM
+	lab_do 'echo "host kernel: $(uname -r)"; echo "host spin: $(busybox sh rootfs/spin 2)"'
+	local hs=${lines[1]#host spin: }
+	[[ $hs =~ ^[0-9]+$ ]] && [ "$hs" -gt 0 ]
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --args '\''sh -c "echo container kernel: $(uname -r); echo container spin: $(/spin 2)"'\'''
+	lab_do 'isorun run vm1'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "container kernel: $(uname -r)" ] # the host's kernel
+	local cs=${lines[1]#container spin: }
+	[[ $cs =~ ^[0-9]+$ ]]
+	lab_do 'rm -f config.json'
+	lab_do 'isorun spec --args true'
+	lab_do "TIMEFORMAT='container start: %R s'; time isorun run vm2"
+	[ "$status" -eq 0 ]
+	local cstart
+	cstart=$(sed -n 's/^container start: \([0-9.]*\) s$/\1/p' <<<"$output")
+	[[ $cstart =~ ^[0-9.]+$ ]]
+	lab_do 'rm -f config.json'
+	lab_do "isorun spec --args 'sleep 30'"
+	lab_do 'isorun run -d vm3 >/dev/null 2>&1'
+	[ "$status" -eq 0 ]
+	lab_do 'echo "container host RSS: $(ps -o rss= -p $(isorun state vm3 | jq .pid)) KiB, cgroup memory: $(isorun events --stats vm3 | jq .data.memory.usage.usage) bytes"'
+	[ "$status" -eq 0 ]
+	local crss cmem
+	crss=$(sed -n 's/^container host RSS: *\([0-9]*\) KiB.*/\1/p' <<<"$output")
+	cmem=$(sed -n 's/.*cgroup memory: \([0-9]*\) bytes$/\1/p' <<<"$output")
+	[[ $crss =~ ^[0-9]+$ ]] && [[ $cmem =~ ^[0-9]+$ ]]
+	lab_do 'isorun delete -f vm3'
+	[ "$status" -eq 0 ]
+	# the claims of the guide's table: a container starts faster and takes far less host
+	# memory; its CPU ratio is close to 1; under TCG the VM's is emulation, far below
+	awk -v c="$cstart" -v v="$vmstart" 'BEGIN { exit !(c < v) }'
+	[ $((crss / 1024)) -lt $((vmrss / 10)) ]
+	awk -v c="$cs" -v h="$hs" 'BEGIN { exit !(c / h > 0.6) }'
+	if [ "$acc" = tcg ]; then awk -v v="$vms" -v h="$hs" 'BEGIN { exit !(v / h < 0.8) }'; fi
+	printf '# kernel vm=%s container=%s | start vm=%ss container=%ss | host memory vm=%sMiB container=%sKiB (cgroup %s B) | spin host=%s container=%s vm(%s)=%s\n' \
+		"$vmk" "$(uname -r)" "$vmstart" "$cstart" "$vmrss" "$crss" "$cmem" "$hs" "$cs" "$acc" "$vms" >&3
+}

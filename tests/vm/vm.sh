@@ -7,6 +7,8 @@
 #   --share DIR     host directory bound read-only at /mnt/host (default: repo root)
 #   --mem MiB       guest memory (default 1024)       --smp N  vCPUs (default 2)
 #   --env NAME=VALUE  export NAME=VALUE to SCRIPT (repeatable)
+#   --accel A       tcg (default, or $ISORUN_VM_ACCEL), kvm, or auto: kvm when /dev/kvm
+#                   boots a kernel within 3 s here (a probe), else tcg
 #   --prepare       only download/build the kernel and initramfs (cached), no boot
 #   -v, --verbose   copy the guest console (kernel + init) to stderr, report timings
 #   --debug         like -v, and trace the guest init (set -x)
@@ -26,12 +28,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${ISORUN_VM_CACHE:-$repo/tests/.cache/vm}
-timeout=600 share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0 systemd=0
+timeout=600 accel=${ISORUN_VM_ACCEL:-tcg} share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0 systemd=0
 meta_pkg=linux-image-cloud-amd64
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
 	virtio_console fuse virtiofs overlay)
 
-usage() { sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 err() { echo "vm.sh: error: $*" >&2; }
 die() { err "$*"; exit 125; }
 log() { [ "$verbose" = 1 ] && echo "vm.sh: $*" >&2; return 0; }
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--env)
 		[[ ${2:-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { err "bad --env ${2:-}"; exit 2; }
 		envs+=("$2"); shift 2 ;;
+	--accel) accel=${2:?--accel needs a value}; shift 2 ;;
 	--prepare) prepare_only=1; shift ;;
 	--systemd) systemd=1; shift ;;
 	-v | --verbose) verbose=1; shift ;;
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 0 ] || { err "unexpected arguments: $*"; usage; }
 [[ $timeout =~ ^[0-9]+$ ]] && [ "$timeout" -gt 0 ] || { err "bad --timeout $timeout"; exit 2; }
+case $accel in tcg | kvm | auto) ;; *) err "bad --accel $accel"; exit 2 ;; esac
 [[ $mem =~ ^[0-9]+$ && $smp =~ ^[0-9]+$ ]] || { err "bad --mem/--smp"; exit 2; }
 if [ "$prepare_only" = 0 ]; then
 	[ -n "$script" ] || { err "no SCRIPT given"; usage; }
@@ -258,6 +262,27 @@ for e in "${envs[@]}"; do
 	printf "export %s='%s'\n" "${e%%=*}" "${v//\'/\'\\\'\'}" >>"$tmp/env"
 done
 
+# KVM where it works: /dev/kvm can exist and still hang the guest (or make qemu abort on
+# an MSR, as on the development hosts), so auto boots the kernel alone for at most 3 s
+# and takes KVM only when the kernel's first console line appears.
+accel_why=
+if [ "$accel" = auto ]; then
+	accel=tcg accel_why="no usable /dev/kvm"
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		accel_why="/dev/kvm exists but a KVM guest did not boot within 3 s"
+		timeout 3 "$qemu" -nodefaults -no-user-config -machine pc -accel kvm -cpu host -m 128 \
+			-display none -no-reboot -kernel "$vmlinuz" -append "console=ttyS0 panic=-1" \
+			-serial stdio </dev/null >"$tmp/kvm-probe" 2>/dev/null || true
+		if grep -q 'Linux version' "$tmp/kvm-probe"; then
+			accel=kvm accel_why="a KVM guest booted"
+		fi
+	fi
+fi
+cpu=${ISORUN_VM_CPU:-qemu64} accel_opt=tcg,thread=multi
+[ "$accel" = kvm ] && cpu=${ISORUN_VM_CPU:-host} accel_opt=kvm
+log "accelerator: $accel${accel_why:+ ($accel_why)}"
+echo "export VM_ACCEL='$accel'" >>"$tmp/env"
+
 t0=$(date +%s.%N)
 "$virtiofsd" --socket-path="$tmp/vfs.sock" -o source=/ -o sandbox=chroot -o cache="${ISORUN_VM_FSCACHE:-always}" \
 	-o log_level=err </dev/null >"$tmp/virtiofsd.log" 2>&1 &
@@ -275,7 +300,7 @@ append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modu
 # systemd as PID 1 (init stage 2 execs it): quiet on the console, which carries the TAP
 [ "$systemd" = 1 ] && append+=" vm.systemd=1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=0 systemd.log_level=warning systemd.log_target=kmsg"
 mkfifo "$tmp/console"
-"$qemu" -nodefaults -no-user-config -machine pc -accel tcg,thread=multi -cpu "${ISORUN_VM_CPU:-qemu64}" \
+"$qemu" -nodefaults -no-user-config -machine pc -accel "$accel_opt" -cpu "$cpu" \
 	-smp "$smp" -m "${mem}M" \
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on" -numa node,memdev=mem \
 	-chardev "socket,id=vfs,path=$tmp/vfs.sock" -device vhost-user-fs-pci,chardev=vfs,tag=hostroot \
