@@ -6,7 +6,7 @@
 # compare with, qemu for the cgroup v2 VM, mmdebstrap for the fresh-machine test, uidmap
 # (newuidmap) for the rootless tests.
 set -euo pipefail
-demo=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev busybox-static)
+demo=(gcc libc6-dev make pkg-config libseccomp-dev libcap-dev libyajl-dev libmount-dev libsystemd-dev busybox-static)
 deb=("${demo[@]}" git dpkg-dev debhelper lintian)
 test=("${deb[@]}" bats jq runc crun criu qemu-system-x86 cpio iproute2 procps util-linux e2fsprogs
 	libcap2-bin man-db mmdebstrap chromium libsystemd-dev systemd dbus uidmap)
