@@ -70,7 +70,12 @@ fi
 grep -q "^$U:" /etc/subuid || echo "$U:300000:65536" >>/etc/subuid
 grep -q "^$U:" /etc/subgid || echo "$U:300000:65536" >>/etc/subgid
 us=$(systemctl start user@$UID_.service 2>&1)
-for _ in $(seq 100); do [ -S $run/bus ] && break; sleep 0.1; done
+# the bus socket comes before the user manager has its name on it
+for _ in $(seq 200); do
+	[ -S $run/bus ] && setpriv --reuid=$UID_ --regid=$UID_ --init-groups env XDG_RUNTIME_DIR=$run \
+		DBUS_SESSION_BUS_ADDRESS=unix:path=$run/bus busctl --user status org.freedesktop.systemd1 >/dev/null 2>&1 && break
+	sleep 0.1
+done
 ctl=$(cat "$mgr/cgroup.controllers" 2>&1)
 result "user manager of an unprivileged user delegates memory and pids ($ctl)" \
 	"$([ -S $run/bus ] && [[ " $ctl " == *" memory "* && " $ctl " == *" pids "* ]] && echo 0 || echo 1)" \
@@ -100,8 +105,8 @@ for r in "${RUNTIMES[@]}"; do
 	o=$(cat "$b/run.out")
 	pid=$(rt "$r" state "$id" 2>/dev/null | jq -r .pid)
 	pc=$(cat "/proc/$pid/cgroup" 2>&1)
-	cgp=${pc#0::}
-	unit=${cgp##*/}
+	cgp= unit= run_rc=$rc
+	[[ $pc == 0::/*.scope ]] && cgp=${pc#0::} unit=${pc##*/}
 	s=$(asu systemctl --user show "$unit" -p ActiveState -p MemoryMax -p TasksMax 2>&1 | sort | tr '\n' ' ')
 	f=$(cat "$CG$cgp/memory.max" "$CG$cgp/pids.max" 2>&1 | tr '\n' ' ')
 	result "$r: systemd: scope $unit on the user manager with the limits (host: memory.max pids.max)" \
@@ -142,7 +147,7 @@ for r in "${RUNTIMES[@]}"; do
 	d=$(rt "$r" delete -f "$id" 2>&1)
 	left=$(asu systemctl --user list-units --all --no-legend "$unit" 2>&1)
 	result "$r: systemd: delete leaves no unit and no cgroup" \
-		"$([ -n "$unit" ] && [ -z "$left" ] && [ ! -d "$CG$cgp" ] && echo 0 || echo 1)" \
+		"$([ "$run_rc" = 0 ] && [ -n "$unit" ] && [ -z "$left" ] && [ ! -d "$CG$cgp" ] && echo 0 || echo 1)" \
 		"delete: $d; left: $left; dir: $(ls -d "$CG$cgp" 2>&1)"
 
 	# ------------------------------------------------ cgroupfs: a path the user may write
