@@ -536,6 +536,9 @@ error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user
 	cg->sd_unit = steal_ptr(u.unit);
 	cg->sd_cgroups_path = strdup(shown);
 	cg->sd_user = user_manager;
+	/* The user manager's containers are rootless: no eBPF device program
+	 * for an unprivileged caller, as in runc (the /dev nodes are binds). */
+	cg->rootless = user_manager;
 	cg->sd_slice = u.is_slice;
 	cg->sd_plan = plan;
 	cgsd_unit_free(&u);

@@ -218,8 +218,12 @@ done
 # own user@0.service; the scope lives below it, with its limits, and goes on delete
 mkdir -p /run/user/0 && chmod 700 /run/user/0
 us=$(systemctl start user@0.service 2>&1)
-for _ in $(seq 100); do [ -S /run/user/0/bus ] && break; sleep 0.1; done
 export XDG_RUNTIME_DIR=/run/user/0
+# the bus socket comes before the user manager has its name on it
+for _ in $(seq 200); do
+	[ -S /run/user/0/bus ] && busctl --user status org.freedesktop.systemd1 >/dev/null 2>&1 && break
+	sleep 0.1
+done
 for r in "${RUNTIMES[@]}"; do
 	id=$r-user unit=sdt-$r-user.scope
 	cfg ":sdt:$r-user" '.linux.resources.pids = {limit: 33}'
