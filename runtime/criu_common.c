@@ -61,14 +61,16 @@ bool criu_mount_is_bind(const struct oci_mount *m)
 	return bind;
 }
 
-/* CRIU's CHECK: NULL when it passes, else the first error of its log. */
-static char *kernel_lack(const struct criu_call *call, const struct criu_dirs *d)
+/* A question to CRIU itself (CHECK, FEATURE_CHECK): its log in the work dir,
+ * no cgroup, no notifications, nothing printed. */
+static error *criu_query(const struct criu_call *call, const struct criu_dirs *d,
+			 struct criu_req *req, const char *log_file, struct criu_resp *resp)
 {
 	struct criu_opts opts = {
 	    .images_dir_fd = d->images_fd,
 	    .work_dir_fd = d->work_fd,
 	    .log_level = 4,
-	    .log_file = "check.log",
+	    .log_file = log_file,
 	    .manage_cgroups_mode = CRIU_CG_UNSET,
 	};
 	int fds[] = {d->images_fd, d->work_fd};
@@ -78,9 +80,18 @@ static char *kernel_lack(const struct criu_call *call, const struct criu_dirs *d
 	c.cg = NULL;
 	c.notify = NULL;
 	c.quiet = true;
-	struct criu_req req = {.type = CRIU_REQ_CHECK, .opts = &opts};
+	req->opts = &opts;
+	error *e = criu_call(&c, req, resp);
+	req->opts = NULL;
+	return e;
+}
+
+/* CRIU's CHECK: NULL when it passes, else the first error of its log. */
+static char *kernel_lack(const struct criu_call *call, const struct criu_dirs *d)
+{
+	struct criu_req req = {.type = CRIU_REQ_CHECK};
 	struct criu_resp resp;
-	error *e = criu_call(&c, &req, &resp);
+	error *e = criu_query(call, d, &req, "check.log", &resp);
 	if (e) {
 		char *m = strdup(err_msg(e));
 		err_free(e);
@@ -112,26 +123,11 @@ error *criu_need_features(const struct criu_call *call, const struct criu_dirs *
 {
 	if (!mem_track && !lazy_pages)
 		return NULL;
-	struct criu_opts opts = {
-	    .images_dir_fd = d->images_fd,
-	    .work_dir_fd = d->work_fd,
-	    .log_level = 4,
-	    .log_file = "feature-check.log",
-	    .manage_cgroups_mode = CRIU_CG_UNSET,
-	};
-	int fds[] = {d->images_fd, d->work_fd};
-	struct criu_call c = *call;
-	c.pass_fds = fds;
-	c.n_pass_fds = 2;
-	c.cg = NULL;
-	c.notify = NULL;
-	c.quiet = true;
 	struct criu_req req = {.type = CRIU_REQ_FEATURE_CHECK,
-			       .opts = &opts,
 			       .features_mem_track = mem_track,
 			       .features_lazy_pages = lazy_pages};
 	struct criu_resp resp;
-	error *e = criu_call(&c, &req, &resp);
+	error *e = criu_query(call, d, &req, "feature-check.log", &resp);
 	if (e)
 		return e;
 	if (!resp.success || !resp.has_features) {
