@@ -6,17 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "runtime/child/safe_path.h"
+#include "tests/unit/deny_syscall.h"
 #include "tests/unit/unit.h"
 
 static char base[64]; /* holds root/ and outside/ */
@@ -255,24 +252,6 @@ static void run_all(void)
 	RUN_TEST(test_missing_reports_errno);
 }
 
-/* From here on openat2 fails with ENOSYS in this process, as before Linux
- * 5.6 or under a caller's seccomp profile: safe_path walks by hand. */
-static bool deny_openat2(void)
-{
-	struct sock_filter f[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
-}
-
 int main(void)
 {
 	setup();
@@ -280,9 +259,11 @@ int main(void)
 	close(rootfd);
 	rm_rf(base);
 
-	/* The same hostile tree again, through the fallback walk. */
+	/* The same hostile tree again, through the fallback walk: from here on
+	 * openat2 fails with ENOSYS, as before Linux 5.6 or under a caller's
+	 * seccomp profile, and safe_path walks by hand. */
 	setup();
-	bool denied = deny_openat2();
+	bool denied = unit_deny_syscall(SYS_openat2);
 	CHECK(denied);
 	if (denied) {
 		printf("# again with openat2 failing with ENOSYS (the fallback walk)\n");

@@ -4,14 +4,10 @@
  * Each case runs in a forked process that first denies itself clone3. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,23 +15,8 @@
 
 #include "common/mountinfo.h"
 #include "runtime/spawn.h"
+#include "tests/unit/deny_syscall.h"
 #include "tests/unit/unit.h"
-
-static bool deny_clone3(void)
-{
-	struct sock_filter f[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
-}
 
 /* In a forked process: deny clone3, spawn_clone3(cgroup_fd), the new child
  * exits with `check(want_cg)`'s result; returns what the fork reports:
@@ -59,7 +40,7 @@ static int run_case(int cgroup_fd, const char *want_cg)
 	if (f < 0)
 		return 100;
 	if (f == 0) {
-		if (!deny_clone3())
+		if (!unit_deny_syscall(SYS_clone3))
 			_exit(1);
 		if (syscall(SYS_clone3, NULL, 0) >= 0 || errno != ENOSYS)
 			_exit(2);
