@@ -58,25 +58,7 @@ mkdir -m 700 "$XDG"
 cp "$ISORUN" "$SUITE_TMP/isorun"
 ISORUN=$SUITE_TMP/isorun
 
-cat >"$SUITE_TMP/containers.conf" <<CFG
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-netns = "none"
-log_driver = "k8s-file"
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$SUITE_TMP/events.log"
-[engine.runtimes]
-isorun = ["$ISORUN"]
-runc-ref = ["$RUNC"]
-CFG
-cat >"$SUITE_TMP/storage.conf" <<CFG
-[storage]
-driver = "vfs"
-runroot = "$SUITE_TMP/runroot"
-graphroot = "$SUITE_TMP/root"
-CFG
+podman_confs vfs
 chown -R "$RL_UID:$RL_GID" "$SUITE_TMP"
 chmod 700 "$XDG"
 

@@ -38,28 +38,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM HUP
 trap 'exit 130' INT
 
-# podman's default ulimits (nofile 1048576, nproc 4194304) exceed the hard limits here and
-# a runtime may not raise them: smaller defaults
-cat >"$SUITE_TMP/containers.conf" <<CFG
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-netns = "none"
-log_driver = "k8s-file"
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$SUITE_TMP/events.log"
-# the runtimes by name, as docs/engines.md configures them
-[engine.runtimes]
-isorun = ["$ISORUN"]
-runc-ref = ["$RUNC"]
-CFG
-cat >"$SUITE_TMP/storage.conf" <<CFG
-[storage]
-driver = "overlay"
-runroot = "$SUITE_TMP/runroot"
-graphroot = "$SUITE_TMP/root"
-CFG
+podman_confs overlay
 P=(env CONTAINERS_CONF="$SUITE_TMP/containers.conf" CONTAINERS_STORAGE_CONF="$SUITE_TMP/storage.conf"
 	timeout "$CMD_TMO" podman --root "$SUITE_TMP/root" --runroot "$SUITE_TMP/runroot"
 	--tmpdir "$SUITE_TMP/tmp" --cgroup-manager cgroupfs --events-backend file --storage-driver overlay)
