@@ -14,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
 
@@ -92,15 +93,15 @@ static void drain_output(int master, bool *stdout_ok)
 	}
 }
 
-static void forward_signal(int pidfd, unsigned signo)
+static void forward_signal(pid_t pid, int pidfd, unsigned signo)
 {
-	if (syscall(SYS_pidfd_send_signal, pidfd, (int)signo, NULL, 0) < 0 && errno != ESRCH)
+	if (pidfd_or_pid_signal(pidfd, pid, (int)signo) < 0 && errno != ESRCH)
 		log_warn("terminal: forwarding signal %u: %s", signo, strerror(errno));
 }
 
-error *console_proxy(int master, int child_pidfd)
+error *console_proxy(int master, pid_t child, int child_pidfd)
 {
-	return console_proxy_signals(master, child_pidfd, NULL);
+	return console_proxy_signals(master, child, child_pidfd, NULL);
 }
 
 /* Takes the complete lines already waiting on a canonical-mode stdin, before it turns raw.
@@ -130,7 +131,7 @@ static size_t take_canonical_lines(char *buf, size_t cap)
 	return len;
 }
 
-error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forward)
+error *console_proxy_signals(int master, pid_t child, int child_pidfd, const sigset_t *forward)
 {
 	struct proxy_state st = {.sigfd = -1, .master_flags = -1, .master = master};
 	error *e = NULL;
@@ -188,7 +189,8 @@ error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forwar
 		    [P_MASTER] = {master_open ? master : -1,
 				  (short)(POLLIN | (in_len ? POLLOUT : 0)), 0},
 		};
-		if (poll(pfd, P_N, -1) < 0) {
+		/* Without a pidfd the child's exit is polled (it is our child). */
+		if (poll(pfd, P_N, child_pidfd >= 0 ? -1 : 50) < 0) {
 			if (errno == EINTR)
 				continue;
 			e = err_errno("terminal: poll");
@@ -201,7 +203,7 @@ error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forwar
 				if (si.ssi_signo == SIGWINCH)
 					propagate_winsize(master);
 				else
-					forward_signal(child_pidfd, si.ssi_signo);
+					forward_signal(child, child_pidfd, si.ssi_signo);
 			}
 		}
 		if (pfd[P_IN].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -228,7 +230,8 @@ error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forwar
 		}
 		if (!master_open)
 			in_len = 0;
-		if (pfd[P_PID].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if ((pfd[P_PID].revents & (POLLIN | POLLHUP | POLLERR)) ||
+		    (child_pidfd < 0 && child_has_exited(child))) {
 			if (master_open)
 				drain_output(master, &stdout_ok);
 			break;

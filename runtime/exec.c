@@ -23,6 +23,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "runtime/child/console.h"
@@ -191,7 +192,7 @@ static void close_ns(int fds[OCI_NS_COUNT])
  * (setns into our own user namespace fails, and the rest would be no-ops)
  * and those the kernel lacks. The pidfd check after opening makes sure the
  * pid was not reused by another process in between. */
-static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
+static error *open_init_ns(pid_t pid, uint64_t start_time, int pidfd, int fds[OCI_NS_COUNT])
 {
 	for (int t = 0; t < OCI_NS_COUNT; t++)
 		fds[t] = -1;
@@ -217,7 +218,11 @@ static error *open_init_ns(pid_t pid, int pidfd, int fds[OCI_NS_COUNT])
 		}
 		fds[t] = fd;
 	}
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) {
+	/* Still the same init after the opens: then these are its namespaces. */
+	bool alive = pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+	if (!alive && (pidfd < 0 || errno == ENOSYS || errno == EPERM))
+		alive = state_pid_alive(pid, start_time);
+	if (!alive) {
 		close_ns(fds);
 		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	}
@@ -254,7 +259,7 @@ static void exec_run_kill(struct exec_run *r)
 {
 	if (r->pid <= 0)
 		return;
-	syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0);
+	pidfd_or_pid_signal(r->pidfd, r->pid, SIGKILL);
 	waitpid(r->pid, NULL, 0);
 	r->pid = -1;
 }
@@ -290,9 +295,10 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 	}
 	error *restore_e = spawn_restore_for_children(saved);
 	if (!e && restore_e) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		pidfd_or_pid_signal(pidfd, pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		close(pidfd);
+		if (pidfd >= 0)
+			close(pidfd);
 		e = steal_ptr(restore_e);
 	}
 	err_free(restore_e);
@@ -425,8 +431,8 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 {
 	/* The pidfd pins init; the start time proves it is still the same
 	 * process the state recorded (not a reused pid). */
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
-	if (pidfd < 0 || proc_start_time(c->st.pid) != c->st.pid_start_time)
+	_cleanup_close_ int pidfd = pidfd_open_or_none(c->st.pid);
+	if ((pidfd < 0 && errno == ESRCH) || !state_pid_alive(c->st.pid, c->st.pid_start_time))
 		return err_kind_new(ERR_BAD_STATE, "cannot exec in a stopped container");
 	/* Before open_init_ns, whose pidfd check then covers it too. */
 	_cleanup_close_ int root_fd = -1;
@@ -434,7 +440,7 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 	if (e)
 		return e;
 	int ns_fds[OCI_NS_COUNT];
-	if ((e = open_init_ns(c->st.pid, pidfd, ns_fds)))
+	if ((e = open_init_ns(c->st.pid, c->st.pid_start_time, pidfd, ns_fds)))
 		return e;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -566,7 +572,7 @@ error *container_exec(const struct runtime_ctx *rt, const struct exec_opts *o, i
 		sigset_t forward = mask;
 		sigdelset(&forward, SIGCHLD);
 		sigdelset(&forward, SIGWINCH);
-		e = console_proxy_signals(r.master, r.pidfd, &forward);
+		e = console_proxy_signals(r.master, r.pid, r.pidfd, &forward);
 		int status = 0;
 		if (!e && waitpid(r.pid, &status, 0) == r.pid)
 			*exit_status = wait_status_to_exit_code(status);

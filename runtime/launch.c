@@ -20,6 +20,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "namespaces/namespaces.h"
 #include "namespaces/netdev.h"
@@ -108,10 +109,12 @@ static error *take_new_init(struct conversation *c, pid_t pid)
 {
 	struct launched *l = c->l;
 	waitpid(l->pid, NULL, 0);
-	close(l->pidfd);
+	if (l->pidfd >= 0)
+		close(l->pidfd);
 	l->pid = pid;
-	l->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (l->pidfd < 0) {
+	/* Ours to reap (we are its subreaper), so its pid cannot be reused. */
+	l->pidfd = pidfd_open_or_none(pid);
+	if (l->pidfd < 0 && errno == ESRCH) {
 		l->pid = -1;
 		return err_errno("pidfd_open of the container init");
 	}
@@ -581,10 +584,7 @@ error *launch_container(const struct runtime_ctx *rt, const struct create_opts *
 void launch_abort(struct launched *l)
 {
 	if (l->pid > 0) {
-		if (l->pidfd >= 0)
-			syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
-		else
-			kill(l->pid, SIGKILL);
+		pidfd_or_pid_signal(l->pidfd, l->pid, SIGKILL);
 		waitpid(l->pid, NULL, 0);
 		l->pid = -1;
 	}

@@ -14,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
 #include "runtime/container.h"
@@ -35,13 +36,14 @@ error *container_create(const struct runtime_ctx *rt, const struct create_opts *
 
 /* Opens the fifo without blocking and waits until init has written its byte
  * (it is then past every check and about to exec) or died. */
-static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
+static error *open_exec_fifo(const struct state_handle *h, pid_t pid, uint64_t start_time)
 {
 	/* The pidfd first: opening the fifo releases init, and a short-lived
 	 * process can exit and be reaped by a subreaper (the shim) before a
-	 * later pidfd_open, which would then wrongly report "stopped". */
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0)
+	 * later pidfd_open, which would then wrongly report "stopped". Without
+	 * pidfds, init's liveness is polled by pid and start time instead. */
+	_cleanup_close_ int pidfd = pidfd_open_or_none(pid);
+	if ((pidfd < 0 && errno == ESRCH) || !state_pid_alive(pid, start_time))
 		return err_kind_new(ERR_BAD_STATE, "cannot start a container that has stopped");
 	_cleanup_close_ int fifo =
 	    openat(h->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -53,7 +55,7 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 	}
 	struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
 	for (;;) {
-		int r = poll(pfd, 2, -1);
+		int r = poll(pfd, 2, pidfd >= 0 ? -1 : 50);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -64,7 +66,7 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid)
 			if (read(fifo, &c, 1) == 1)
 				break;
 		}
-		if (pfd[1].revents & POLLIN)
+		if ((pfd[1].revents & POLLIN) || (pidfd < 0 && !state_pid_alive(pid, start_time)))
 			return err_kind_new(ERR_BAD_STATE,
 					    "cannot start a container that has stopped");
 		if (pfd[0].revents & (POLLHUP | POLLERR))
@@ -100,14 +102,11 @@ static error *stop_after_poststart(error *hook_err, const struct loaded_containe
 {
 	const struct cgroup *cg = c->cg;
 	pid_t pid = c->st.pid;
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	_cleanup_close_ int pidfd = pidfd_open_or_none(pid);
 	/* The hooks took time: init may have exited and its pid been reused. */
-	if (pidfd >= 0 && proc_start_time(pid) != c->st.pid_start_time) {
-		close(pidfd);
-		pidfd = -1;
-	}
-	if (pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	bool same = state_pid_alive(pid, c->st.pid_start_time);
+	if (same)
+		pidfd_or_pid_signal(pidfd, pid, SIGKILL);
 	if (cg) {
 		error *ke = cgroup_signal_all(cg, SIGKILL);
 		if (ke)
@@ -116,10 +115,13 @@ static error *stop_after_poststart(error *hook_err, const struct loaded_containe
 	}
 	/* `state` right after must say stopped: wait for init to die (a zombie
 	 * is dead enough). */
-	if (pidfd >= 0) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		if (poll(&p, 1, 5000) <= 0)
+	for (int waited = 0; same && state_pid_alive(pid, c->st.pid_start_time); waited += 20) {
+		if (waited >= 5000) {
 			log_warn("poststart: container init %d did not exit after SIGKILL", pid);
+			break;
+		}
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		poll(&p, 1, 20);
 	}
 	return err_wrap(hook_err, "container stopped");
 }
@@ -136,7 +138,7 @@ error *container_start(const struct runtime_ctx *rt, const char *id)
 	else if (c.status != CONTAINER_CREATED)
 		e = err_kind_new(ERR_BAD_STATE, "cannot start an already running container");
 	else
-		e = open_exec_fifo(&c.h, c.st.pid);
+		e = open_exec_fifo(&c.h, c.st.pid, c.st.pid_start_time);
 	if (!e && c.cfg && c.cfg->hooks.poststart.n) {
 		_cleanup_free_ char *json =
 		    hook_state_json(c.st.oci_version, id, CONTAINER_RUNNING, c.st.pid, c.st.bundle,
@@ -197,7 +199,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    (e = hooks_run(&l.cfg->hooks.poststart, "poststart", l.state_json))) {
 		/* Stopped and destroyed (lifecycle step 12), detached or not. */
 		e = err_wrap(e, "container stopped");
-		syscall(SYS_pidfd_send_signal, l.pidfd, SIGKILL, NULL, 0);
+		pidfd_or_pid_signal(l.pidfd, l.pid, SIGKILL);
 		waitpid(l.pid, NULL, 0);
 		launched_release(&l);
 		/* The regular delete: every process, the cgroup, poststop hooks
@@ -223,7 +225,7 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 		sigset_t forward = mask;
 		sigdelset(&forward, SIGCHLD);
 		sigdelset(&forward, SIGWINCH);
-		e = console_proxy_signals(master, pidfd, &forward);
+		e = console_proxy_signals(master, pid, pidfd, &forward);
 		close(master);
 		int status = 0;
 		if (!e && waitpid(pid, &status, 0) == pid)
@@ -231,7 +233,8 @@ error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, 
 	} else {
 		e = forward_signals_until_exit(pid, pidfd, &mask, true, exit_status);
 	}
-	close(pidfd);
+	if (pidfd >= 0)
+		close(pidfd);
 	log_debug("run: wait: process exited (status %d)", *exit_status);
 	if (!o->keep) {
 		error *de = delete_after_run(rt, o->id);

@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "runtime/container.h"
 #include "runtime/state/container_status.h"
@@ -140,13 +141,15 @@ error *container_list(const struct runtime_ctx *rt, struct container_info **out,
 
 static error *signal_init(const struct loaded_container *c, int sig)
 {
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
-	if (pidfd < 0)
+	_cleanup_close_ int pidfd = pidfd_open_or_none(c->st.pid);
+	if (pidfd < 0 && errno == ESRCH)
 		return err_kind_new(ERR_BAD_STATE, "container not running");
-	/* The pid may have been reused between the status check and pidfd_open. */
+	/* The pid may have been reused between the status check and pidfd_open
+	 * (without a pidfd, a reuse between here and kill() remains possible:
+	 * runc's window). */
 	if (!state_pid_alive(c->st.pid, c->st.pid_start_time))
 		return err_kind_new(ERR_BAD_STATE, "container not running");
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+	if (pidfd_or_pid_signal(pidfd, c->st.pid, sig) < 0) {
 		if (errno == ESRCH)
 			return err_kind_new(ERR_BAD_STATE, "container not running");
 		return err_new("unable to signal init: %s", go_strerror(errno));
@@ -193,8 +196,8 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 /* Waits for init to be gone (a zombie counts as gone), at most timeout_ms. */
 static error *wait_init_gone(const struct loaded_container *c, int timeout_ms)
 {
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
-	if (pidfd < 0)
+	_cleanup_close_ int pidfd = pidfd_open_or_none(c->st.pid);
+	if (pidfd < 0 && errno == ESRCH)
 		return NULL;
 	int waited = 0;
 	while (state_pid_alive(c->st.pid, c->st.pid_start_time)) {

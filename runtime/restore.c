@@ -19,6 +19,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
 #include "runtime/container.h"
@@ -347,8 +348,8 @@ static error *wait_and_remove(const struct runtime_ctx *rt, struct restoring *r,
 			      const sigset_t *mask, int *exit_status)
 {
 	state_close(&r->st);
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
-	if (pidfd < 0)
+	_cleanup_close_ int pidfd = pidfd_open_or_none(r->pid);
+	if (pidfd < 0 && errno == ESRCH)
 		return err_errno("pidfd_open of the restored init %d", r->pid);
 	error *e = forward_signals_until_exit(r->pid, pidfd, mask, true, exit_status);
 	error *de = container_delete(rt, r->o->base.id, true);

@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "common/log.h"
+#include "common/pidfd.h"
 #include "common/util.h"
 #include "runtime/child/console.h"
 
@@ -55,6 +56,13 @@ pid_t spawn_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
 	*pidfd = -1;
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd,
 			     NULL, 0);
+	if (pid < 0 && errno == EINVAL) {
+		/* Before Linux 5.2 there is no CLONE_PIDFD: a plain child,
+		 * tracked by its pid (ours, so it cannot be reused unreaped). */
+		*pidfd = -1;
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL,
+				     0);
+	}
 	if (pid <= 0 || cgroup_fd < 0)
 		return pid;
 	int procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
@@ -155,14 +163,7 @@ pid_t spawn_clone3_in_userns(int user_ns_fd, int pid_ns_fd, int time_ns_fd, int 
 		return -1;
 	}
 	/* Our child (CLONE_PARENT) and not reaped: the pid cannot be reused. */
-	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)res, 0);
-	if (*pidfd < 0) {
-		int en = errno;
-		kill((pid_t)res, SIGKILL);
-		waitpid((pid_t)res, NULL, 0);
-		errno = en;
-		return -1;
-	}
+	*pidfd = pidfd_open_or_none((pid_t)res);
 	return (pid_t)res;
 }
 
@@ -259,8 +260,7 @@ error *forward_signals_until_exit(pid_t pid, int pidfd, const sigset_t *mask, bo
 		}
 		if (n != sizeof(si) || si.ssi_signo == SIGCHLD)
 			continue;
-		if (syscall(SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0) < 0 &&
-		    errno != ESRCH)
+		if (pidfd_or_pid_signal(pidfd, pid, (int)si.ssi_signo) < 0 && errno != ESRCH)
 			log_warn("forward signal %u: %s", si.ssi_signo, strerror(errno));
 	}
 }
@@ -274,6 +274,9 @@ error *pidfd_socket_send(int sock, const char *path, int pidfd, const char *payl
 {
 	/* The receiver may accept only after we exit (as go-runc does for the
 	 * console): send and close, never wait for it. */
+	if (pidfd < 0)
+		return err_new("pidfd socket %s: no pidfd of the process (pidfd_open unavailable)",
+			       path);
 	if (fd_send(sock, pidfd, payload, strlen(payload)) < 0)
 		return err_errno("pidfd socket %s: sendmsg", path);
 	return NULL;

@@ -41,13 +41,14 @@ int fd_send(int sock, int fd, const void *payload, size_t len);
 int fd_recv(int sock, int *fd_out, void *payload, size_t *len);
 
 /* Foreground `run` with a terminal: raw mode on our stdin tty, copy both ways
- * between our stdio and master until the container exits (pidfd readable),
+ * between our stdio and master until the container exits (pidfd readable, or
+ * without a pidfd: child, our child, seen exited by waitid WNOWAIT),
  * forward SIGWINCH sizes. Restores the tty on return. */
-error *console_proxy(int master, int child_pidfd);
+error *console_proxy(int master, pid_t child, int child_pidfd);
 /* console_proxy that also forwards, like runc's signal handler while a
  * terminal is attached, every signal in `forward` except SIGCHLD and SIGWINCH
  * to the process (pidfd_send_signal). The caller blocks `forward` before the
  * process starts so none is lost; the proxy never reaps. NULL: forward none. */
-error *console_proxy_signals(int master, int child_pidfd, const sigset_t *forward);
+error *console_proxy_signals(int master, pid_t child, int child_pidfd, const sigset_t *forward);
 
 #endif

@@ -36,6 +36,9 @@ error *seccomp_load_and_hand_over(struct seccomp_program *prog, int sync_fd)
 error *seccomp_take_over(const struct sync_msg *msg, int pidfd, int sync_fd,
 			 const struct oci_config *cfg, pid_t pid, const char *state_json)
 {
+	if (pidfd < 0)
+		return err_new("seccomp notify fd: no pidfd of the container process (pidfd_open "
+			       "unavailable: Linux 5.6 or later needed for a seccomp listener)");
 	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_getfd, pidfd, msg->remote_fd, 0);
 	if (fd < 0)
 		return err_errno("seccomp notify fd: pidfd_getfd");

@@ -5,14 +5,16 @@
 # itself (and, inherited, for everything it starts), as on a Linux 5.2 kernel.
 # run, exec, a bind mount, a terminal and the fd hygiene must all still work,
 # and the debug log must show that the fallbacks were the paths taken.
-# pidfd_open and pidfd_send_signal are not in the list: isorun has no
-# fallback for them outside hooks (state, kill, exec need them).
+# Without pidfds (Linux before 5.3, or a caller's profile that predates them)
+# the runtime tracks processes by pid and start time, as runc does: the
+# NO_PIDFD tests take pidfd_open, pidfd_send_signal and pidfd_getfd away too.
 # Validate with ISORUN=runc (runc 1.1.5 uses none of them or falls back).
 
 load helpers
 
 SHIM=$REPO_ROOT/build/helpers/enosys_shim
 NEWER=openat2,close_range,clone3,faccessat2
+NO_PIDFD=$NEWER,pidfd_open,pidfd_send_signal,pidfd_getfd
 
 setup_file() {
 	common_setup_file
@@ -132,4 +134,86 @@ srt() {
 	echo "status $status: $output"
 	[ "$status" -eq 0 ]
 	[ "$output" = 1 ]
+}
+
+@test "enosys shim: without pidfds, create, start, state, exec, kill and delete work" {
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 100
+	local id
+	id=$(new_id)
+	register_id "$id"
+	srt "$NO_PIDFD" create --bundle "$BUNDLE" "$id" >"$TEST_DIR/create.out" 2>&1 || { cat "$TEST_DIR/create.out"; false; }
+	[ "$(state_field "$id" status)" = created ]
+	srt "$NO_PIDFD" start "$id"
+	[ "$(state_field "$id" status)" = running ]
+	run srt "$NO_PIDFD" exec "$id" sh -c 'echo exec-ok; exit 7'
+	echo "status $status: $output"
+	[ "$status" -eq 7 ]
+	[ "$output" = exec-ok ]
+	# a foreground exec with a terminal: the proxy sees the exit without a pidfd
+	# (runc 1.1.5 needs a terminal on its own stdin for that)
+	if is_isorun; then
+		run srt "$NO_PIDFD" exec -t "$id" sh -c '[ -t 1 ] && echo exec-tty-ok'
+		echo "status $status: $output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *exec-tty-ok* ]]
+	fi
+	srt "$NO_PIDFD" kill "$id" KILL
+	wait_status "$id" stopped
+	srt "$NO_PIDFD" delete "$id"
+	[ ! -e "$ROOT/$id" ]
+	if is_isorun; then
+		grep -q 'pidfd_open([0-9]*): Function not implemented; using the pid' "$TEST_DIR/debug.log"
+	fi
+}
+
+@test "enosys shim: without pidfds, start of a container whose init died says it has stopped" {
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" true
+	local id pid
+	id=$(new_id)
+	register_id "$id"
+	srt "$NO_PIDFD" create --bundle "$BUNDLE" "$id" >"$TEST_DIR/create.out" 2>&1 || { cat "$TEST_DIR/create.out"; false; }
+	pid=$(state_field "$id" pid)
+	kill -KILL "$pid"
+	wait_status "$id" stopped
+	run srt "$NO_PIDFD" start "$id"
+	echo "status $status: $output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"stopped"* ]]
+	srt "$NO_PIDFD" delete "$id"
+}
+
+# (clone still hands out a pidfd here; the proxy without one is test_console's no_pidfd cases)
+@test "enosys shim: without pidfds, a foreground run with a terminal ends with the process" {
+	is_isorun || skip "runc 1.1.5 needs a terminal on its stdin for a foreground terminal (open /dev/tty)"
+	make_bundle "$BUNDLE" '.process.terminal = true'
+	set_cmd "$BUNDLE" '[ -t 0 ] && echo tty-ok; exit 5'
+	local id
+	id=$(new_id)
+	register_id "$id"
+	run srt "$NO_PIDFD" run --bundle "$BUNDLE" "$id"
+	echo "status $status: $output"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *tty-ok* ]]
+}
+
+@test "enosys shim: without pidfds, SIGTERM to a foreground run reaches the container's process" {
+	make_bundle "$BUNDLE"
+	set_cmd "$BUNDLE" 'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.1; done'
+	local id
+	id=$(new_id)
+	register_id "$id"
+	# not through srt: $! must be the runtime's own process chain, not a subshell
+	timeout --kill-after=5 "$TMO" "$SHIM" "$NO_PIDFD" -- "$ISORUN" --root "$ROOT" \
+		--debug --log "$TEST_DIR/debug.log" run --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/fg.out" 2>&1 3>&- &
+	local fg=$! i st=0
+	track_pid "$fg"
+	for i in $(seq 200); do grep -q ready "$TEST_DIR/fg.out" && break; sleep 0.05; done
+	grep -q ready "$TEST_DIR/fg.out"
+	kill -TERM "$fg"
+	wait "$fg" || st=$?
+	echo "exit $st"; cat "$TEST_DIR/fg.out"
+	[ "$st" -eq 3 ]
+	grep -q got-term "$TEST_DIR/fg.out"
 }

@@ -456,7 +456,7 @@ static int proxy_proc(int user_slave, int out, int lines)
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return 84;
-	error *e = console_proxy(cm, pidfd);
+	error *e = console_proxy(cm, pid, pidfd);
 	if (e) {
 		dprintf(2, "# console_proxy: %s\n", err_msg(e));
 		return 85;
@@ -501,7 +501,8 @@ static void test_console_proxy(void)
 	close(out[0]);
 }
 
-static int proxy_no_tty(int out)
+/* with_pidfd false: the fallback for kernels and callers without pidfds. */
+static int proxy_no_tty(int out, bool with_pidfd)
 {
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0)
@@ -526,14 +527,14 @@ static int proxy_no_tty(int out)
 		_exit(0);
 	}
 	close(cs);
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	error *e = console_proxy(cm, pidfd);
+	int pidfd = with_pidfd ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	error *e = console_proxy(cm, pid, pidfd);
 	if (e)
 		return 72;
 	return exited_ok(wait_status(pid)) ? 0 : 73;
 }
 
-static void test_console_proxy_no_tty(void)
+static void console_proxy_no_tty(bool with_pidfd)
 {
 	int out[2];
 	CHECK(pipe2(out, O_CLOEXEC) == 0);
@@ -541,7 +542,7 @@ static void test_console_proxy_no_tty(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		alarm(20);
-		_exit(proxy_no_tty(out[1]));
+		_exit(proxy_no_tty(out[1], with_pidfd));
 	}
 	close(out[1]);
 	static char acc[65536];
@@ -557,7 +558,7 @@ static void test_console_proxy_no_tty(void)
 
 /* A signal to the runtime during a terminal session reaches the container
  * process; SIGTERM's default action ends it and the proxy returns. */
-static int proxy_signals_proc(int out)
+static int proxy_signals_proc(int out, bool with_pidfd)
 {
 	sigset_t fwd, old;
 	sigfillset(&fwd);
@@ -581,8 +582,8 @@ static int proxy_signals_proc(int out)
 		_exit(93);
 	}
 	close(cs);
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	error *e = console_proxy_signals(cm, pidfd, &fwd);
+	int pidfd = with_pidfd ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
+	error *e = console_proxy_signals(cm, pid, pidfd, &fwd);
 	if (e)
 		return 62;
 	int st = wait_status(pid);
@@ -594,7 +595,7 @@ static int proxy_signals_proc(int out)
 	return sigismember(&cur, SIGTERM) && sigismember(&cur, SIGWINCH) ? 0 : 64;
 }
 
-static void test_console_proxy_signals(void)
+static void console_proxy_signals_to(bool with_pidfd)
 {
 	int out[2];
 	CHECK(pipe2(out, O_CLOEXEC) == 0);
@@ -602,7 +603,7 @@ static void test_console_proxy_signals(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		alarm(20);
-		_exit(proxy_signals_proc(out[1]));
+		_exit(proxy_signals_proc(out[1], with_pidfd));
 	}
 	close(out[1]);
 	char acc[1024] = "";
@@ -610,6 +611,26 @@ static void test_console_proxy_signals(void)
 	CHECK(kill(pid, SIGTERM) == 0);
 	CHECK(exited_ok(wait_status(pid)));
 	close(out[0]);
+}
+
+static void test_console_proxy_no_tty(void)
+{
+	console_proxy_no_tty(true);
+}
+
+static void test_console_proxy_no_tty_no_pidfd(void)
+{
+	console_proxy_no_tty(false);
+}
+
+static void test_console_proxy_signals(void)
+{
+	console_proxy_signals_to(true);
+}
+
+static void test_console_proxy_signals_no_pidfd(void)
+{
+	console_proxy_signals_to(false);
 }
 
 int main(void)
@@ -625,6 +646,8 @@ int main(void)
 		SKIP_TEST(test_console_create, "needs root");
 	RUN_TEST(test_console_proxy);
 	RUN_TEST(test_console_proxy_no_tty);
+	RUN_TEST(test_console_proxy_no_tty_no_pidfd);
 	RUN_TEST(test_console_proxy_signals);
+	RUN_TEST(test_console_proxy_signals_no_pidfd);
 	UNIT_MAIN_END();
 }
