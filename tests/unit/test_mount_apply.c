@@ -14,9 +14,8 @@
 #include "runtime/child/mount_plan.h"
 #include "runtime/child/rootfs.h"
 #include "tests/unit/fake_sys.h"
+#include "tests/unit/runc_mounts.h"
 #include "tests/unit/unit.h"
-
-#define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
 
 static char base[64], rootfs[128], src[128];
 static int rootfd = -1;
@@ -128,30 +127,7 @@ static void test_bind_recursive_attrs_and_propagation(void)
 static void test_default_mounts(void)
 {
 	setup();
-	struct oci_mount m[] = {
-	    {.destination = "/proc", .type = "proc", .source = "proc"},
-	    {.destination = "/dev",
-	     .type = "tmpfs",
-	     .source = "tmpfs",
-	     .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
-	    {.destination = "/dev/pts",
-	     .type = "devpts",
-	     .source = "devpts",
-	     .options =
-		 OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
-	    {.destination = "/dev/shm",
-	     .type = "tmpfs",
-	     .source = "shm",
-	     .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
-	    {.destination = "/dev/mqueue",
-	     .type = "mqueue",
-	     .source = "mqueue",
-	     .options = OPTS("nosuid", "noexec", "nodev")},
-	    {.destination = "/sys",
-	     .type = "sysfs",
-	     .source = "sysfs",
-	     .options = OPTS("nosuid", "noexec", "nodev", "ro")},
-	};
+	struct oci_mount m[] = {RUNC_MOUNTS_TO_SYS};
 	CHECK_OK(apply(m, ARRAY_SIZE(m), NULL));
 	CHECK_STR(fake_sys_log(),
 		  "mount(\"proc\", fd(T/rootfs/proc), \"proc\", 0, NULL)\n"

@@ -4,43 +4,16 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "common/util.h"
 #include "runtime/child/devices.h"
 #include "runtime/child/mount_plan.h"
-#include <sys/stat.h>
+#include "tests/unit/runc_mounts.h"
 #include "tests/unit/unit.h"
 
-#define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
-
 /* runc spec's mounts, verbatim. */
-static struct oci_mount default_mounts[] = {
-    {.destination = "/proc", .type = "proc", .source = "proc"},
-    {.destination = "/dev",
-     .type = "tmpfs",
-     .source = "tmpfs",
-     .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
-    {.destination = "/dev/pts",
-     .type = "devpts",
-     .source = "devpts",
-     .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
-    {.destination = "/dev/shm",
-     .type = "tmpfs",
-     .source = "shm",
-     .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
-    {.destination = "/dev/mqueue",
-     .type = "mqueue",
-     .source = "mqueue",
-     .options = OPTS("nosuid", "noexec", "nodev")},
-    {.destination = "/sys",
-     .type = "sysfs",
-     .source = "sysfs",
-     .options = OPTS("nosuid", "noexec", "nodev", "ro")},
-    {.destination = "/sys/fs/cgroup",
-     .type = "cgroup",
-     .source = "cgroup",
-     .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
-};
+static struct oci_mount default_mounts[] = {RUNC_MOUNTS_TO_SYS, RUNC_CGROUP_MOUNT};
 
 static const char hybrid_mountinfo[] =
     "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"

@@ -18,9 +18,8 @@
 
 #include "common/util.h"
 #include "runtime/child/rootfs.h"
+#include "tests/unit/runc_mounts.h"
 #include "tests/unit/unit.h"
-
-#define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
 
 static char base[64];
 
@@ -40,31 +39,8 @@ static void cleanup(void)
 }
 
 static struct oci_mount default_mounts[] = {
-    {.destination = "/proc", .type = "proc", .source = "proc"},
-    {.destination = "/dev",
-     .type = "tmpfs",
-     .source = "tmpfs",
-     .options = OPTS("nosuid", "strictatime", "mode=755", "size=65536k")},
-    {.destination = "/dev/pts",
-     .type = "devpts",
-     .source = "devpts",
-     .options = OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")},
-    {.destination = "/dev/shm",
-     .type = "tmpfs",
-     .source = "shm",
-     .options = OPTS("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
-    {.destination = "/dev/mqueue",
-     .type = "mqueue",
-     .source = "mqueue",
-     .options = OPTS("nosuid", "noexec", "nodev")},
-    {.destination = "/sys",
-     .type = "sysfs",
-     .source = "sysfs",
-     .options = OPTS("nosuid", "noexec", "nodev", "ro")},
-    {.destination = "/sys/fs/cgroup",
-     .type = "cgroup",
-     .source = "cgroup",
-     .options = OPTS("nosuid", "noexec", "nodev", "relatime", "ro")},
+    RUNC_MOUNTS_TO_SYS,
+    RUNC_CGROUP_MOUNT,
     /* not in runc's default: a tmpfs copied up from the image, and a
      * read-only bind of a host dir (kept last: its source is set per test) */
     {.destination = "/etc",
