@@ -186,3 +186,23 @@ overlay_first() {
 	[ -z "$(ls -A "$BUNDLE/root")" ]
 	[ "$(layers_sum)" = "$LOWER_BEFORE" ]
 }
+
+@test "a symlink in a layer cannot lead a later mount out of the overlay root" {
+	layers_setup
+	overlay_first c1
+	# the top layer's /srv points, through "..", at a decoy dir of this test on the host
+	mkdir -p "$TEST_DIR/decoy"
+	ln -s "/../../../..$TEST_DIR/decoy" "$L2/srv"
+	LOWER_BEFORE=$(layers_sum)
+	edit_config "$BUNDLE" '.mounts += [{"destination": "/srv", "type": "tmpfs", "source": "tmpfs"}]'
+	run_sh "$(new_id)" 'awk '\''$9 == "tmpfs" { print $5 }'\'' /proc/self/mountinfo | grep decoy
+		echo inside >/srv/file && cat '"$TEST_DIR"'/decoy/file'
+	[ "$status" -eq 0 ]
+	# the tmpfs is on the decoy path inside the container's root ...
+	[ "${lines[0]}" = "$TEST_DIR/decoy" ]
+	[ "${lines[1]}" = inside ]
+	# ... created in its upper layer, never on the host's decoy
+	[ -d "$TEST_DIR/c1/upper$TEST_DIR/decoy" ]
+	[ -z "$(ls -A "$TEST_DIR/decoy")" ]
+	[ "$(layers_sum)" = "$LOWER_BEFORE" ]
+}
