@@ -1,7 +1,9 @@
 /* Applying a mount plan. Every destination is opened inside the rootfs with
  * safe_open_in_root() and mounted onto through /proc/self/fd/N; after a mount
  * the destination is opened again, because the old fd still names the
- * covered directory, not the new mount on top of it. */
+ * covered directory, not the new mount on top of it. The same holds for the
+ * root itself: a mount over "/" replaces the fd every later destination is
+ * resolved from (struct mount_root). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -169,14 +171,30 @@ static error *copy_tree(const struct sys_ops *sys, int src, int dst, int depth)
 	return e;
 }
 
-static error *reopen(int rootfd, const char *dest, int *fd)
+/* After a mount over the root the old fd names what it covers: the root is opened again
+ * by its path, which now leads to the new mount, and the new fd replaces it. */
+static error *reopen_root(struct mount_root *root)
 {
-	return safe_open_in_root(rootfd, dest, SAFE_NO_CREATE, fd);
+	int fd = open(root->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_errno("open the new root %s", root->path);
+	close(root->fd);
+	root->fd = fd;
+	return NULL;
+}
+
+static error *reopen(struct mount_root *root, const char *dest, int *fd)
+{
+	error *e;
+	if (strcmp(dest, "/") == 0 && (e = reopen_root(root)))
+		return e;
+	return safe_open_in_root(root->fd, dest, SAFE_NO_CREATE, fd);
 }
 
 /* The tree the runtime cloned and idmapped is moved onto dest: a bind of the
  * source would lose the mapping. */
-static error *apply_idmapped_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
+static error *apply_idmapped_bind(const struct sys_ops *sys, const struct mount_op *op,
+				  struct mount_root *root)
 {
 	if (op->tree_fd < 0)
 		return err_new("idmapped mount of %s: no prepared tree", op->source);
@@ -185,23 +203,23 @@ static error *apply_idmapped_bind(const struct sys_ops *sys, const struct mount_
 		return err_errno("stat idmapped tree of %s", op->source);
 	_cleanup_close_ int dst = -1;
 	error *e = safe_open_in_root(
-	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
+	    root->fd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
 	if (e)
 		return e;
 	if (syscall(SYS_move_mount, op->tree_fd, "", dst, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return err_errno("move_mount idmapped tree of %s", op->source);
 	_cleanup_close_ int top = -1;
-	if ((e = reopen(rootfd, op->dest, &top)))
+	if ((e = reopen(root, op->dest, &top)))
 		return e;
 	return apply_tail(sys, op, top);
 }
 
-static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, int rootfd,
-			 int given_src)
+static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op,
+			 struct mount_root *root, int given_src)
 {
 	if (op->idmap != MOUNT_IDMAP_NONE)
-		return apply_idmapped_bind(sys, op, rootfd);
+		return apply_idmapped_bind(sys, op, root);
 	/* The source is a host path chosen by whoever wrote config.json: it
 	 * is followed like runc does, but pinned by an fd so the mount uses
 	 * exactly what we looked at. */
@@ -217,7 +235,7 @@ static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, i
 		return err_new("\"%s\" cannot be mounted because it is not of type proc", op->dest);
 	_cleanup_close_ int dst = -1;
 	error *e = safe_open_in_root(
-	    rootfd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
+	    root->fd, op->dest, S_ISDIR(st.st_mode) ? SAFE_CREATE_DIR : SAFE_CREATE_FILE, &dst);
 	if (e)
 		return e;
 	char sp[FD_PATH_LEN], dp[FD_PATH_LEN];
@@ -225,9 +243,61 @@ static error *apply_bind(const struct sys_ops *sys, const struct mount_op *op, i
 		       op->flags & (MS_BIND | MS_REC), NULL) < 0)
 		return err_errno("bind %s", op->source);
 	_cleanup_close_ int top = -1;
-	if ((e = reopen(rootfd, op->dest, &top)))
+	if ((e = reopen(root, op->dest, &top)))
 		return e;
 	return apply_tail(sys, op, top);
+}
+
+static bool mount_id(const char *path, uint64_t *id)
+{
+	struct statx sx;
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+		return false;
+	*id = sx.stx_mnt_id;
+	return true;
+}
+
+/* The kernel's errors for an overlay do not say which of its directories is wrong: the
+ * first one that cannot be reached is named, or an upperdir and a workdir on two mounts
+ * (an upperdir inside root.path is reached through the runtime's bind of root.path, a
+ * workdir outside it is not). NULL when nothing is found. */
+static error *overlay_diagnose(const char *data)
+{
+	static const char *const keys[] = {"lowerdir=", "upperdir=", "workdir="};
+	_cleanup_free_ char *upper = NULL, *work = NULL;
+	for (const char *s = data; s && *s;) {
+		size_t n = strcspn(s, ",");
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			size_t kl = strlen(keys[k]);
+			if (n <= kl || strncmp(s, keys[k], kl) != 0)
+				continue;
+			/* lowerdir lists layers separated by ':' */
+			for (const char *d = s + kl; d < s + n;) {
+				size_t dl = strcspn(d, k == 0 ? ":," : ",");
+				if (dl > (size_t)(s + n - d))
+					dl = (size_t)(s + n - d);
+				_cleanup_free_ char *dir = strndup(d, dl);
+				if (!dir)
+					return err_sys(ENOMEM, "mount overlay");
+				struct stat st;
+				if (stat(dir, &st) < 0)
+					return err_errno("mount overlay: %.*s %s", (int)kl - 1,
+							 keys[k], dir);
+				if (k == 1 && !upper)
+					upper = steal_ptr(dir);
+				else if (k == 2 && !work)
+					work = steal_ptr(dir);
+				d += dl + 1;
+			}
+		}
+		s += n + (s[n] == ',');
+	}
+	uint64_t um, wm;
+	if (upper && work && mount_id(upper, &um) && mount_id(work, &wm) && um != wm)
+		return err_new("mount overlay: upperdir %s and workdir %s are on different mounts "
+			       "(an upperdir inside root.path is on the runtime's bind of it)",
+			       upper, work);
+	return NULL;
 }
 
 static bool needs_ordinary_dir(const struct mount_op *op)
@@ -239,12 +309,13 @@ static bool needs_ordinary_dir(const struct mount_op *op)
  * say) would otherwise get its procfs wherever the link points, away from the masked
  * paths. runc 1.1.5 refuses that with this message; the last component is opened without
  * following it, so nothing can swap it in between. */
-static error *open_ordinary_dir(const struct mount_op *op, int rootfd, int *out, bool *existed)
+static error *open_ordinary_dir(const struct mount_op *op, struct mount_root *root, int *out,
+				bool *existed)
 {
 	_cleanup_close_ int dir = -1;
 	_cleanup_free_ char *buf = NULL;
 	const char *name = NULL;
-	error *e = safe_open_parent_in_root(rootfd, op->dest, true, &dir, &buf, &name);
+	error *e = safe_open_parent_in_root(root->fd, op->dest, true, &dir, &buf, &name);
 	if (e)
 		return e;
 	*existed = true;
@@ -268,19 +339,20 @@ static error *open_ordinary_dir(const struct mount_op *op, int rootfd, int *out,
 	return NULL;
 }
 
-static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
+static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op,
+			  struct mount_root *root)
 {
 	_cleanup_close_ int dst = -1;
 	bool existed = true;
 	error *e;
 	if (needs_ordinary_dir(op)) {
-		e = open_ordinary_dir(op, rootfd, &dst, &existed);
+		e = open_ordinary_dir(op, root, &dst, &existed);
 	} else {
-		e = safe_open_in_root(rootfd, op->dest, SAFE_NO_CREATE, &dst);
+		e = safe_open_in_root(root->fd, op->dest, SAFE_NO_CREATE, &dst);
 		if (e && err_errnum(e) == ENOENT) {
 			err_free(e);
 			existed = false;
-			e = safe_open_in_root(rootfd, op->dest, SAFE_CREATE_DIR, &dst);
+			e = safe_open_in_root(root->fd, op->dest, SAFE_CREATE_DIR, &dst);
 		}
 	}
 	if (e)
@@ -297,6 +369,8 @@ static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, 
 	safe_fd_path(dst, dp, sizeof(dp));
 	if (sys->mount(op->source, dp, op->fstype, op->flags, op->data) < 0) {
 		int err = errno;
+		if (!strcmp(op->fstype, "overlay") && (e = overlay_diagnose(op->data)))
+			return e;
 		if (!op->fallback_bind || (err != EPERM && err != EBUSY))
 			return err_sys(err, "mount");
 		log_debug("mounts[%d] (%s): mount %s: %s; binding %s instead", op->spec_index,
@@ -308,10 +382,10 @@ static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, 
 		b.remount = (op->flags & ~(unsigned long)(MS_BIND | MS_REC)) != 0;
 		b.remount_flags = op->flags | MS_BIND | MS_REC;
 		b.proc_source = b.spec_source = false;
-		return apply_bind(sys, &b, rootfd, -1);
+		return apply_bind(sys, &b, root, -1);
 	}
 	_cleanup_close_ int top = -1;
-	if ((e = reopen(rootfd, op->dest, &top)))
+	if ((e = reopen(root, op->dest, &top)))
 		return e;
 	if ((op->keep_mode && existed) || op->tmpcopyup) {
 		_cleanup_close_ int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -325,19 +399,20 @@ static error *apply_mount(const struct sys_ops *sys, const struct mount_op *op, 
 	return apply_tail(sys, op, top);
 }
 
-static error *apply_remount(const struct sys_ops *sys, const struct mount_op *op, int rootfd)
+static error *apply_remount(const struct sys_ops *sys, const struct mount_op *op,
+			    struct mount_root *root)
 {
 	_cleanup_close_ int fd = -1;
-	error *e = reopen(rootfd, op->dest, &fd);
+	error *e = reopen(root, op->dest, &fd);
 	return e ? e : mount_remount_fd(sys, fd, op->flags);
 }
 
-static error *apply_symlink(const struct mount_op *op, int rootfd)
+static error *apply_symlink(const struct mount_op *op, struct mount_root *root)
 {
 	_cleanup_close_ int dir = -1;
 	_cleanup_free_ char *buf = NULL;
 	const char *name = NULL;
-	error *e = safe_open_parent_in_root(rootfd, op->dest, true, &dir, &buf, &name);
+	error *e = safe_open_parent_in_root(root->fd, op->dest, true, &dir, &buf, &name);
 	if (e)
 		return e;
 	if (symlinkat(op->source, dir, name) < 0 && errno != EEXIST)
@@ -345,26 +420,26 @@ static error *apply_symlink(const struct mount_op *op, int rootfd)
 	return NULL;
 }
 
-error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, int rootfd,
-			const int *source_fds)
+error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p,
+			struct mount_root *root, const int *source_fds)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
 		error *e = NULL;
 		switch (op->kind) {
 		case MOUNT_OP_BIND:
-			e = apply_bind(sys, op, rootfd,
+			e = apply_bind(sys, op, root,
 				       op->spec_source && source_fds ? source_fds[op->spec_index]
 								     : -1);
 			break;
 		case MOUNT_OP_MOUNT:
-			e = apply_mount(sys, op, rootfd);
+			e = apply_mount(sys, op, root);
 			break;
 		case MOUNT_OP_REMOUNT:
-			e = apply_remount(sys, op, rootfd);
+			e = apply_remount(sys, op, root);
 			break;
 		case MOUNT_OP_SYMLINK:
-			e = apply_symlink(op, rootfd);
+			e = apply_symlink(op, root);
 			break;
 		}
 		if (e)

@@ -355,6 +355,25 @@ static error *plan_idmap(struct mount_op *op, const struct oci_mount *m, enum mo
 	return NULL;
 }
 
+/* The kernel says only EINVAL for an overlay without lowerdir, or with an upperdir but no
+ * workdir: said here, before anything is created. */
+static error *check_overlay_data(const char *data)
+{
+	bool lower = false, upper = false, work = false;
+	for (const char *s = data; s && *s;) {
+		size_t n = strcspn(s, ",");
+		lower |= n > 9 && strncmp(s, "lowerdir=", 9) == 0;
+		upper |= n > 9 && strncmp(s, "upperdir=", 9) == 0;
+		work |= n > 8 && strncmp(s, "workdir=", 8) == 0;
+		s += n + (s[n] == ',');
+	}
+	if (!lower)
+		return err_new("overlay needs a lowerdir= option (the read-only layers)");
+	if (upper != work)
+		return err_new("overlay needs both upperdir= and workdir=, or neither");
+	return NULL;
+}
+
 static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *m,
 		       const struct oci_config *cfg, const struct mount_host *host,
 		       bool new_cgroupns)
@@ -365,13 +384,15 @@ static error *plan_one(struct mount_plan *p, int index, const struct oci_mount *
 	_cleanup_free_ char *dest = path_join_clean("/", m->destination);
 	if (!dest)
 		return err_sys(ENOMEM, "plan");
-	if (strcmp(dest, "/") == 0)
-		return err_new("cannot mount over the container's root");
+	const char *type = m->type && *m->type ? m->type : NULL;
 	struct mount_options o;
 	error *e = mount_options_parse(m->options, &o);
 	if (e)
 		return e;
-	const char *type = m->type && *m->type ? m->type : NULL;
+	if (type && strcmp(type, "overlay") == 0 && (e = check_overlay_data(o.data))) {
+		mount_options_free(&o);
+		return e;
+	}
 	/* Any type is ignored for binds (runc); "bind" as a type is a bind. */
 	bool bind = o.bind || (type && strcmp(type, "bind") == 0);
 	if (bind)
@@ -468,9 +489,25 @@ error *mount_plan_build(const struct oci_config *cfg, const struct mount_host *h
 {
 	memset(out, 0, sizeof(*out));
 	out->setup_dev = true;
+	const char *covered = NULL; /* the first destination that is not the root */
+	size_t covered_i = 0;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct oci_mount *m = &cfg->mounts[i];
 		error *e = plan_one(out, (int)i, m, cfg, host, new_cgroupns);
+		_cleanup_free_ char *dest =
+		    m->destination ? path_join_clean("/", m->destination) : NULL;
+		bool on_root = !e && dest && strcmp(dest, "/") == 0;
+		/* A mount over the root becomes the container's root (runc's behaviour):
+		 * after another mount it would hide that one, /proc with it, which runc
+		 * 1.1.5 only notices when it fails to open /proc/self/fd. */
+		if (on_root && covered)
+			e = err_new("a mount over the container's root must come before the other "
+				    "mounts: it would cover mounts[%zu] (%s)",
+				    covered_i, covered);
+		else if (!e && !on_root && !covered) {
+			covered = m->destination ? m->destination : "";
+			covered_i = i;
+		}
 		if (e) {
 			mount_plan_free(out);
 			return err_wrap(e, "mounts[%zu] (%s)", i,

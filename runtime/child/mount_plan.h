@@ -111,14 +111,22 @@ void mount_op_describe(const struct mount_op *op, char *buf, size_t len);
  * msMoveRoot does. *out is NULL-terminated; free each string and the array. */
 error *mount_no_pivot_hide_plan(const char *mountinfo, const char *rootfs, char ***out, size_t *n);
 
-/* Applies every op in order below the rootfs open as rootfd (an O_PATH fd
- * of a mount point), making the mount calls through sys. source_fds (NULL,
- * or one entry per config mount, -1 when none) holds bind sources the runtime
- * opened for us in this mount namespace with its own credentials: used
- * instead of opening the path, which the container's root of a user namespace
- * may not be allowed to reach. In mount_apply.c. */
-error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p, int rootfd,
-			const int *source_fds);
+/* The container's root while its mounts are made. A mount over "/" (an overlay of image
+ * layers, say) becomes the root: fd, which still names the directory underneath, is then
+ * replaced by an fd of path opened again (the host path of the rootfs, trusted: it is
+ * the caller's), so that every later destination is resolved inside the new mount. */
+struct mount_root {
+	int fd;		  /* O_PATH fd of the root mount, owned */
+	const char *path; /* where fd was opened from */
+};
+
+/* Applies every op in order below root, making the mount calls through sys.
+ * source_fds (NULL, or one entry per config mount, -1 when none) holds bind sources the
+ * runtime opened for us in this mount namespace with its own credentials: used instead of
+ * opening the path, which the container's root of a user namespace may not be allowed to
+ * reach. In mount_apply.c. */
+error *mount_plan_apply(const struct sys_ops *sys, const struct mount_plan *p,
+			struct mount_root *root, const int *source_fds);
 /* Remounts the mount open as fd with flags|MS_REMOUNT, keeping flags the
  * kernel locked (user namespaces) when a plain remount is refused. */
 error *mount_remount_fd(const struct sys_ops *sys, int fd, unsigned long flags);

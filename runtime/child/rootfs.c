@@ -124,6 +124,8 @@ error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
 	_cleanup_close_ int rootfd = -1;
 	if ((e = open_rootfs(cfg, &rootfd)))
 		return e;
+	/* rootfd follows a mount over "/": the devices go into that new root. */
+	struct mount_root root = {.fd = rootfd, .path = cfg->root.absolute_path};
 
 	struct mount_host host = {0};
 	if (needs_cgroup_host(cfg) && (e = mount_host_detect(&host)))
@@ -140,7 +142,8 @@ error *rootfs_prepare(const struct sys_ops *sys, const struct oci_config *cfg,
 			op->tree_fd = opts->idmap_fds[k];
 	}
 	mount_plan_log(&plan);
-	e = mount_plan_apply(sys, &plan, rootfd, opts->source_fds);
+	e = mount_plan_apply(sys, &plan, &root, opts->source_fds);
+	rootfd = root.fd;
 	if (!e)
 		log_debug("init: rootfs mounts: %zu applied", plan.n);
 	/* Moved in (or not needed after a failure): they must not reach the

@@ -361,29 +361,56 @@ grade_of() {
 	[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] # a PNG
 }
 
-@test "lab 9: layers: two containers share the lower layers, writes land in their upper" {
-	lab_do 'mkdir -p layers/l1 layers/l2 c1/upper c1/work c2/upper c2/work'
-	lab_do "echo 'layer one' >layers/l1/motd; echo 'only in layer one' >layers/l1/one"
-	lab_do "echo 'layer two' >layers/l2/motd"
+@test "lab 9: layers: a root from two layers, shared by two containers; writes land in their upper" {
+	lab_do 'rm -rf layers c1 c2 && mkdir -p layers/l2/etc c1/upper c1/work c1/root c2/upper c2/work c2/root'
+	lab_do 'cp -a rootfs layers/l1'
+	lab_do "echo 'layer one' >layers/l1/etc/motd; echo 'only in layer one' >layers/l1/etc/one"
+	lab_do "echo 'layer two' >layers/l2/etc/motd"
+	local before
+	before=$(cd "$BUNDLE/layers" && find . -printf '%p %y %m %s %T@\n' | sort | md5sum)
 	lab_do 'rm -f config.json'
-	lab_do 'isorun spec --args '\''sh -c "cat /srv/motd /srv/one; echo written by $(hostname) >/srv/new; ls /srv"'\'''
-	lab_do 'jq --arg d "$PWD" '\''.mounts += [{"destination": "/srv", "type": "overlay", "source": "overlay", "options": ["lowerdir=\($d)/layers/l2:\($d)/layers/l1", "upperdir=\($d)/c1/upper", "workdir=\($d)/c1/work"]}]'\'' config.json >c1.json'
+	lab_do "isorun spec --args 'sleep 600'"
+	lab_do 'for c in c1 c2; do jq --arg d "$PWD" --arg c $c '\''.root = {"path": "\($c)/root", "readonly": false} | .hostname = $c | .mounts = [{"destination": "/", "type": "overlay", "source": "overlay", "options": ["lowerdir=\($d)/layers/l2:\($d)/layers/l1", "upperdir=\($d)/\($c)/upper", "workdir=\($d)/\($c)/work"]}] + .mounts'\'' config.json >$c.json; done'
 	[ "$status" -eq 0 ]
-	lab_do 'sed "s;/c1/;/c2/;g" c1.json >c2.json'
-	lab_do 'cp c1.json config.json && isorun run --bundle . layer1'
+	lab_do 'cp c1.json config.json && isorun run -d --bundle . layer1 >/dev/null 2>&1'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "layer two" ]
-	[ "${lines[1]}" = "only in layer one" ]
-	[ "$(echo ${lines[@]:2})" = "motd new one" ]
-	lab_do 'cp c2.json config.json && isorun run --bundle . layer2'
+	lab_do 'cp c2.json config.json && isorun run -d --bundle . layer2 >/dev/null 2>&1'
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "layer two" ]
-	lab_do 'ls layers/l1 layers/l2 c1/upper c2/upper'
-	[ "$(cat "$BUNDLE/c1/upper/new")" = "written by runc" ]
-	[ "$(cat "$BUNDLE/c2/upper/new")" = "written by runc" ]
-	[ "$(ls "$BUNDLE/layers/l1" | xargs)" = "motd one" ]
-	[ "$(ls "$BUNDLE/layers/l2" | xargs)" = "motd" ]
-	[ "$(cat "$BUNDLE/layers/l1/motd")" = "layer one" ]
+	# both at the same time
+	[ "$(state_field layer1 status)" = running ]
+	[ "$(state_field layer2 status)" = running ]
+	lab_do "isorun exec layer1 sh -c 'cat /etc/motd /etc/one; echo written by \$(hostname) >/new'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'layer two\nonly in layer one')" ]
+	lab_do "isorun exec layer2 sh -c 'cat /etc/motd /etc/one; echo written by \$(hostname) >/new'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'layer two\nonly in layer one')" ]
+	lab_do 'isorun exec layer1 cat /new'
+	[ "$output" = "written by c1" ]
+	lab_do 'isorun exec layer2 cat /new'
+	[ "$output" = "written by c2" ]
+	lab_do "isorun exec layer1 awk '\$5 == \"/\" { print \$9, \$NF }' /proc/self/mountinfo"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "overlay rw,lowerdir=$BUNDLE/layers/l2:$BUNDLE/layers/l1,upperdir=$BUNDLE/c1/upper,workdir=$BUNDLE/c1/work"* ]]
+	# the other one's root: the same lower layers, its own upper
+	grep -q " / / .*lowerdir=$BUNDLE/layers/l2:$BUNDLE/layers/l1,upperdir=$BUNDLE/c2/upper," \
+		"/proc/$(state_field layer2 pid)/mountinfo"
+	lab_do 'isorun delete -f layer1; isorun delete -f layer2'
+	[ "$status" -eq 0 ]
+	lab_do 'ls c1/upper c2/upper; cat c1/upper/new c2/upper/new'
+	[ "$status" -eq 0 ]
+	[ "$(ls -A "$BUNDLE/c1/upper")" = new ]
+	[ "$(ls -A "$BUNDLE/c2/upper")" = new ]
+	[ "$(cat "$BUNDLE/c1/upper/new")" = "written by c1" ]
+	[ "$(cat "$BUNDLE/c2/upper/new")" = "written by c2" ]
+	lab_do 'ls layers/l2/etc; cat layers/l1/etc/motd; ls layers/l1/new'
+	[ "${lines[0]}" = motd ]
+	[ "${lines[1]}" = "layer one" ]
+	[[ "${lines[2]}" == *"No such file or directory"* ]]
+	[ "$(cd "$BUNDLE/layers" && find . -printf '%p %y %m %s %T@\n' | sort | md5sum)" = "$before" ]
+	# root.path was only a mount point
+	[ -z "$(ls -A "$BUNDLE/c1/root")" ]
+	[ -z "$(ls -A "$BUNDLE/c2/root")" ]
 }
 
 @test "lab 10: a VM and a container side by side: kernel, start, host memory, CPU ratio" {

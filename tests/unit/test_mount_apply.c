@@ -51,7 +51,29 @@ static error *apply(struct oci_mount *m, size_t n, const struct mount_host *host
 	error *e = mount_plan_build(&c, host ? host : &none, false, &plan);
 	if (e)
 		return e;
-	e = mount_plan_apply(&fake_sys, &plan, rootfd, NULL);
+	struct mount_root root = {.fd = rootfd, .path = rootfs};
+	e = mount_plan_apply(&fake_sys, &plan, &root, NULL);
+	rootfd = root.fd;
+	mount_plan_free(&plan);
+	return e;
+}
+
+/* apply() with root.path naming another directory than rootfd: what the rootfs path
+ * leads to once a mount covers the rootfs (the fake mounts nothing). */
+static error *apply_over(struct oci_mount *m, size_t n, const char *top)
+{
+	struct oci_config c = {0};
+	c.bundle = base;
+	c.mounts = m;
+	c.n_mounts = n;
+	struct mount_host none = {0};
+	struct mount_plan plan;
+	error *e = mount_plan_build(&c, &none, false, &plan);
+	if (e)
+		return e;
+	struct mount_root root = {.fd = rootfd, .path = top};
+	e = mount_plan_apply(&fake_sys, &plan, &root, NULL);
+	rootfd = root.fd;
 	mount_plan_free(&plan);
 	return e;
 }
@@ -460,6 +482,66 @@ static void test_masked_paths_fake_dev_null(void)
 	teardown();
 }
 
+/* A mount over "/" goes onto the rootfs; every later destination is resolved in the new
+ * root (the rootfs path opened again), not in the covered directory, and a symlink there
+ * still cannot lead out of it. */
+static void test_mount_over_root_becomes_root(void)
+{
+	setup();
+	char top[160], p[256];
+	snprintf(top, sizeof(top), "%s/top", base);
+	CHECK(mkdir(top, 0755) == 0);
+	snprintf(p, sizeof(p), "%s/srv", top);
+	CHECK(symlink("/../../../escape", p) == 0);
+	struct oci_mount m[] = {
+	    {.destination = "/",
+	     .type = "overlay",
+	     .source = "overlay",
+	     .options = OPTS("lowerdir=/l2:/l1", "upperdir=/u", "workdir=/w")},
+	    {.destination = "/proc", .type = "proc", .source = "proc"},
+	    {.destination = "/srv", .type = "tmpfs", .source = "tmpfs"},
+	};
+	CHECK_OK(apply_over(m, ARRAY_SIZE(m), top));
+	CHECK_STR(fake_sys_log(), "mount(\"overlay\", fd(T/rootfs), \"overlay\", 0, "
+				  "\"lowerdir=/l2:/l1,upperdir=/u,workdir=/w\")\n"
+				  "mount(\"proc\", fd(T/top/proc), \"proc\", 0, NULL)\n"
+				  "mount(\"tmpfs\", fd(T/top/escape), \"tmpfs\", 0, NULL)\n");
+	CHECK(is_dir("../top/proc") && !is_dir("proc"));
+	teardown();
+}
+
+/* The kernel's ENOENT or EINVAL for an overlay is turned into which directory is wrong. */
+static void test_overlay_errors_name_the_dir(void)
+{
+	setup();
+	char up[160], data[512], want[512];
+	snprintf(up, sizeof(up), "upperdir=%s/nope", base);
+	struct oci_mount m[] = {{.destination = "/",
+				 .type = "overlay",
+				 .source = "overlay",
+				 .options = OPTS("lowerdir=/", up, "workdir=/")}};
+	fake_sys_fail("mount(\"overlay\"", 0, ENOENT);
+	error *e = apply(m, 1, NULL);
+	snprintf(want, sizeof(want),
+		 "mounts[0] (/): mount overlay: upperdir %s/nope: No such file or directory", base);
+	CHECK(e);
+	if (e)
+		CHECK_STR(err_msg(e), want);
+	err_free(e);
+	snprintf(data, sizeof(data), "workdir=%s", src);
+	m[0].options = OPTS("lowerdir=/", "upperdir=/proc", data);
+	e = apply(m, 1, NULL);
+	snprintf(want, sizeof(want),
+		 "mounts[0] (/): mount overlay: upperdir /proc and workdir %s are on different "
+		 "mounts (an upperdir inside root.path is on the runtime's bind of it)",
+		 src);
+	CHECK(e);
+	if (e)
+		CHECK_STR(err_msg(e), want);
+	err_free(e);
+	teardown();
+}
+
 int main(void)
 {
 	fake_sys_confine();
@@ -469,6 +551,8 @@ int main(void)
 	RUN_TEST(test_default_mounts);
 	RUN_TEST(test_tmpfs_ro_remount);
 	RUN_TEST(test_error_names_entry);
+	RUN_TEST(test_mount_over_root_becomes_root);
+	RUN_TEST(test_overlay_errors_name_the_dir);
 	RUN_TEST(test_remount_eperm_keeps_locked_flags);
 	RUN_TEST(test_cgroup2_fallback_bind);
 	RUN_TEST(test_cgroup_v1_binds);

@@ -301,13 +301,6 @@ static void test_errors_name_the_entry(void)
 	if (e)
 		CHECK_STR(err_msg(e), "mounts[0] (/mnt): mount type is missing");
 	err_free(e);
-	struct oci_mount d[] = {{.destination = "/..", .type = "tmpfs", .source = "x"}};
-	cfg = make_cfg(d, 1);
-	e = mount_plan_build(&cfg, &h, false, &p);
-	CHECK(e);
-	if (e)
-		CHECK_STR(err_msg(e), "mounts[0] (/..): cannot mount over the container's root");
-	err_free(e);
 	struct oci_mount ok[] = {{.destination = "/proc/cpuinfo",
 				  .source = "/var/lib/lxcfs/proc/cpuinfo",
 				  .options = OPTS("bind")}};
@@ -317,6 +310,67 @@ static void test_errors_name_the_entry(void)
 }
 
 /* The kernel ignores mount data with MS_BIND: refused (runc 1.2), not dropped. */
+/* A mount over "/" (an overlay of layers) is planned like any other, with "/" as its
+ * destination ("/.." is "/" too); it must come first, since it would hide the mounts
+ * before it (/proc with them); an overlay needs its lowerdir, and upperdir and workdir
+ * together: said before anything is created. */
+static void test_mount_over_root(void)
+{
+	struct mount_host h = {0};
+	struct mount_plan p;
+	struct oci_mount a[] = {
+	    {.destination = "/..",
+	     .type = "overlay",
+	     .source = "overlay",
+	     .options = OPTS("lowerdir=/l2:/l1", "upperdir=/u", "workdir=/w")},
+	    {.destination = "/proc", .type = "proc", .source = "proc"},
+	};
+	struct oci_config cfg = make_cfg(a, 2);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	CHECK(p.n == 2 && p.ops[0].kind == MOUNT_OP_MOUNT);
+	if (p.n == 2) {
+		CHECK_STR(p.ops[0].dest, "/");
+		CHECK_STR(p.ops[0].fstype, "overlay");
+		CHECK_STR(p.ops[0].data, "lowerdir=/l2:/l1,upperdir=/u,workdir=/w");
+		CHECK_STR(p.ops[1].dest, "/proc");
+	}
+	mount_plan_free(&p);
+	struct oci_mount later[] = {a[1], a[0]};
+	cfg = make_cfg(later, 2);
+	error *e = mount_plan_build(&cfg, &h, false, &p);
+	CHECK(e);
+	if (e)
+		CHECK_STR(err_msg(e),
+			  "mounts[1] (/..): a mount over the container's root must come before the "
+			  "other mounts: it would cover mounts[0] (/proc)");
+	err_free(e);
+	struct oci_mount twice[] = {a[0], a[0], a[1]};
+	cfg = make_cfg(twice, 3);
+	CHECK_OK(mount_plan_build(&cfg, &h, false, &p));
+	mount_plan_free(&p);
+	struct oci_mount nolower[] = {{.destination = "/",
+				       .type = "overlay",
+				       .source = "overlay",
+				       .options = OPTS("upperdir=/u", "workdir=/w")}};
+	cfg = make_cfg(nolower, 1);
+	CHECK(e = mount_plan_validate(&cfg));
+	if (e)
+		CHECK_STR(err_msg(e),
+			  "mounts[0] (/): overlay needs a lowerdir= option (the read-only layers)");
+	err_free(e);
+	struct oci_mount nowork[] = {{.destination = "/srv",
+				      .type = "overlay",
+				      .source = "overlay",
+				      .options = OPTS("lowerdir=/l", "upperdir=/u")}};
+	cfg = make_cfg(nowork, 1);
+	CHECK(e = mount_plan_validate(&cfg));
+	if (e)
+		CHECK_STR(
+		    err_msg(e),
+		    "mounts[0] (/srv): overlay needs both upperdir= and workdir=, or neither");
+	err_free(e);
+}
+
 static void test_bind_with_fs_options_refused(void)
 {
 	struct mount_host h = {0};
@@ -616,6 +670,7 @@ int main(void)
 	RUN_TEST(test_binds);
 	RUN_TEST(test_dev_bind_and_ro);
 	RUN_TEST(test_errors_name_the_entry);
+	RUN_TEST(test_mount_over_root);
 	RUN_TEST(test_bind_with_fs_options_refused);
 	RUN_TEST(test_idmap_plan);
 	RUN_TEST(test_idmap_errors);
