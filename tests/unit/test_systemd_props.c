@@ -81,7 +81,7 @@ static void test_expand_slice(void)
 static void check_props(const struct oci_resources *r, const char *want)
 {
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_resources(r, false, &ps));
+	CHECK_OK(cgsd_plan_resources(r, true, false, &ps));
 	_cleanup_free_ char *got = cgsd_props_format(&ps);
 	CHECK_STR(got, want);
 	cgsd_props_free(&ps);
@@ -131,7 +131,7 @@ static void test_resources(void)
 	bad.has_cpu = true;
 	bad.cpu.cpus = "3-1";
 	struct cgsd_props ps = {0};
-	CHECK_ERR(cgsd_plan_resources(&bad, false, &ps),
+	CHECK_ERR(cgsd_plan_resources(&bad, true, false, &ps),
 		  "linux.resources.cpu.cpus: invalid cpu/node list \"3-1\"");
 }
 
@@ -179,7 +179,7 @@ static void test_devices(void)
 	check_props(&ra, "DevicePolicy s auto\n");
 	/* update never touches devices (runc's SkipDevices) */
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_resources(&r, true, &ps));
+	CHECK_OK(cgsd_plan_resources(&r, true, true, &ps));
 	CHECK(ps.n == 0);
 	cgsd_props_free(&ps);
 }
@@ -228,7 +228,7 @@ static void test_plan_start(void)
 	char *vals[] = {"false", "x", "uint32 7"};
 	struct str_map ann = {keys, vals, 3};
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_start(&u, "c1", &r, &ann, &ps));
+	CHECK_OK(cgsd_plan_start(&u, "c1", &r, true, &ann, &ps));
 	_cleanup_free_ char *got = cgsd_props_format(&ps);
 	/* the annotations come last: they override (Delegate here) */
 	CHECK_STR(got, "Description s isorun container c1\n"
@@ -247,7 +247,7 @@ static void test_plan_start(void)
 
 	/* a slice: Wants= its parent, no Delegate */
 	CHECK_OK(cgsd_parse_path("system.slice:p:x-y.slice", "c1", false, &u));
-	CHECK_OK(cgsd_plan_start(&u, "c1", NULL, NULL, &ps));
+	CHECK_OK(cgsd_plan_start(&u, "c1", NULL, true, NULL, &ps));
 	_cleanup_free_ char *got2 = cgsd_props_format(&ps);
 	CHECK_STR(got2, "Description s isorun container c1\n"
 			"Wants as system.slice\n"
