@@ -128,9 +128,7 @@ static error *cpuset_inherit(const char *dir)
 	return NULL;
 }
 
-/* mkdir each missing component of h->path, top down; h->created counts the
- * ones made here so that destroy removes exactly those. */
-static error *hier_create(struct cg_hier *h, enum cgroup_layout layout)
+error *cg_hier_create(struct cg_hier *h, enum cgroup_layout layout)
 {
 	_cleanup_free_ char *full = cg_dir(h);
 	if (!full)
@@ -203,18 +201,16 @@ static bool wanted(const struct cg_mount *m, enum cgroup_layout layout, bool *ha
 	return layout != CGROUP_LAYOUT_V2;
 }
 
-/* Fills cg->h from the host's mounts; paths resolved per hierarchy. */
-static error *build_hiers(struct cgroup *cg, const char *cgroups_path, const char *id)
+/* Fills cg->h with the hierarchies of cg->layout in mountinfo: each at
+ * fixed_path when given, else at cgroupsPath resolved against our own
+ * cgroup in that hierarchy (proc_cgroup). */
+static error *fill_hiers(struct cgroup *cg, const char *mi, const char *pc,
+			 const char *cgroups_path, const char *id, const char *fixed_path)
 {
-	_cleanup_free_ char *mi = NULL, *pc = NULL;
-	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
-	if (!e)
-		e = read_file("/proc/self/cgroup", &pc, NULL);
-	if (e)
-		return e;
 	struct cg_mount *m = NULL;
 	size_t n = 0;
-	if ((e = cg_parse_mounts(mi, &m, &n)))
+	error *e = cg_parse_mounts(mi, &m, &n);
+	if (e)
 		return e;
 	cg->h = calloc(n ? n : 1, sizeof(*cg->h));
 	bool have_v2 = false;
@@ -223,9 +219,14 @@ static error *build_hiers(struct cgroup *cg, const char *cgroups_path, const cha
 			continue;
 		_cleanup_free_ char *own = NULL;
 		char *path = NULL;
-		e = own_cgroup_of(pc, &m[i], cg->layout, &own);
-		if (!e)
-			e = cgroup_resolve_path(cgroups_path, id, own, &path);
+		if (fixed_path) {
+			if (!(path = strdup(fixed_path)))
+				e = err_sys(ENOMEM, "cgroup");
+		} else {
+			e = own_cgroup_of(pc, &m[i], cg->layout, &own);
+			if (!e)
+				e = cgroup_resolve_path(cgroups_path, id, own, &path);
+		}
 		if (e)
 			break;
 		struct cg_hier *h = &cg->h[cg->n++];
@@ -240,6 +241,23 @@ static error *build_hiers(struct cgroup *cg, const char *cgroups_path, const cha
 	if (!e && cg->n == 0)
 		e = err_new("no cgroup hierarchy mounted under %s", CGROUP_ROOT);
 	return e;
+}
+
+/* Fills cg->h from the host's mounts; paths resolved per hierarchy. */
+static error *build_hiers(struct cgroup *cg, const char *cgroups_path, const char *id)
+{
+	_cleanup_free_ char *mi = NULL, *pc = NULL;
+	error *e = read_file("/proc/self/mountinfo", &mi, NULL);
+	if (!e)
+		e = read_file("/proc/self/cgroup", &pc, NULL);
+	if (e)
+		return e;
+	return fill_hiers(cg, mi, pc, cgroups_path, id, NULL);
+}
+
+error *cg_hiers_at(struct cgroup *cg, const char *mountinfo, const char *path)
+{
+	return fill_hiers(cg, mountinfo, NULL, NULL, NULL, path);
 }
 
 static error *destroy_hier(struct cg_hier *h);
@@ -282,7 +300,7 @@ static error *create(const char *cgroups_path, const char *id, bool rootless, st
 	 * for the default path: an explicit one is the caller's promise. */
 	bool may_skip = rootless && !(cgroups_path && *cgroups_path);
 	for (size_t i = 0; i < cg->n;) {
-		e = hier_create(&cg->h[i], cg->layout);
+		e = cg_hier_create(&cg->h[i], cg->layout);
 		if (e && may_skip && denied_errno(err_errnum(e))) {
 			err_free(e);
 			if ((e = drop_hier(cg, i)))

@@ -55,6 +55,16 @@ error *cg_sd_update(const struct cgroup *cg, const struct oci_resources *res);
 error *cg_sd_stop(struct cgroup *cg);
 void cg_sd_free(struct cgroup *cg);
 
+/* The hierarchies of cg->layout in mountinfo, each at the same path (the
+ * systemd driver on v1/hybrid: systemd names the unit's cgroup alike in
+ * every hierarchy): v1 controllers and name=systemd, plus the cgroup2 mount
+ * on hybrid. Pure. */
+error *cg_hiers_at(struct cgroup *cg, const char *mountinfo, const char *path);
+/* mkdir each missing component of h->path, top down (a new v1 cpuset gets
+ * its parent's cpus and mems); h->created counts the ones made here so
+ * that destroy removes exactly those. */
+error *cg_hier_create(struct cg_hier *h, enum cgroup_layout layout);
+
 /* mountinfo text -> cgroup mounts: v1 hierarchies (only known controllers and
  * name=systemd, first mount of each kept) and cgroup2 mounts. Pure. */
 error *cg_parse_mounts(const char *mountinfo, struct cg_mount **out, size_t *n);

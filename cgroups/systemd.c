@@ -467,28 +467,49 @@ const char *cgroup_systemd_unit(const struct cgroup *cg)
 }
 
 /* Whatever stops the driver before anything is made: no bus, no systemd on
- * it, or a host that is not cgroup v2. */
-static error *check_host(bool user, struct cgsd_conn **conn)
+ * it, or the user manager (rootless) on a host that is not cgroup v2 (runc
+ * 1.1 has no rootless systemd driver on v1 either: nothing is delegated). */
+static error *check_host(bool user, enum cgroup_layout *layout)
 {
 	struct cgsd_conn *c = NULL;
 	error *e = cgsd_connect(user, &c);
-	if (e)
-		return e;
-	enum cgroup_layout layout;
-	if (!(e = cgroup_detect_layout(&layout)) && layout != CGROUP_LAYOUT_V2)
-		e = err_new("the systemd cgroup driver needs a cgroup v2 host (this one is %s; "
-			    "use the cgroupfs driver)",
-			    cgroup_layout_name(layout));
-	if (e || !conn)
-		cgsd_disconnect(c);
-	else
-		*conn = c;
+	cgsd_disconnect(c);
+	if (!e)
+		e = cgroup_detect_layout(layout);
+	if (!e && user && *layout != CGROUP_LAYOUT_V2)
+		e = err_new("the systemd cgroup driver for rootless containers needs a cgroup v2 "
+			    "host (this one is %s)",
+			    cgroup_layout_name(*layout));
 	return e;
 }
 
 error *cgroup_systemd_probe(bool user_manager)
 {
-	return check_host(user_manager, NULL);
+	enum cgroup_layout layout;
+	return check_host(user_manager, &layout);
+}
+
+/* cg->h: the one cgroup2 hierarchy on v2; on v1/hybrid every v1 hierarchy
+ * (and the cgroup2 one of hybrid), all at the unit's path, as runc 1.1's
+ * legacy manager (getSubsystemPath). systemd's answer replaces the path at
+ * enter. */
+static error *unit_hiers(struct cgroup *cg, const char *path)
+{
+	if (cg->layout != CGROUP_LAYOUT_V2) {
+		_cleanup_free_ char *mi = NULL;
+		error *e = read_file("/proc/self/mountinfo", &mi, NULL);
+		return e ? e : cg_hiers_at(cg, mi, path);
+	}
+	struct cg_hier *h = calloc(1, sizeof(*h));
+	if (!h)
+		return err_sys(ENOMEM, "cgroup");
+	cg->h = h;
+	cg->n = 1;
+	h->v2 = true;
+	h->mnt = strdup(CGROUP_ROOT);
+	h->controllers = strdup("");
+	h->path = strdup(path);
+	return h->mnt && h->controllers && h->path ? NULL : err_sys(ENOMEM, "cgroup");
 }
 
 error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user_manager,
@@ -500,52 +521,48 @@ error *cgroup_create_systemd(const char *cgroups_path, const char *id, bool user
 	error *e = cgsd_parse_path(cgroups_path, id, user_manager, &u);
 	if (e)
 		return e; /* names the cgroupsPath already */
-	struct cgsd_props *plan = calloc(1, sizeof(*plan));
 	struct cgroup *cg = calloc(1, sizeof(*cg));
-	struct cg_hier *h = calloc(1, sizeof(*h));
-	_cleanup_free_ char *slice_dir = NULL;
-	if (!plan || !cg || !h)
-		e = err_sys(ENOMEM, "cgroup");
-	if (!e)
-		e = cgsd_plan_start(&u, id, res, annotations, plan);
-	if (!e)
-		e = check_host(user_manager, NULL);
-	if (!e)
-		e = cgsd_expand_slice(u.is_slice ? u.unit : u.slice, &slice_dir);
-	if (e) {
-		e = err_wrap(e, "cgroupsPath \"%s\" (unit %s)", shown, u.unit);
-		cgsd_unit_free(&u);
-		cgsd_props_free(plan);
+	struct cgsd_props *plan = calloc(1, sizeof(*plan));
+	_cleanup_free_ char *path = NULL;
+	if (!plan || !cg) {
 		free(plan);
 		free(cg);
-		free(h);
+		cgsd_unit_free(&u);
+		return err_sys(ENOMEM, "cgroup");
+	}
+	cg->v2fd = -1; /* no CLONE_INTO_CGROUP: systemd moves the pid in */
+	cg->sd_plan = plan;
+	/* The config's own mistakes first: they do not depend on the bus. */
+	e = cgroup_detect_layout(&cg->layout);
+	if (!e)
+		e = cgsd_plan_start(&u, id, res, cg->layout == CGROUP_LAYOUT_V2, annotations, plan);
+	if (!e)
+		e = check_host(user_manager, &cg->layout);
+	if (!e)
+		e = cgsd_unit_path(&u, &path);
+	if (!e)
+		e = unit_hiers(cg, path);
+	if (!e) {
+		cg->sd_unit = steal_ptr(u.unit);
+		cg->sd_cgroups_path = strdup(shown);
+		if (!cg->sd_cgroups_path)
+			e = err_sys(ENOMEM, "cgroup");
+	}
+	if (e) {
+		e = err_wrap(e, "cgroupsPath \"%s\" (unit %s)", shown,
+			     u.unit ? u.unit : cg->sd_unit);
+		cgsd_unit_free(&u);
+		cgroup_free(cg);
 		return e;
 	}
-	log_debug("systemd: unit %s in %s", u.unit, u.slice);
-	cg->layout = CGROUP_LAYOUT_V2;
-	cg->v2fd = -1; /* no CLONE_INTO_CGROUP: systemd moves the pid in */
-	cg->h = h;
-	cg->n = 1;
-	h->v2 = true;
-	h->mnt = strdup(CGROUP_ROOT);
-	h->controllers = strdup("");
-	/* The expected path until systemd says (the user manager's lives
-	 * below user@UID.service). */
-	h->path = u.is_slice ? steal_ptr(slice_dir)
-			     : str_printf("%s/%s", strcmp(slice_dir, "/") ? slice_dir : "", u.unit);
-	cg->sd_unit = steal_ptr(u.unit);
-	cg->sd_cgroups_path = strdup(shown);
+	log_debug("systemd: unit %s in %s (%s)", cg->sd_unit, u.slice,
+		  cgroup_layout_name(cg->layout));
 	cg->sd_user = user_manager;
 	/* The user manager's containers are rootless: no eBPF device program
 	 * for an unprivileged caller, as in runc (the /dev nodes are binds). */
 	cg->rootless = user_manager;
 	cg->sd_slice = u.is_slice;
-	cg->sd_plan = plan;
 	cgsd_unit_free(&u);
-	if (!h->mnt || !h->controllers || !h->path || !cg->sd_unit || !cg->sd_cgroups_path) {
-		cgroup_free(cg);
-		return err_sys(ENOMEM, "cgroup");
-	}
 	*out = cg;
 	return NULL;
 }
@@ -571,6 +588,21 @@ error *cg_sd_enter(struct cgroup *cg, pid_t pid)
 					: e;
 }
 
+/* v1/hybrid, as runc 1.1's joinCgroups: systemd made the unit's cgroup in
+ * the hierarchies it manages (and put a scope's pid there); the others
+ * (cpuset, freezer, net_cls, perf_event, ...) are made here, a new cpuset
+ * with its parent's cpus and mems, and the pid joins every one. What is
+ * made here is counted in h->created: destroy removes it after the stop. */
+static error *join_v1(struct cgroup *cg, pid_t pid)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		error *e = cg_hier_create(&cg->h[i], cg->layout);
+		if (e)
+			return err_wrap(e, "unit %s", cg->sd_unit);
+	}
+	return cgroup_enter(cg, pid); /* started: writes cgroup.procs everywhere */
+}
+
 static error *sd_enter(struct cgroup *cg, pid_t pid)
 {
 	struct cgsd_conn *c = NULL;
@@ -587,14 +619,17 @@ static error *sd_enter(struct cgroup *cg, pid_t pid)
 			    cg->sd_slice ? 0 : pid);
 	if (!e) {
 		cg->sd_started = true;
-		char *path = NULL;
+		_cleanup_free_ char *path = NULL;
 		e = cgsd_unit_cgroup(c, cg->sd_unit, &path);
-		if (!e) {
-			free(cg->h[0].path);
-			cg->h[0].path = path;
+		for (size_t i = 0; !e && i < cg->n; i++) {
+			free(cg->h[i].path);
+			if (!(cg->h[i].path = strdup(path)))
+				e = err_sys(ENOMEM, "cgroup");
 		}
 	}
 	cgsd_disconnect(c);
+	if (!e && cg->layout != CGROUP_LAYOUT_V2)
+		return join_v1(cg, pid);
 	/* A slice takes no PIDs property: the pid joins like on cgroupfs. */
 	if (!e && cg->sd_slice) {
 		_cleanup_free_ char *dir = cg_dir(&cg->h[0]);
@@ -617,7 +652,7 @@ static error *sd_enter(struct cgroup *cg, pid_t pid)
 error *cg_sd_update(const struct cgroup *cg, const struct oci_resources *res)
 {
 	struct cgsd_props props = {0};
-	error *e = cgsd_plan_resources(res, true, &props);
+	error *e = cgsd_plan_resources(res, cg->layout == CGROUP_LAYOUT_V2, true, &props);
 	if (e)
 		return e;
 	struct cgsd_conn *c = NULL;

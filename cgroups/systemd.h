@@ -1,6 +1,8 @@
 /* Private to cgroups/ (and its unit tests): the systemd cgroup driver.
- * systemd_props.c is pure (cgroupsPath -> unit, config -> property list, as
- * data); systemd.c talks D-Bus (sd-bus) to the system or the user manager. */
+ * Pure, as data: systemd_unit.c (cgroupsPath -> unit -> cgroup path),
+ * systemd_props.c (config -> property list, v2 or v1 names),
+ * systemd_annotations.c (org.systemd.property.* values); systemd.c talks
+ * D-Bus (sd-bus) to the system or the user manager. */
 #ifndef ISORUN_CGROUPS_SYSTEMD_H
 #define ISORUN_CGROUPS_SYSTEMD_H
 
@@ -29,6 +31,11 @@ void cgsd_unit_free(struct cgsd_unit *u);
 /* runc ExpandSlice: "a-b.slice" -> "/a.slice/a-b.slice", "-.slice" -> "/".
  * Refuses names with '/', "--", a leading or trailing '-', not ending in .slice. */
 error *cgsd_expand_slice(const char *slice, char **out);
+/* Where systemd puts the unit's cgroup, the same path in every hierarchy:
+ * "/system.slice/isorun-abc.scope"; a nested slice "a-b.slice" at
+ * "/a.slice/a-b.slice". (The user manager's lies below user@UID.service:
+ * there systemd's ControlGroup answer replaces it.) */
+error *cgsd_unit_path(const struct cgsd_unit *u, char **out);
 
 /* One unit property (D-Bus "(sv)"): the signature says which value is used. */
 struct cgsd_pair {
@@ -56,17 +63,20 @@ struct cgsd_props {
 
 /* The properties of StartTransientUnit (without PIDs, which the driver adds):
  * Description, Slice + Delegate (scope) or Wants (slice), DefaultDependencies
- * off, accounting on, the resource limits systemd knows, then the
- * org.systemd.property.* annotations (which may override any of them). */
+ * off, accounting on, the resource limits systemd knows (v2: the cgroup v2
+ * names; else runc 1.1's v1 names: MemoryLimit, CPUShares, BlockIOWeight),
+ * then the org.systemd.property.* annotations (which may override any). */
 error *cgsd_plan_start(const struct cgsd_unit *u, const char *id, const struct oci_resources *r,
-		       const struct str_map *annotations, struct cgsd_props *out);
-/* The resource properties only, for `update` (SetUnitProperties). */
-error *cgsd_plan_resources(const struct oci_resources *r, bool skip_devices,
+		       bool v2, const struct str_map *annotations, struct cgsd_props *out);
+/* The resource properties only, for `update` (SetUnitProperties). On v1,
+ * linux.resources.unified is refused here, before systemd is asked. */
+error *cgsd_plan_resources(const struct oci_resources *r, bool v2, bool skip_devices,
 			   struct cgsd_props *out);
 /* An annotation value in GVariant text ("uint64 123", "'s'", "true", "[1, 2]")
  * -> a property; NAME ending in a lowercase letter + "Sec" becomes NAMEUSec
  * with the value in microseconds (runc). */
 error *cgsd_prop_from_gvariant(const char *name, const char *text, struct cgsd_prop *out);
+void cgsd_prop_clear(struct cgsd_prop *p);
 void cgsd_props_free(struct cgsd_props *p);
 /* One line per property, "Name sig value", for --debug and tests. malloc'd. */
 char *cgsd_props_format(const struct cgsd_props *p);

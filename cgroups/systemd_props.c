@@ -1,8 +1,9 @@
-/* The systemd driver's plan, as data: which unit, in which slice, with which
- * properties. No D-Bus here (systemd.c sends it), so it is unit-tested. The
- * mapping is runc's (docs/systemd.md, cgroup v2 table); what systemd cannot
- * express is still written to the cgroup files afterwards (apply.c). */
-#include <ctype.h>
+/* The systemd driver's unit properties, as data: StartTransientUnit's list
+ * from linux.resources and the annotations. No D-Bus here (systemd.c sends
+ * it), so it is unit-tested. The mapping is runc's: docs/systemd.md's v2
+ * table, and on v1/hybrid runc 1.1's legacy manager (v1.go,
+ * genV1ResourcesProperties); what systemd cannot express is still written
+ * to the cgroup files afterwards (apply.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,122 +18,9 @@
 #define R	     "linux.resources."
 #define INFINITY_U64 UINT64_MAX
 
-void cgsd_unit_free(struct cgsd_unit *u)
-{
-	free(u->slice);
-	free(u->unit);
-	u->slice = u->unit = NULL;
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* systemd's unit_name_is_valid, the part that matters here. */
-static bool unit_chars_ok(const char *s)
-{
-	if (!*s || strlen(s) > 255)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr(":-_.\\@", *s))
-			return false;
-	return true;
-}
-
-error *cgsd_expand_slice(const char *slice, char **out)
-{
-	if (!has_suffix(slice, ".slice") || strchr(slice, '/') || !unit_chars_ok(slice))
-		return err_new("invalid slice name %s", slice);
-	if (strcmp(slice, "-.slice") == 0) {
-		*out = strdup("/");
-		return *out ? NULL : err_sys(ENOMEM, "slice");
-	}
-	size_t base = strlen(slice) - strlen(".slice");
-	if (base == 0 || slice[0] == '-' || slice[base - 1] == '-')
-		return err_new("invalid slice name %s", slice);
-	/* "a-b-c.slice" lives in a.slice/a-b.slice/a-b-c.slice. */
-	size_t cap = 1;
-	for (size_t i = 0; i <= base; i++)
-		cap += i + strlen(".slice") + 1;
-	char *p = malloc(cap);
-	if (!p)
-		return err_sys(ENOMEM, "slice");
-	size_t len = 0;
-	for (size_t i = 0; i <= base; i++) {
-		if (i < base && slice[i] != '-')
-			continue;
-		if (i < base && slice[i + 1] == '-') {
-			free(p);
-			return err_new("invalid slice name %s", slice);
-		}
-		len += (size_t)snprintf(p + len, cap - len, "/%.*s.slice", (int)i, slice);
-	}
-	*out = p;
-	return NULL;
-}
-
-error *cgsd_parse_path(const char *cgroups_path, const char *id, bool user_manager,
-		       struct cgsd_unit *out)
-{
-	memset(out, 0, sizeof(*out));
-	const char *cp = cgroups_path ? cgroups_path : "";
-	_cleanup_free_ char *slice = NULL, *prefix = NULL, *name = NULL;
-	if (!*cp) {
-		slice = strdup("");
-		prefix = strdup("isorun");
-		name = strdup(id ? id : "");
-	} else {
-		const char *c1 = strchr(cp, ':');
-		const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2 || strchr(c2 + 1, ':'))
-			return err_new("cgroupsPath \"%s\": expected \"slice:prefix:name\" for the "
-				       "systemd cgroup driver",
-				       cp);
-		slice = strndup(cp, (size_t)(c1 - cp));
-		prefix = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
-		name = strdup(c2 + 1);
-	}
-	if (!slice || !prefix || !name)
-		return err_sys(ENOMEM, "cgroupsPath");
-	if (!*name)
-		return err_new("cgroupsPath \"%s\": the name part is empty", cp);
-	if (!*slice) {
-		free(slice);
-		slice = strdup(user_manager ? "user.slice" : "system.slice");
-		if (!slice)
-			return err_sys(ENOMEM, "cgroupsPath");
-	}
-	_cleanup_free_ char *expanded = NULL;
-	error *e = cgsd_expand_slice(slice, &expanded);
-	if (e)
-		return err_wrap(e, "cgroupsPath \"%s\"", cp);
-	out->is_slice = has_suffix(name, ".slice");
-	if (out->is_slice) {
-		_cleanup_free_ char *nested = NULL;
-		if ((e = cgsd_expand_slice(name, &nested)))
-			return err_wrap(e, "cgroupsPath \"%s\"", cp);
-		out->unit = steal_ptr(name);
-	} else {
-		out->unit = str_printf("%s-%s.scope", prefix, name);
-		if (out->unit && !unit_chars_ok(out->unit)) {
-			e = err_new("cgroupsPath \"%s\": invalid unit name %s", cp, out->unit);
-			cgsd_unit_free(out);
-			return e;
-		}
-	}
-	out->slice = steal_ptr(slice);
-	if (!out->unit) {
-		cgsd_unit_free(out);
-		return err_sys(ENOMEM, "cgroupsPath");
-	}
-	return NULL;
-}
-
 /* ---- the property list ---- */
 
-static void prop_clear(struct cgsd_prop *p)
+void cgsd_prop_clear(struct cgsd_prop *p)
 {
 	free(p->name);
 	free(p->sig);
@@ -152,7 +40,7 @@ static void prop_clear(struct cgsd_prop *p)
 void cgsd_props_free(struct cgsd_props *p)
 {
 	for (size_t i = 0; p && i < p->n; i++)
-		prop_clear(&p->p[i]);
+		cgsd_prop_clear(&p->p[i]);
 	if (p) {
 		free(p->p);
 		p->p = NULL;
@@ -171,7 +59,7 @@ static struct cgsd_prop *push(struct cgsd_props *ps, const char *name, const cha
 	p->name = strdup(name);
 	p->sig = strdup(sig);
 	if (!p->name || !p->sig) {
-		prop_clear(p);
+		cgsd_prop_clear(p);
 		return NULL;
 	}
 	ps->n++;
@@ -420,12 +308,11 @@ static error *plan_unified(struct cgsd_props *ps, const struct str_map *u)
 	return NULL;
 }
 
-error *cgsd_plan_resources(const struct oci_resources *r, bool skip_devices, struct cgsd_props *out)
+static error *plan_v2_resources(const struct oci_resources *r, bool skip_devices,
+				struct cgsd_props *out)
 {
 	struct cgsd_props ps = {0};
 	error *e = NULL;
-	if (!r)
-		goto done;
 	if (r->has_memory) {
 		const struct oci_memory *m = &r->memory;
 		int64_t limit = m->limit.set ? m->limit.value : 0;
@@ -496,139 +383,72 @@ done:
 	return NULL;
 }
 
-/* ---- annotations: GVariant text, the forms runc's users write ---- */
-
-static bool valid_prop_name(const char *n)
+/* runc 1.1 genV1ResourcesProperties: the v1 names systemd knows (MemoryLimit,
+ * CPUShares, BlockIOWeight), raw v1 values; the quota, cpuset and device
+ * properties as on v2. Memory reservation, swap and the blkio device lists
+ * have no v1 property there: the cgroup files get them. */
+static error *plan_v1_resources(const struct oci_resources *r, bool skip_devices,
+				struct cgsd_props *out)
 {
-	if (!isupper((unsigned char)n[0]))
-		return false;
-	for (const char *s = n + 1; *s; s++)
-		if (!isalnum((unsigned char)*s))
-			return false;
-	return n[1] != '\0';
-}
-
-static char *unquote(const char *s, size_t n)
-{
-	if (n < 2 || (s[0] != '\'' && s[0] != '"') || s[n - 1] != s[0])
-		return NULL;
-	char *out = malloc(n);
-	if (!out)
-		return NULL;
-	size_t len = 0;
-	for (size_t i = 1; i + 1 < n; i++) {
-		if (s[i] == '\\' && i + 2 < n)
-			i++;
-		else if (s[i] == s[0])
-			goto bad;
-		out[len++] = s[i];
+	struct cgsd_props ps = {0};
+	error *e = NULL;
+	if (r->unified.n) {
+		e = err_new(R
+			    "unified: not supported on cgroup v1 (the systemd driver on a %s host)",
+			    "v1/hybrid");
+		goto done;
 	}
-	out[len] = '\0';
-	return out;
-bad:
-	free(out);
+	if (!skip_devices && (e = add_devices(&ps, r)))
+		goto done;
+	if (r->has_memory && r->memory.limit.set && r->memory.limit.value != 0 &&
+	    (e = add_u64(&ps, "MemoryLimit",
+			 r->memory.limit.value < 0 ? INFINITY_U64
+						   : (uint64_t)r->memory.limit.value)))
+		goto done;
+	if (r->has_cpu) {
+		const struct oci_cpu *c = &r->cpu;
+		if (c->shares.set && c->shares.value &&
+		    (e = add_u64(&ps, "CPUShares", c->shares.value)))
+			goto done;
+		int64_t quota = c->quota.set ? c->quota.value : 0;
+		uint64_t period = c->period.set ? c->period.value : 0;
+		if ((quota != 0 || period != 0) && (e = add_quota(&ps, quota, period)))
+			goto done;
+	}
+	if (r->has_block_io && r->block_io.weight.set && r->block_io.weight.value &&
+	    (e = add_u64(&ps, "BlockIOWeight", r->block_io.weight.value)))
+		goto done;
+	/* runc: only a positive limit or -1 (0 is left to the file). */
+	if (r->has_pids && (r->pids_limit > 0 || r->pids_limit == -1) &&
+	    (e = add_u64(&ps, "TasksMax",
+			 r->pids_limit < 0 ? INFINITY_U64 : (uint64_t)r->pids_limit)))
+		goto done;
+	if (r->has_cpu && r->cpu.cpus && *r->cpu.cpus &&
+	    (e = add_cpuset(&ps, "AllowedCPUs", R "cpu.cpus", r->cpu.cpus)))
+		goto done;
+	if (r->has_cpu && r->cpu.mems && *r->cpu.mems &&
+	    (e = add_cpuset(&ps, "AllowedMemoryNodes", R "cpu.mems", r->cpu.mems)))
+		goto done;
+done:
+	if (e) {
+		cgsd_props_free(&ps);
+		return e;
+	}
+	*out = ps;
 	return NULL;
 }
 
-error *cgsd_prop_from_gvariant(const char *name, const char *text, struct cgsd_prop *out)
+error *cgsd_plan_resources(const struct oci_resources *r, bool v2, bool skip_devices,
+			   struct cgsd_props *out)
 {
-	static const struct {
-		const char *word, *sig;
-	} typed[] = {
-	    {"uint64 ", "t"}, {"int64 ", "x"}, {"uint32 ", "u"}, {"int32 ", "i"}, {"uint16 ", "q"},
-	    {"int16 ", "n"},  {"byte ", "y"},  {"double ", "d"}, {"@t ", "t"},	  {"@x ", "x"},
-	    {"@u ", "u"},     {"@i ", "i"},    {"@q ", "q"},	 {"@n ", "n"},	  {"@y ", "y"},
-	    {"@d ", "d"},     {"@b ", "b"},    {"@s ", "s"},
-	};
-	memset(out, 0, sizeof(*out));
-	if (!valid_prop_name(name))
-		return err_new("invalid systemd property name %s", name);
-	while (isspace((unsigned char)*text))
-		text++;
-	size_t n = strlen(text);
-	while (n && isspace((unsigned char)text[n - 1]))
-		n--;
-	_cleanup_free_ char *v = strndup(text, n);
-	if (!v)
-		return NOMEM;
-	const char *sig = NULL, *val = v;
-	for (size_t i = 0; i < ARRAY_SIZE(typed) && !sig; i++)
-		if (str_has_prefix(v, typed[i].word)) {
-			sig = typed[i].sig;
-			val = v + strlen(typed[i].word);
-		}
-	if (!sig) {
-		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
-			sig = "b";
-		else if (v[0] == '\'' || v[0] == '"')
-			sig = "s";
-		else if (strchr(v, '.'))
-			sig = "d";
-		else
-			sig = "i"; /* GVariant's type of a bare integer */
-	}
-	/* runc: FooSec means FooUSec in microseconds. */
-	size_t ln = strlen(name);
-	bool sec =
-	    ln > 4 && strcmp(name + ln - 3, "Sec") == 0 && islower((unsigned char)name[ln - 4]);
-	out->name = sec ? str_printf("%.*sUSec", (int)(ln - 3), name) : strdup(name);
-	if (!out->name)
-		return NOMEM;
-	error *e = NULL;
-	if (strcmp(sig, "b") == 0) {
-		if (strcmp(val, "true") != 0 && strcmp(val, "false") != 0)
-			e = err_new("annotation org.systemd.property.%s: not a boolean: %s", name,
-				    v);
-		out->b = strcmp(val, "true") == 0;
-	} else if (strcmp(sig, "s") == 0) {
-		if (!(out->s = unquote(val, strlen(val))))
-			e = err_new("annotation org.systemd.property.%s: not a string: %s", name,
-				    v);
-	} else if (strcmp(sig, "d") == 0) {
-		char *end;
-		errno = 0;
-		out->d = strtod(val, &end);
-		if (*end || end == val || errno)
-			e = err_new("annotation org.systemd.property.%s: not a number: %s", name,
-				    v);
-	} else {
-		long long num;
-		bool is_unsigned = strchr("tuqy", sig[0]) != NULL;
-		if (is_unsigned && val[0] != '-') {
-			char *end;
-			errno = 0;
-			unsigned long long un = strtoull(val, &end, 10);
-			if (*end || end == val || errno)
-				e = err_new("annotation org.systemd.property.%s: not a number: %s",
-					    name, v);
-			out->u = un;
-		} else if (parse_int64(val, &num) < 0 || (is_unsigned && num < 0)) {
-			e = err_new("annotation org.systemd.property.%s: not a number: %s", name,
-				    v);
-		} else {
-			out->u = (uint64_t)num;
-		}
-	}
-	if (!e && sec) {
-		/* Seconds to microseconds, as a uint64 like every *USec property. */
-		double s = strcmp(sig, "d") == 0 ? out->d : (double)(int64_t)out->u;
-		if (strchr("bs", sig[0]) || s < 0)
-			e = err_new("annotation org.systemd.property.%s: expected seconds: %s",
-				    name, v);
-		out->u = (uint64_t)(s * 1e6 + 0.5);
-		sig = "t";
-	}
-	if (!e && !(out->sig = strdup(sig)))
-		e = NOMEM;
-	if (e)
-		prop_clear(out);
-	return e;
+	static const struct oci_resources none;
+	return (v2 ? plan_v2_resources : plan_v1_resources)(r ? r : &none, skip_devices, out);
 }
 
 #define ANNOT_PREFIX "org.systemd.property."
 
 error *cgsd_plan_start(const struct cgsd_unit *u, const char *id, const struct oci_resources *r,
-		       const struct str_map *annotations, struct cgsd_props *out)
+		       bool v2, const struct str_map *annotations, struct cgsd_props *out)
 {
 	struct cgsd_props ps = {0};
 	_cleanup_free_ char *desc = str_printf("isorun container %s", id ? id : "");
@@ -640,13 +460,14 @@ error *cgsd_plan_start(const struct cgsd_unit *u, const char *id, const struct o
 		e = add_bool(&ps, "Delegate", true);
 	if (!e)
 		e = add_bool(&ps, "DefaultDependencies", false);
+	/* v1's IO accounting is blkio's (runc 1.1: BlockIOAccounting). */
 	static const char *const acct[] = {"MemoryAccounting", "CPUAccounting", "IOAccounting",
 					   "TasksAccounting"};
 	for (size_t i = 0; !e && i < ARRAY_SIZE(acct); i++)
-		e = add_bool(&ps, acct[i], true);
+		e = add_bool(&ps, !v2 && i == 2 ? "BlockIOAccounting" : acct[i], true);
 	struct cgsd_props res = {0};
 	if (!e)
-		e = cgsd_plan_resources(r, false, &res);
+		e = cgsd_plan_resources(r, v2, false, &res);
 	if (!e && res.n) {
 		struct cgsd_prop *np = realloc(ps.p, (ps.n + res.n) * sizeof(*np));
 		if (!np) {
@@ -672,7 +493,7 @@ error *cgsd_plan_start(const struct cgsd_unit *u, const char *id, const struct o
 		}
 		struct cgsd_prop *np = realloc(ps.p, (ps.n + 1) * sizeof(*np));
 		if (!np) {
-			prop_clear(&p);
+			cgsd_prop_clear(&p);
 			e = NOMEM;
 			break;
 		}

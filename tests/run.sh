@@ -63,7 +63,7 @@ if [ "$(id -u)" -eq 0 ]; then
 		run_suite "integration/$(basename "$t" .bats)" bats --tap "$t"
 	done
 	# fresh: the README's `make demo` on a clean minbase Debian root, and the .deb.
-	for t in tests/vm/run.sh tests/vm/run-systemd.sh tests/engines/run.sh tests/fresh/run.sh; do
+	for t in tests/vm/run.sh tests/vm/run-systemd.sh tests/vm/run-systemd-hybrid.sh tests/engines/run.sh tests/fresh/run.sh; do
 		[ -x "$t" ] || continue
 		s=${t%.sh} s=${s/\/run/}
 		run_suite "${s#tests/}" "$t"
@@ -79,6 +79,7 @@ else
 	done
 	[ -x tests/vm/run.sh ] && run_suite vm env ISORUN_VM_SKIP="needs root" tests/vm/run.sh
 	[ -x tests/vm/run-systemd.sh ] && run_suite vm-systemd env ISORUN_VM_SKIP="needs root" tests/vm/run-systemd.sh
+	[ -x tests/vm/run-systemd-hybrid.sh ] && run_suite vm-systemd-hybrid env ISORUN_VM_SKIP="needs root" tests/vm/run-systemd-hybrid.sh
 	[ -x tests/engines/run.sh ] && run_suite engines tests/engines/run.sh
 fi
 

@@ -1,6 +1,8 @@
-/* cgroups/systemd_props.c: the systemd driver's plan as data (no D-Bus):
- * cgroupsPath -> unit and slice, resources + annotations -> properties,
- * GVariant text annotations, and the cgroup state round trip of a unit. */
+/* cgroups/systemd_unit.c, systemd_props.c, systemd_annotations.c: the
+ * systemd driver's plan as data (no D-Bus): cgroupsPath -> unit and slice ->
+ * cgroup path in every hierarchy, resources + annotations -> properties (v2
+ * and runc 1.1's v1 names), GVariant text annotations, and the cgroup state
+ * round trip of a unit. */
 #include <errno.h>
 
 #include "cgroups/cgroups.h"
@@ -81,7 +83,7 @@ static void test_expand_slice(void)
 static void check_props(const struct oci_resources *r, const char *want)
 {
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_resources(r, false, &ps));
+	CHECK_OK(cgsd_plan_resources(r, true, false, &ps));
 	_cleanup_free_ char *got = cgsd_props_format(&ps);
 	CHECK_STR(got, want);
 	cgsd_props_free(&ps);
@@ -131,7 +133,7 @@ static void test_resources(void)
 	bad.has_cpu = true;
 	bad.cpu.cpus = "3-1";
 	struct cgsd_props ps = {0};
-	CHECK_ERR(cgsd_plan_resources(&bad, false, &ps),
+	CHECK_ERR(cgsd_plan_resources(&bad, true, false, &ps),
 		  "linux.resources.cpu.cpus: invalid cpu/node list \"3-1\"");
 }
 
@@ -179,7 +181,7 @@ static void test_devices(void)
 	check_props(&ra, "DevicePolicy s auto\n");
 	/* update never touches devices (runc's SkipDevices) */
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_resources(&r, true, &ps));
+	CHECK_OK(cgsd_plan_resources(&r, true, true, &ps));
 	CHECK(ps.n == 0);
 	cgsd_props_free(&ps);
 }
@@ -228,7 +230,7 @@ static void test_plan_start(void)
 	char *vals[] = {"false", "x", "uint32 7"};
 	struct str_map ann = {keys, vals, 3};
 	struct cgsd_props ps = {0};
-	CHECK_OK(cgsd_plan_start(&u, "c1", &r, &ann, &ps));
+	CHECK_OK(cgsd_plan_start(&u, "c1", &r, true, &ann, &ps));
 	_cleanup_free_ char *got = cgsd_props_format(&ps);
 	/* the annotations come last: they override (Delegate here) */
 	CHECK_STR(got, "Description s isorun container c1\n"
@@ -247,7 +249,7 @@ static void test_plan_start(void)
 
 	/* a slice: Wants= its parent, no Delegate */
 	CHECK_OK(cgsd_parse_path("system.slice:p:x-y.slice", "c1", false, &u));
-	CHECK_OK(cgsd_plan_start(&u, "c1", NULL, NULL, &ps));
+	CHECK_OK(cgsd_plan_start(&u, "c1", NULL, true, NULL, &ps));
 	_cleanup_free_ char *got2 = cgsd_props_format(&ps);
 	CHECK_STR(got2, "Description s isorun container c1\n"
 			"Wants as system.slice\n"
@@ -256,6 +258,150 @@ static void test_plan_start(void)
 			"CPUAccounting b true\n"
 			"IOAccounting b true\n"
 			"TasksAccounting b true\n");
+	cgsd_props_free(&ps);
+	cgsd_unit_free(&u);
+}
+
+static void check_unit_path(const char *cgroups_path, const char *want)
+{
+	struct cgsd_unit u;
+	_cleanup_free_ char *got = NULL;
+	CHECK_OK(cgsd_parse_path(cgroups_path, "c1", false, &u));
+	CHECK_OK(cgsd_unit_path(&u, &got));
+	CHECK_STR(got, want);
+	cgsd_unit_free(&u);
+}
+
+/* Where systemd puts the unit: the same path in every hierarchy. */
+static void test_unit_path(void)
+{
+	check_unit_path("", "/system.slice/isorun-c1.scope");
+	check_unit_path("a-b.slice:p:n", "/a.slice/a-b.slice/p-n.scope");
+	check_unit_path("-.slice:p:n", "/p-n.scope");
+	/* a nested slice lives where its own name says, whatever its parent */
+	check_unit_path("system.slice:p:x-y.slice", "/x.slice/x-y.slice");
+}
+
+static const char *const hybrid_mi =
+    "24 30 0:22 / /sys rw,nosuid - sysfs sysfs rw\n"
+    "31 24 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
+    "32 31 0:29 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw,nsdelegate\n"
+    "33 31 0:30 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd\n"
+    "34 31 0:31 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+    "35 31 0:32 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n"
+    "36 31 0:33 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n"
+    "37 31 0:34 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n";
+
+/* v1/hybrid: every v1 hierarchy (and cgroup2 on hybrid) at the unit's path,
+ * as runc 1.1's getSubsystemPath. */
+static void test_v1_hiers(void)
+{
+	static const char *const want[] = {"/sys/fs/cgroup/unified=",
+					   "/sys/fs/cgroup/systemd=name=systemd",
+					   "/sys/fs/cgroup/cpu,cpuacct=cpu,cpuacct",
+					   "/sys/fs/cgroup/cpuset=cpuset",
+					   "/sys/fs/cgroup/freezer=freezer",
+					   "/sys/fs/cgroup/memory=memory"};
+	for (int v1 = 0; v1 < 2; v1++) {
+		struct cgroup *cg = calloc(1, sizeof(*cg));
+		if (!cg)
+			return;
+		cg->v2fd = -1;
+		cg->layout = v1 ? CGROUP_LAYOUT_V1 : CGROUP_LAYOUT_HYBRID;
+		CHECK_OK(cg_hiers_at(cg, hybrid_mi, "/a.slice/a-b.slice/p-n.scope"));
+		CHECK(cg->n == ARRAY_SIZE(want) - (size_t)v1);
+		for (size_t i = 0; i < cg->n && i + v1 < ARRAY_SIZE(want); i++) {
+			_cleanup_free_ char *got =
+			    str_printf("%s=%s", cg->h[i].mnt, cg->h[i].controllers);
+			CHECK_STR(got, want[i + (size_t)v1]);
+			CHECK_STR(cg->h[i].path, "/a.slice/a-b.slice/p-n.scope");
+		}
+		/* the tracking hierarchy: cgroup2 on hybrid */
+		CHECK_STR(cgroup_path(cg), "/a.slice/a-b.slice/p-n.scope");
+		CHECK(cg_find_v1(cg, "cpuacct") && cg_find_v1(cg, "freezer"));
+		CHECK((cg_find_v2(cg) != NULL) == !v1);
+		cgroup_free(cg);
+	}
+}
+
+static void check_props_v1(const struct oci_resources *r, const char *want)
+{
+	struct cgsd_props ps = {0};
+	CHECK_OK(cgsd_plan_resources(r, false, false, &ps));
+	_cleanup_free_ char *got = cgsd_props_format(&ps);
+	CHECK_STR(got, want);
+	cgsd_props_free(&ps);
+}
+
+/* runc 1.1 genV1ResourcesProperties: v1 names, raw v1 values. */
+static void test_v1_resources(void)
+{
+	struct oci_resources r = {0};
+	r.has_memory = true;
+	r.memory.limit = I64(67108864);
+	r.memory.reservation = I64(16777216); /* no v1 property: the file */
+	r.memory.swap = I64(134217728);	      /* likewise */
+	r.has_cpu = true;
+	r.cpu.shares = U64(512);
+	r.cpu.quota = I64(50000);
+	r.cpu.period = U64(100000);
+	r.cpu.cpus = "0-1";
+	r.has_pids = true;
+	r.pids_limit = 64;
+	r.has_block_io = true;
+	r.block_io.weight = U64(300);
+	struct oci_device_cgroup dev[] = {
+	    {.allow = false, .type = 'a', .access = "rwm"},
+	    {.allow = true, .type = 'c', .major = I64(1), .minor = I64(3), .access = "rwm"}};
+	r.devices = dev;
+	r.n_devices = 2;
+	check_props_v1(&r, "DevicePolicy s strict\n"
+			   "DeviceAllow a(ss) /dev/char/1:3=rwm\n"
+			   "MemoryLimit t 67108864\n"
+			   "CPUShares t 512\n"
+			   "CPUQuotaPerSecUSec t 500000\n"
+			   "CPUQuotaPeriodUSec t 100000\n"
+			   "BlockIOWeight t 300\n"
+			   "TasksMax t 64\n"
+			   "AllowedCPUs ay 03\n");
+
+	/* unlimited; pids 0 is not sent (runc: only > 0 or -1) */
+	struct oci_resources u = {0};
+	u.has_memory = true;
+	u.memory.limit = I64(-1);
+	u.has_pids = true;
+	u.pids_limit = -1;
+	check_props_v1(&u, "MemoryLimit t infinity\nTasksMax t infinity\n");
+	u.pids_limit = 0;
+	u.has_memory = false;
+	check_props_v1(&u, "");
+
+	/* runc: ErrV1NoUnified, before systemd is asked */
+	char *k[] = {"memory.high"}, *v[] = {"1000"};
+	struct oci_resources un = {.unified = {k, v, 1}};
+	struct cgsd_props ps = {0};
+	CHECK_ERR(cgsd_plan_resources(&un, false, false, &ps),
+		  "linux.resources.unified: not supported on cgroup v1 (the systemd driver on a "
+		  "v1/hybrid host)");
+}
+
+static void test_plan_start_v1(void)
+{
+	struct cgsd_unit u;
+	CHECK_OK(cgsd_parse_path("system.slice:p:c1", "c1", false, &u));
+	struct oci_resources r = {.has_pids = true, .pids_limit = 10};
+	struct cgsd_props ps = {0};
+	CHECK_OK(cgsd_plan_start(&u, "c1", &r, false, NULL, &ps));
+	_cleanup_free_ char *got = cgsd_props_format(&ps);
+	CHECK_STR(got, "Description s isorun container c1\n"
+		       "Slice s system.slice\n"
+		       "Delegate b true\n"
+		       "DefaultDependencies b false\n"
+		       "MemoryAccounting b true\n"
+		       "CPUAccounting b true\n"
+		       "BlockIOAccounting b true\n"
+		       "TasksAccounting b true\n"
+		       "TasksMax t 10\n");
 	cgsd_props_free(&ps);
 	cgsd_unit_free(&u);
 }
@@ -296,5 +442,9 @@ int main(void)
 	RUN_TEST(test_gvariant);
 	RUN_TEST(test_plan_start);
 	RUN_TEST(test_state_round_trip);
+	RUN_TEST(test_unit_path);
+	RUN_TEST(test_v1_hiers);
+	RUN_TEST(test_v1_resources);
+	RUN_TEST(test_plan_start_v1);
 	UNIT_MAIN_END();
 }

@@ -10,6 +10,9 @@
 #   --accel A       tcg (default, or $ISORUN_VM_ACCEL), kvm, or auto: kvm when /dev/kvm
 #                   boots a kernel within 3 s here (a probe), else tcg
 #   --prepare       only download/build the kernel and initramfs (cached), no boot
+#   --systemd       systemd as PID 1 (with the system D-Bus), cgroup v2
+#   --systemd-hybrid  the same on a HYBRID host: v1 controllers under /sys/fs/cgroup/<name>,
+#                   an empty cgroup2 at /sys/fs/cgroup/unified (systemd mounts them)
 #   -v, --verbose   copy the guest console (kernel + init) to stderr, report timings
 #   --debug         like -v, and trace the guest init (set -x)
 #
@@ -28,12 +31,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${ISORUN_VM_CACHE:-$repo/tests/.cache/vm}
-timeout=600 accel=${ISORUN_VM_ACCEL:-tcg} share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0 systemd=0
+timeout=600 accel=${ISORUN_VM_ACCEL:-tcg} share=$repo mem=1024 smp=2 verbose=0 debug=0 prepare_only=0 systemd=0 hybrid=0
 meta_pkg=linux-image-cloud-amd64
 modules=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
 	virtio_console fuse virtiofs overlay)
 
-usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 err() { echo "vm.sh: error: $*" >&2; }
 die() { err "$*"; exit 125; }
 log() { [ "$verbose" = 1 ] && echo "vm.sh: $*" >&2; return 0; }
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=${2:?--accel needs a value}; shift 2 ;;
 	--prepare) prepare_only=1; shift ;;
 	--systemd) systemd=1; shift ;;
+	--systemd-hybrid) systemd=1 hybrid=1; shift ;;
 	-v | --verbose) verbose=1; shift ;;
 	--debug) verbose=1 debug=1; shift ;;
 	-h | --help) usage ;;
@@ -294,11 +298,20 @@ for _ in $(seq 100); do
 done
 [ -S "$tmp/vfs.sock" ] || die "virtiofsd did not create its socket"
 
-append="console=ttyS0 loglevel=1 panic=-1 rdinit=/init cgroup_no_v1=all mitigations=off"
+append="console=ttyS0 loglevel=1 panic=-1 rdinit=/init mitigations=off"
+# pure v2 unless hybrid: then systemd mounts the hierarchies (init leaves /sys/fs/cgroup
+# alone); Debian's systemd 252 defaults to unified, legacy_systemd_cgroup_controller=0
+# makes it hybrid (name=systemd is then tracked in cgroup2 at unified/) rather than legacy
+if [ "$hybrid" = 1 ]; then
+	append+=" vm.cgroup=hybrid systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0"
+else
+	append+=" cgroup_no_v1=all"
+fi
 append+=" no_timer_check tsc=reliable vm.share=$share vm.script=$gscript vm.modules=$kdir/modules vm.env=$tmp/env"
 [ "$debug" = 1 ] && append+=" vm.debug=1" && append=${append/loglevel=1/loglevel=7}
 # systemd as PID 1 (init stage 2 execs it): quiet on the console, which carries the TAP
-[ "$systemd" = 1 ] && append+=" vm.systemd=1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=0 systemd.log_level=warning systemd.log_target=kmsg"
+[ "$systemd" = 1 ] && [ "$hybrid" = 0 ] && append+=" systemd.unified_cgroup_hierarchy=1"
+[ "$systemd" = 1 ] && append+=" vm.systemd=1 systemd.show_status=0 systemd.log_level=${ISORUN_VM_SDLOG:-warning} systemd.log_target=kmsg"
 mkfifo "$tmp/console"
 "$qemu" -nodefaults -no-user-config -machine pc -accel "$accel_opt" -cpu "$cpu" \
 	-smp "$smp" -m "${mem}M" \
