@@ -126,6 +126,25 @@ log_on_fail() {
 	[ "$pid" = "$sid" ] || fail "exec: ${lines[1]}"
 }
 
+@test "checkpoint: an init whose stdio is the host's /dev/null gets the container's (runc's reOpenDevNull)" {
+	# podman's conmon hands the host's /dev/null in as stdin; it lives on a mount
+	# outside the container's mount namespace, which CRIU cannot dump ("Can't
+	# lookup mount=N for fd=0 path=/dev/null")
+	make_bundle "$BUNDLE"
+	set_cmd "$BUNDLE" 'for f in 0 2; do stat -L -c "%d:%i" /proc/self/fd/$f; done; stat -c "%d:%i" /dev/null; readlink /proc/self/fd/1'
+	id=$(new_id)
+	# stdin and stderr: the host's /dev/null; stdout: a file to read the answer from
+	# (detached: runc passes stdio through only then)
+	timeout 30 "$ISORUN" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/out" 2>/dev/null 3>&-
+	wait_status "$id" stopped
+	mapfile -t l <"$TEST_DIR/out"
+	[ "${#l[@]}" -eq 4 ] || fail "$(cat "$TEST_DIR/out")"
+	[ "${l[0]}" = "${l[2]}" ] || fail "stdin is not the container's /dev/null: ${l[*]}"
+	[ "${l[1]}" = "${l[2]}" ] || fail "stderr is not the container's /dev/null: ${l[*]}"
+	# what is not /dev/null stays as it was
+	[[ "${l[3]}" == */out ]] || fail "stdout changed: ${l[3]}"
+}
+
 @test "checkpoint: bad flag values are refused" {
 	is_isorun || skip "runc 1.1.5 checks these only after loading the container"
 	run rt checkpoint --manage-cgroups-mode bogus x
@@ -264,6 +283,9 @@ log_on_fail() {
 	rtp restore -d --image-path "$TEST_DIR/img" --bundle "$TEST_DIR/b2" "$id2" || log_on_fail
 	[ "$(state_field "$id2" status)" = running ]
 	[ "$(state_field "$id2" bundle)" = "$TEST_DIR/b2" ]
+	# the checkpointed one stays stopped beside it (runc 1.1.5: removed), and goes with delete
+	[ "$(state_field "$id" status)" = stopped ]
+	rt delete "$id"
 	run rt state "$id"
 	[ "$status" -ne 0 ]
 	wait_count "$id2" $((before + 3))
