@@ -102,7 +102,12 @@ const struct command cmd_checkpoint = {
     .summary = "checkpoint a running container",
     .args_usage = "<container-id>\n\nWhere \"<container-id>\" is the name for the instance of "
 		  "the container to be\ncheckpointed.",
-    .description = "The checkpoint command saves the state of the container instance.",
+    .description =
+	"The checkpoint command saves the state of the container instance.\n\n"
+	"Unless --leave-running or --pre-dump is given, the container's processes end with the\n"
+	"checkpoint and its cgroup is removed; the container stays as a stopped container\n"
+	"(runc 1.x removes it instead). \"delete\" removes it, and \"restore\" with the same\n"
+	"id replaces it.",
     .flags = checkpoint_flags,
     .n_flags = ARRAY_SIZE(checkpoint_flags),
     .check = ARGS_EXACT,

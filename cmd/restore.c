@@ -89,7 +89,9 @@ const struct command cmd_restore = {
     .args_usage = "<container-id>\n\nWhere \"<container-id>\" is the name for the instance of "
 		  "the container to be\nrestored.",
     .description = "Restores the saved state of the container instance that was previously "
-		   "saved\nusing the isorun checkpoint command.",
+		   "saved\nusing the isorun checkpoint command.\n\n"
+		   "A stopped container with the same id (the one checkpoint left) is replaced; a\n"
+		   "created, running or paused one is an error (\"container with id exists\").",
     .flags = restore_flags,
     .n_flags = ARRAY_SIZE(restore_flags),
     .check = ARGS_EXACT,

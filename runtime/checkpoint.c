@@ -173,6 +173,24 @@ out:
 	return e;
 }
 
+/* After a dump CRIU has killed the container's processes: what remains is a
+ * stopped container (the runtime-spec's state after its process is gone),
+ * without a cgroup, which `delete` removes and `restore` with the same id
+ * replaces. runc 1.x removes the container here instead; the engines either
+ * delete it afterwards (podman: `delete --force`) or take "does not exist"
+ * as deleted (containerd's shim), so both shapes serve them. */
+static error *leave_stopped(struct loaded_container *c)
+{
+	if (!c->st.cgroup || !*c->st.cgroup)
+		return NULL;
+	error *e = container_remove_cgroup(c->st.cgroup);
+	if (e)
+		return e;
+	free(c->st.cgroup);
+	c->st.cgroup = NULL;
+	return state_write(&c->h, &c->st);
+}
+
 error *container_checkpoint(const struct runtime_ctx *rt, const struct checkpoint_opts *o)
 {
 	_cleanup_free_ char *criu = NULL;
@@ -183,14 +201,8 @@ error *container_checkpoint(const struct runtime_ctx *rt, const struct checkpoin
 	if ((e = container_load(rt, o->id, &c)))
 		return e;
 	e = checkpoint(rt, o, &c, criu);
-	if (!e && !o->leave_running && !o->pre_dump) {
-		/* The processes are gone; so goes the container (runc destroys it),
-		 * which frees its id for `restore`. */
-		struct state_handle h = c.h;
-		c.h.dir_fd = -1;
-		c.h.dir = NULL;
-		e = container_destroy(&h, &c.st, c.cfg);
-	}
+	if (!e && !o->leave_running && !o->pre_dump)
+		e = leave_stopped(&c);
 	container_unload(&c);
 	return e;
 }

@@ -111,8 +111,9 @@ struct checkpoint_opts {
 	bool leave_running, pre_dump;
 };
 /* Dumps a running container into image_path. Unless --leave-running or
- * --pre-dump, the container is then gone (runc destroys it), so that
- * `restore` can take the same id. */
+ * --pre-dump, the container is then stopped (its processes are gone and so
+ * is its cgroup; runc 1.x removes it instead): `delete` removes it, and
+ * `restore` with the same id replaces it. */
 error *container_checkpoint(const struct runtime_ctx *rt, const struct checkpoint_opts *o);
 
 struct restore_opts {
@@ -122,8 +123,9 @@ struct restore_opts {
 };
 /* A new container from a checkpoint: state dir, cgroup with the config's
  * limits, CRIU restores the processes into them; then it is "running" with
- * the restored init's new pid. Without --detach: waits for it like `run`
- * (exit status in *exit_status) and removes the container afterwards. */
+ * the restored init's new pid. A stopped container with the id (the one
+ * checkpointed) is replaced; any other: "container with id exists". Without --detach: waits for it
+ * like `run` (exit status in *exit_status) and removes the container afterwards. */
 error *container_restore(const struct runtime_ctx *rt, const struct restore_opts *o,
 			 int *exit_status);
 

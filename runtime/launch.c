@@ -632,27 +632,29 @@ void launched_release(struct launched *l)
 	rdt_plan_free(&l->rdt);
 }
 
+error *container_remove_cgroup(const char *cgstate)
+{
+	struct cgroup *cg = NULL;
+	error *e = cgroup_load(cgstate, &cg);
+	if (!e) {
+		/* Without a private pid namespace processes can outlive init. */
+		pid_t *pids = NULL;
+		size_t n = 0;
+		if (!cgroup_pids(cg, &pids, &n) && n > 0)
+			err_free(cgroup_signal_all(cg, SIGKILL));
+		free(pids);
+		e = cgroup_destroy(cg);
+		cgroup_free(cg);
+	}
+	return e ? err_wrap(e, "remove cgroup") : NULL;
+}
+
 error *container_destroy(struct state_handle *h, const struct saved_state *st,
 			 const struct oci_config *cfg)
 {
 	error *first = NULL;
-	if (st->cgroup && *st->cgroup) {
-		struct cgroup *cg = NULL;
-		error *e = cgroup_load(st->cgroup, &cg);
-		if (!e) {
-			/* Without a private pid namespace processes can outlive init. */
-			pid_t *pids = NULL;
-			size_t n = 0;
-			if (!cgroup_pids(cg, &pids, &n) && n > 0) {
-				err_free(cgroup_signal_all(cg, SIGKILL));
-			}
-			free(pids);
-			e = cgroup_destroy(cg);
-			cgroup_free(cg);
-		}
-		if (e)
-			first = err_wrap(e, "remove cgroup");
-	}
+	if (st->cgroup && *st->cgroup)
+		first = container_remove_cgroup(st->cgroup);
 	if (cfg && cfg->hooks.poststop.n) {
 		_cleanup_free_ char *json = hook_state_json(
 		    st->oci_version, st->id, CONTAINER_STOPPED, 0, st->bundle, &st->annotations);

@@ -38,6 +38,9 @@ void launch_abort(struct launched *l);
 /* Frees memory and fds, unlocks the state; the container stays. */
 void launched_release(struct launched *l);
 
+/* Kills what is left in the cgroup that cgstate (cgroup_state() text) names
+ * and removes it. */
+error *container_remove_cgroup(const char *cgstate);
 /* Removes a stopped (or killed) container: leftover processes in its cgroup,
  * the cgroup, poststop hooks (of cfg, the config kept at create; NULL when it
  * was unreadable), the state dir. Consumes h. */

@@ -26,6 +26,7 @@
 #include "runtime/criu_common.h"
 #include "runtime/launch.h"
 #include "runtime/spawn.h"
+#include "runtime/state/container_status.h"
 #include "runtime/state/state_store.h"
 #include "spec/strv_json.h"
 
@@ -246,6 +247,39 @@ static error *validate_console(const struct oci_config *cfg, const struct restor
 	return NULL;
 }
 
+/* The state dir for the id. A stopped container with that id (typically the
+ * one just checkpointed: checkpoint leaves it stopped) is replaced, so that
+ * an engine may restore with or without deleting it first; a created,
+ * running or paused one is refused with runc's "container with id exists". */
+static error *take_id(const struct runtime_ctx *rt, const char *id, struct state_handle *st)
+{
+	error *e = state_create(rt->root, id, st);
+	if (!e || err_kind(e) != ERR_EXISTS)
+		return e;
+	struct loaded_container c;
+	error *le = container_load(rt, id, &c);
+	if (le) {
+		err_free(le);
+		return e;
+	}
+	if (c.status != CONTAINER_STOPPED) {
+		container_unload(&c);
+		return e;
+	}
+	err_free(e);
+	log_debug("restore %s: replacing the stopped container with that id", id);
+	container_read_config(&c); /* for its poststop hooks */
+	/* container_destroy consumes the handle. */
+	struct state_handle h = c.h;
+	c.h.dir_fd = -1;
+	c.h.dir = NULL;
+	e = container_destroy(&h, &c.st, c.cfg);
+	container_unload(&c);
+	if (e)
+		return err_wrap(e, "remove the stopped container %s", id);
+	return state_create(rt->root, id, st);
+}
+
 static error *restore(const struct runtime_ctx *rt, struct restoring *r, const char *criu)
 {
 	const struct restore_opts *o = r->o;
@@ -261,7 +295,7 @@ static error *restore(const struct runtime_ctx *rt, struct restoring *r, const c
 	struct criu_dirs d;
 	if ((e = criu_dirs_open(&o->c, false, &d)))
 		return e;
-	if ((e = state_create(rt->root, o->base.id, &r->st)))
+	if ((e = take_id(rt, o->base.id, &r->st)))
 		goto out;
 	if ((e = write_file_at(r->st.dir_fd, "config.json", text, len)) ||
 	    (e = cgroup_create(r->cfg->linux_.cgroups_path, o->base.id, &r->cg)) ||

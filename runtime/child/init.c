@@ -265,6 +265,8 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		return e;
 	log_debug("init: pivot: %s is the root (%s)", cfg->root.absolute_path,
 		  a->no_pivot ? "moved and chrooted, --no-pivot" : "pivot_root");
+	if (!ropts.host_mntns && (e = rootfs_reopen_dev_null()))
+		return e;
 
 	if (proc->terminal) {
 		_cleanup_close_ int master = -1, slave = -1;

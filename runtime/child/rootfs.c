@@ -249,6 +249,31 @@ error *rootfs_pivot(const struct sys_ops *sys, const struct oci_config *cfg,
 	return NULL;
 }
 
+error *rootfs_reopen_dev_null(void)
+{
+	_cleanup_close_ int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct stat null_st;
+	if (fd < 0 || fstat(fd, &null_st) < 0 || !S_ISCHR(null_st.st_mode)) {
+		log_debug("init: no /dev/null in the container (%s): stdio left as is",
+			  fd < 0 ? strerror(errno) : "not a device");
+		return NULL;
+	}
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+		if (fstat(i, &st) < 0) {
+			if (errno == EBADF)
+				continue;
+			return err_errno("fstat fd %d", i);
+		}
+		if (!S_ISCHR(st.st_mode) || st.st_rdev != null_st.st_rdev ||
+		    (st.st_dev == null_st.st_dev && st.st_ino == null_st.st_ino))
+			continue;
+		if (dup3(fd, i, 0) < 0)
+			return err_errno("dup3 /dev/null to fd %d", i);
+	}
+	return NULL;
+}
+
 static error *open_root_now(int *fd)
 {
 	*fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

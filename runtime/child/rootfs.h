@@ -31,6 +31,12 @@ struct rootfs_opts {
 /* The three steps make their mount, pivot_root and mknod calls through sys
  * (&sys_real; a recording fake in tests/unit). */
 
+/* runc's reOpenDevNull, after the pivot: fds 0-2 that are a /dev/null other than the
+ * container's (podman's conmon hands the host's in as stdin) become the container's.
+ * The host's lives on a mount outside the container's mount namespace, which CRIU
+ * cannot dump ("Can't lookup mount"). Nothing happens without a /dev/null inside. */
+error *rootfs_reopen_dev_null(void);
+
 /* Step 1, in the new mount namespace, before hooks: propagation
  * (rootfsPropagation, default rslave), bind the rootfs onto itself, every
  * spec mount in order, /dev (default devices, linux.devices, /dev/pts, shm,

@@ -126,6 +126,25 @@ log_on_fail() {
 	[ "$pid" = "$sid" ] || fail "exec: ${lines[1]}"
 }
 
+@test "checkpoint: an init whose stdio is the host's /dev/null gets the container's (runc's reOpenDevNull)" {
+	# podman's conmon hands the host's /dev/null in as stdin; it lives on a mount
+	# outside the container's mount namespace, which CRIU cannot dump ("Can't
+	# lookup mount=N for fd=0 path=/dev/null")
+	make_bundle "$BUNDLE"
+	set_cmd "$BUNDLE" 'for f in 0 2; do stat -L -c "%d:%i" /proc/self/fd/$f; done; stat -c "%d:%i" /dev/null; readlink /proc/self/fd/1'
+	id=$(new_id)
+	# stdin and stderr: the host's /dev/null; stdout: a file to read the answer from
+	# (detached: runc passes stdio through only then)
+	timeout 30 "$ISORUN" --root "$ROOT" run -d --bundle "$BUNDLE" "$id" </dev/null >"$TEST_DIR/out" 2>/dev/null 3>&-
+	wait_status "$id" stopped
+	mapfile -t l <"$TEST_DIR/out"
+	[ "${#l[@]}" -eq 4 ] || fail "$(cat "$TEST_DIR/out")"
+	[ "${l[0]}" = "${l[2]}" ] || fail "stdin is not the container's /dev/null: ${l[*]}"
+	[ "${l[1]}" = "${l[2]}" ] || fail "stderr is not the container's /dev/null: ${l[*]}"
+	# what is not /dev/null stays as it was
+	[[ "${l[3]}" == */out ]] || fail "stdout changed: ${l[3]}"
+}
+
 @test "checkpoint: bad flag values are refused" {
 	is_isorun || skip "runc 1.1.5 checks these only after loading the container"
 	run rt checkpoint --manage-cgroups-mode bogus x
@@ -145,12 +164,25 @@ log_on_fail() {
 	rtp run -d --bundle "$BUNDLE" "$id" || log_on_fail
 	wait_count "$id" 5
 	old_pid=$(state_field "$id" pid)
+	old_cg=$(cgroup_dir_of "$old_pid" pids)
 	rtp checkpoint --image-path "$TEST_DIR/img" "$id" || log_on_fail
 	before=$(cat "$BUNDLE/rootfs/count")
-	# runc destroys a checkpointed container
-	run rt state "$id"
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"does not exist"* ]] || fail "$output"
+	# its processes and its cgroup are gone
+	! kill -0 "$old_pid" 2>/dev/null || fail "init $old_pid still runs"
+	[ ! -d "$old_cg" ] || fail "cgroup $old_cg is left"
+	if is_isorun; then
+		# stopped (the runtime-spec's state once the process is gone) ...
+		[ "$(state_field "$id" status)" = stopped ]
+		[ "$(state_field "$id" pid)" = 0 ]
+		run rt list
+		[[ "$output" == *"$id "*stopped* ]] || fail "$output"
+	else
+		# runc 1.1.5 removes a checkpointed container
+		run rt state "$id"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"does not exist"* ]] || fail "$output"
+	fi
+	# ... and restore with the same id replaces it (no delete in between)
 	rtp restore -d --image-path "$TEST_DIR/img" --bundle "$BUNDLE" "$id" || log_on_fail
 	[ "$(state_field "$id" status)" = running ]
 	new_pid=$(state_field "$id" pid)
@@ -181,6 +213,13 @@ log_on_fail() {
 	rtp checkpoint --image-path "$TEST_DIR/img" "$id" || log_on_fail
 	before=$(cat "$BUNDLE/rootfs/piped")
 	lines_before=$(wc -l <"$BUNDLE/rootfs/log")
+	# the stopped container is deleted before the restore, as podman does
+	# (runc 1.1.5 has already removed it)
+	if is_isorun; then
+		rt delete "$id"
+		run rt state "$id"
+		[[ "$output" == *"does not exist"* ]] || fail "$output"
+	fi
 	rtp restore -d --image-path "$TEST_DIR/img" --bundle "$BUNDLE" "$id" || log_on_fail
 	for i in $(seq 100); do [ "$(cat "$BUNDLE/rootfs/piped")" -ge $((before + 3)) ] && break; sleep 0.05; done
 	after=$(cat "$BUNDLE/rootfs/piped")
@@ -244,6 +283,9 @@ log_on_fail() {
 	rtp restore -d --image-path "$TEST_DIR/img" --bundle "$TEST_DIR/b2" "$id2" || log_on_fail
 	[ "$(state_field "$id2" status)" = running ]
 	[ "$(state_field "$id2" bundle)" = "$TEST_DIR/b2" ]
+	# the checkpointed one stays stopped beside it (runc 1.1.5: removed), and goes with delete
+	[ "$(state_field "$id" status)" = stopped ]
+	rt delete "$id"
 	run rt state "$id"
 	[ "$status" -ne 0 ]
 	wait_count "$id2" $((before + 3))
@@ -306,6 +348,26 @@ log_on_fail() {
 	[ "$rc" -eq 137 ] || fail "restore exited $rc"
 	run rt state "$id"
 	[ "$status" -ne 0 ]
+}
+
+@test "restore: an id a running container has is refused, and the container is untouched" {
+	command -v criu >/dev/null || skip "criu is not installed"
+	make_bundle "$BUNDLE"
+	set_args "$BUNDLE" sleep 100
+	id=$(new_id)
+	run_d_ctr "$id"
+	pid=$(state_field "$id" pid)
+	mkdir "$TEST_DIR/empty"
+	run rt restore -d --image-path "$TEST_DIR/empty" --bundle "$BUNDLE" "$id"
+	[ "$status" -ne 0 ]
+	if is_isorun; then
+		[[ "$output" == *"restore: container with id exists: $id"* ]] || fail "$output"
+	else
+		# runc 1.1.5's words
+		[[ "$output" == *"container with given ID already exists"* ]] || fail "$output"
+	fi
+	[ "$(state_field "$id" status)" = running ]
+	[ "$(state_field "$id" pid)" = "$pid" ]
 }
 
 @test "restore: a missing checkpoint fails and leaves nothing behind" {
