@@ -199,7 +199,7 @@ ri --debug --log "$log" run --bundle "$B" prof >/dev/null
 profile=$(awk '
 	function t(line) { match(line, / t=[0-9.]+ms/); return substr(line, RSTART + 3, RLENGTH - 5) + 0 }
 	/msg="create: clone3 init/ { clone = t($0) }
-	/msg="create: cgroup join/ { join = t($0) }
+	/msg="(create|init): cgroup join/ { join = t($0) }
 	/msg="init: namespaces entered/ { ns = t($0) }
 	/msg="init: rootfs mounts/ { mounts = t($0) }
 	/msg="init: pivot/ { pivot = t($0) }
