@@ -70,7 +70,7 @@ const char *cgroup_path(const struct cgroup *cg);
 
 /* v2 only: an O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the cgroup for clone3's
  * CLONE_INTO_CGROUP, owned by cg (do not close; cgroup_free does); -1 on
- * v1/hybrid (then use cgroup_enter after clone). */
+ * v1/hybrid (a new process joins there with cgroup_join_open below). */
 int cgroup_v2_dirfd(const struct cgroup *cg);
 /* `exec --cgroup` arguments, runc's forms: "PATH" (alone: every hierarchy)
  * or "CONTROLLER[,CONTROLLER...]:PATH" (repeatable, v1). controller "" is
