@@ -39,8 +39,7 @@ PAIRS=${SPEED_PAIRS:-15}
 # of a start. The child joining by itself ("0" into each v1 hierarchy's tasks
 # file; CLONE_INTO_CGROUP for cgroup2) does not wait. strace -T times each
 # write into a cgroup membership file, for `run` and `exec`, after an idle
-# moment each, three times (another process on the machine may end a grace
-# period for us once; not three times).
+# moment each, three times each.
 @test "speed: joining the cgroup after an idle moment does not wait an RCU grace period (v1/hybrid)" {
 	is_isorun || skip "runc 1.1.5 writes the pid into cgroup.procs from the parent: it waits the grace period"
 	command -v strace >/dev/null || skip "strace is not installed: cannot time the cgroup writes"
@@ -66,10 +65,18 @@ PAIRS=${SPEED_PAIRS:-15}
 			fail "exec under strace failed"
 	done
 	# write(6</sys/fs/cgroup/pids/ID/tasks>, "0", 1) = 1 <0.000017>
-	n=$(cat "$log".* | grep -cE '^[0-9]+ +write\([0-9]+</sys/fs/cgroup/[^>]*/(cgroup\.procs|tasks)>')
-	slow=$(cat "$log".* | grep -E '^[0-9]+ +write\([0-9]+</sys/fs/cgroup/[^>]*/(cgroup\.procs|tasks)>' |
-		awk '{ t = $NF; gsub(/[<>]/, "", t); if (t + 0 > 0.004) print }')
-	echo "cgroup membership writes: $n; slower than 4 ms: ${slow:-none}"
+	local re='^[0-9]+ +write\([0-9]+</sys/fs/cgroup/[^>]*/(cgroup\.procs|tasks)>' f slow_runs=0
+	n=$(cat "$log".* | grep -cE "$re")
+	for f in "$log".*; do
+		slow=$(grep -E "$re" "$f" | awk '{ t = $NF; gsub(/[<>]/, "", t); if (t + 0 > 0.004) print }')
+		[ -z "$slow" ] && continue
+		slow_runs=$((slow_runs + 1))
+		echo "${f##*.}: slower than 4 ms: $slow"
+	done
+	echo "cgroup membership writes: $n; invocations with a slow one: $slow_runs of 6"
 	[ "$n" -ge 6 ] || fail "expected cgroup membership writes in the trace, saw $n"
-	[ -z "$slow" ] || fail "a cgroup join waited: $slow"
+	# strace times a call from its entry to its exit stop as strace sees them:
+	# on a loaded machine its own wake-up may add a few ms once; a grace
+	# period hits every invocation.
+	[ "$slow_runs" -le 1 ] || fail "$slow_runs of 6 invocations waited in a cgroup join"
 }
