@@ -548,6 +548,11 @@ error *cgroup_join_self(struct cgroup_join *j)
 		close(fd);
 		j->tasks_fds[i] = -1;
 	}
+	/* Used by clone3 already; nothing of the container needs it. */
+	if (j->own_clone_fd && j->clone_fd >= 0)
+		close(j->clone_fd);
+	j->clone_fd = -1;
+	j->own_clone_fd = false;
 	return e;
 }
 
