@@ -512,6 +512,81 @@ error *cgroup_enter(struct cgroup *cg, pid_t pid)
 	return NULL;
 }
 
+error *cgroup_join_open(const struct cgroup *cg, struct cgroup_join *j)
+{
+	*j = (struct cgroup_join){.cg = cg, .clone_fd = -1};
+	if (!cg)
+		return NULL;
+	if (cg->sd_unit && !cg->sd_started) {
+		j->parent_enters = true;
+		return NULL;
+	}
+	if (!(j->tasks_fds = malloc(cg->n * sizeof(int))))
+		return err_sys(ENOMEM, "cgroup");
+	for (size_t i = 0; i < cg->n; i++)
+		j->tasks_fds[i] = -1;
+	error *e = NULL;
+	for (size_t i = 0; i < cg->n && !e; i++) {
+		_cleanup_free_ char *dir = cg_dir(&cg->h[i]);
+		if (!dir) {
+			e = err_sys(ENOMEM, "cgroup");
+		} else if (cg->h[i].v2 && cg->v2fd >= 0) {
+			j->clone_fd = cg->v2fd;
+		} else if (cg->h[i].v2) {
+			j->clone_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			j->own_clone_fd = j->clone_fd >= 0;
+			if (j->clone_fd < 0)
+				e = err_errno("cgroup %s: open %s", cg->h[i].path, dir);
+		} else {
+			_cleanup_free_ char *tasks = str_printf("%s/tasks", dir);
+			j->tasks_fds[i] = tasks ? open(tasks, O_WRONLY | O_CLOEXEC) : -1;
+			if (!tasks)
+				e = err_sys(ENOMEM, "cgroup");
+			else if (j->tasks_fds[i] < 0)
+				e = err_errno("cgroup %s: open %s", cg->h[i].path, tasks);
+		}
+	}
+	if (e)
+		cgroup_join_close(j);
+	return e;
+}
+
+error *cgroup_join_self(struct cgroup_join *j)
+{
+	error *e = NULL;
+	for (size_t i = 0; j->tasks_fds && i < j->cg->n; i++) {
+		int fd = j->tasks_fds[i];
+		if (fd < 0)
+			continue;
+		if (!e && write(fd, "0", 1) != 1) {
+			_cleanup_free_ char *dir = cg_dir(&j->cg->h[i]);
+			e = err_errno("cgroup %s: join %s/tasks", j->cg->h[i].path,
+				      dir ? dir : j->cg->h[i].mnt);
+		}
+		close(fd);
+		j->tasks_fds[i] = -1;
+	}
+	/* Used by clone3 already; nothing of the container needs it. */
+	if (j->own_clone_fd && j->clone_fd >= 0)
+		close(j->clone_fd);
+	j->clone_fd = -1;
+	j->own_clone_fd = false;
+	return e;
+}
+
+void cgroup_join_close(struct cgroup_join *j)
+{
+	for (size_t i = 0; j->tasks_fds && i < j->cg->n; i++)
+		if (j->tasks_fds[i] >= 0)
+			close(j->tasks_fds[i]);
+	free(j->tasks_fds);
+	j->tasks_fds = NULL;
+	if (j->own_clone_fd && j->clone_fd >= 0)
+		close(j->clone_fd);
+	j->clone_fd = -1;
+	j->own_clone_fd = false;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;

@@ -70,7 +70,7 @@ const char *cgroup_path(const struct cgroup *cg);
 
 /* v2 only: an O_RDONLY|O_DIRECTORY|O_CLOEXEC fd of the cgroup for clone3's
  * CLONE_INTO_CGROUP, owned by cg (do not close; cgroup_free does); -1 on
- * v1/hybrid (then use cgroup_enter after clone). */
+ * v1/hybrid (a new process joins there with cgroup_join_open below). */
 int cgroup_v2_dirfd(const struct cgroup *cg);
 /* `exec --cgroup` arguments, runc's forms: "PATH" (alone: every hierarchy)
  * or "CONTROLLER[,CONTROLLER...]:PATH" (repeatable, v1). controller "" is
@@ -99,6 +99,31 @@ error *cgroup_sub(const struct cgroup *cg, const struct cgroup_subs *s, struct c
 /* Writes pid to cgroup.procs in every hierarchy; with the systemd driver the
  * first call starts the unit with pid in it. */
 error *cgroup_enter(struct cgroup *cg, pid_t pid);
+
+/* How a new process joins cg without its parent writing its pid
+ * (cgroup_enter). On v1 that write takes the kernel's global threadgroup
+ * lock, and its first taker after an idle moment waits an RCU grace period
+ * (about 10 ms here). Instead: clone3 puts the child into the cgroup2
+ * hierarchy (v2, and the cgroup2 mount of a hybrid host) with
+ * CLONE_INTO_CGROUP, and the child writes "0" into the `tasks` file of each
+ * v1 hierarchy itself, before it does anything else: a single thread moving
+ * itself does not take that lock. We open the files: the kernel checks the
+ * opener's credentials, so the child may be in a new user namespace already. */
+struct cgroup_join {
+	const struct cgroup *cg; /* NULL: no cgroup, nothing to join */
+	int clone_fd;		 /* for CLONE_INTO_CGROUP, or -1 */
+	bool own_clone_fd;	 /* hybrid: ours to close; v2: cg's */
+	int *tasks_fds;		 /* per hierarchy of cg, -1 for cgroup2 */
+	/* The systemd driver starts its unit with the pid in it: the parent
+	 * calls cgroup_enter after the clone, as before. */
+	bool parent_enters;
+};
+error *cgroup_join_open(const struct cgroup *cg, struct cgroup_join *j);
+/* In the child, single-threaded, before anything of the container's; closes
+ * the child's copies of the fds. */
+error *cgroup_join_self(struct cgroup_join *j);
+/* The parent's copies, once the child exists (or failed to). */
+void cgroup_join_close(struct cgroup_join *j);
 
 /* Applies linux.resources: cgroup_plan_resources for the cgroup's layout, then
  * cgroup_apply_plan. Call after cgroup_create and before the container's

@@ -39,6 +39,18 @@ static bool is_readonly_overlay(int fd)
 	       (sf.f_flags & ST_RDONLY);
 }
 
+/* Installed read-only: a read-only bind of the binary onto itself, or a
+ * read-only /usr. Writing through the mount a handle on /proc/<pid>/exe
+ * names fails with EROFS whatever the opener's privileges; making it
+ * writable again takes a remount in the host's mount namespace, which a
+ * process able to do so could use to write any file anyway. No re-exec
+ * then: that costs a second exec (about 1 ms here). */
+static bool is_readonly_mount(int fd)
+{
+	struct statfs sf;
+	return fstatfs(fd, &sf) == 0 && (sf.f_flags & ST_RDONLY);
+}
+
 /* runc 1.2's protection, without a copy: a private overlayfs whose only layer
  * is the binary's directory, made with the new mount API and never attached
  * anywhere (it goes away with its last user). Exec'ing the binary through it
@@ -103,7 +115,8 @@ error *ensure_cloned_binary(char **argv)
 	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return err_errno("open /proc/self/exe");
-	if (is_sealed_copy(self) || is_readonly_overlay(self)) {
+	/* Our own read-only overlay is one of those mounts. */
+	if (is_sealed_copy(self) || is_readonly_mount(self)) {
 		/* comm would be the fd number after fexecve. */
 		prctl(PR_SET_NAME, "isorun", 0, 0, 0);
 		return NULL;

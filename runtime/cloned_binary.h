@@ -4,7 +4,8 @@
  * as a second wall, the commands that enter containers re-exec the binary
  * through a private read-only overlayfs (runc 1.2; no copy), or else from a
  * sealed memfd copy, so even a ptrace-capable process finds only a file that
- * cannot be written. */
+ * cannot be written. A binary already on a read-only mount (a read-only bind
+ * onto itself, a read-only /usr) is such a file: no re-exec then. */
 #ifndef ISORUN_RUNTIME_CLONED_BINARY_H
 #define ISORUN_RUNTIME_CLONED_BINARY_H
 

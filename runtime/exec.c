@@ -252,7 +252,8 @@ struct exec_run {
 	pid_t pid;
 	int pidfd;
 	int sync_fd;
-	int master; /* foreground terminal */
+	int master;		   /* foreground terminal */
+	bool cgroup_parent_enters; /* systemd driver: cgroup_enter after the clone */
 };
 
 static void exec_run_kill(struct exec_run *r)
@@ -264,13 +265,18 @@ static void exec_run_kill(struct exec_run *r)
 	r->pid = -1;
 }
 
-static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_child,
+static error *clone_child(struct exec_run *r, struct exec_child_args *ca_child,
 			  const int ns_fds[OCI_NS_COUNT], const struct cgroup *cg, int child_sock)
 {
 	int saved[2] = {-1, -1}, pidfd = -1;
-	error *e = NULL;
 	pid_t pid = -1;
-	int cg_fd = cg ? cgroup_v2_dirfd(cg) : -1;
+	struct cgroup_join join;
+	error *e = cgroup_join_open(cg, &join);
+	if (e)
+		return e;
+	ca_child->cgroup_join = &join;
+	r->cgroup_parent_enters = join.parent_enters;
+	int cg_fd = join.clone_fd;
 	if ((geteuid() != 0 || userns_running_in()) &&
 	    (ns_fds[OCI_NS_PID] >= 0 || ns_fds[OCI_NS_TIME] >= 0)) {
 		/* Rootless: only the container's user namespace gives us the
@@ -293,6 +299,8 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		close(r->sync_fd);
 		exec_child(ca_child); /* never returns */
 	}
+	cgroup_join_close(&join);
+	ca_child->cgroup_join = NULL;
 	error *restore_e = spawn_restore_for_children(saved);
 	if (!e && restore_e) {
 		pidfd_or_pid_signal(pidfd, pid, SIGKILL);
@@ -306,8 +314,7 @@ static error *clone_child(struct exec_run *r, const struct exec_child_args *ca_c
 		return e;
 	r->pid = pid;
 	r->pidfd = pidfd;
-	log_debug("exec: clone3: pid %d%s", pid,
-		  cg && cgroup_v2_dirfd(cg) >= 0 ? ", into its cgroup" : "");
+	log_debug("exec: clone3: pid %d%s", pid, cg_fd >= 0 ? ", into its cgroup2 cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -493,13 +500,13 @@ static error *start_child(struct loaded_container *c, const struct exec_opts *o,
 		close(sv[1]);
 		return e;
 	}
-	/* v1 and hybrid: no CLONE_INTO_CGROUP; the child waits for GO until
-	 * it is in every hierarchy. */
-	if (cg && cgroup_v2_dirfd(cg) < 0 && (e = cgroup_enter(cg, r->pid)))
-		return err_wrap(e, sub_cg ? "exec: join the sub-cgroup"
-					  : "exec: join the container's cgroup");
-	if (cg)
+	/* Otherwise the child joins by itself, first thing (cgroup_join_self). */
+	if (r->cgroup_parent_enters) {
+		if ((e = cgroup_enter(cg, r->pid)))
+			return err_wrap(e, sub_cg ? "exec: join the sub-cgroup"
+						  : "exec: join the container's cgroup");
 		log_debug("exec: cgroup join: pid %d is in %s", r->pid, cgroup_path(cg));
+	}
 	if ((e = sync_send(r->sync_fd, SYNC_GO, NULL, -1)))
 		return e;
 	return converse(r, o, c);

@@ -350,7 +350,7 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 			 : ia->pid_after_join ? 0
 					      : (plan->new_flags & CLONE_NEWPID);
 	int pidfd = -1;
-	pid_t pid = spawn_clone3(flags, cgroup_v2_dirfd(l->cg), &pidfd);
+	pid_t pid = spawn_clone3(flags, ia->cgroup_join->clone_fd, &pidfd);
 	if (pid < 0)
 		return err_errno("clone3");
 	if (pid == 0) {
@@ -363,7 +363,7 @@ static error *clone_init(struct launched *l, const struct ns_plan *plan, struct 
 	l->pid = pid;
 	l->pidfd = pidfd;
 	log_debug("create: clone3 init: pid %d, flags %#llx%s", pid, (unsigned long long)flags,
-		  cgroup_v2_dirfd(l->cg) >= 0 ? ", into its cgroup" : "");
+		  ia->cgroup_join->clone_fd >= 0 ? ", into its cgroup2 cgroup" : "");
 	close(child_sock);
 	return NULL;
 }
@@ -477,6 +477,12 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	    .n_idmap_fds = idmap_trees.n,
 	    .caller_unprivileged = geteuid() != 0,
 	};
+	struct cgroup_join join;
+	if ((e = cgroup_join_open(l->cg, &join))) {
+		close(sv[1]);
+		goto fail_ns;
+	}
+	ia.cgroup_join = &join;
 	int saved_ns[2];
 	spawn_inherit_oom_score_adj(cfg->process.oom_score_adj.set,
 				    (long long)cfg->process.oom_score_adj.value);
@@ -489,14 +495,17 @@ static error *launch(const struct runtime_ctx *rt, const struct create_opts *o, 
 	else
 		err_free(restore_e);
 	mount_idmap_trees_close(&idmap_trees);
+	cgroup_join_close(&join);
 	if (e) {
 		close(sv[1]);
 		goto fail_ns;
 	}
-	if (l->cg && cgroup_v2_dirfd(l->cg) < 0 && (e = cgroup_enter(l->cg, l->pid)))
-		goto fail_ns;
-	if (l->cg)
+	/* Otherwise init joins by itself, first thing (cgroup_join_self). */
+	if (join.parent_enters) {
+		if ((e = cgroup_enter(l->cg, l->pid)))
+			goto fail_ns;
 		log_debug("create: cgroup join: init %d is in %s", l->pid, cgroup_path(l->cg));
+	}
 	/* The init is still waiting for the conversation: it runs nothing of
 	 * the container's before it is in its resctrl group. */
 	if (cfg->linux_.intel_rdt.set) {

@@ -30,6 +30,7 @@ cleanup() {
 			"$rt" --root "$r" delete -f "$id" >/dev/null 2>&1 || true
 		done
 	done
+	umount "$work/isorun-ro" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,19 +77,28 @@ row() {
 
 echo "isorun bench: $(nproc) cores, $(uname -r), load $(load) at start; N=$N pairs" >&2
 
-# ---- sequential run /bin/true: isorun, floor, runc, alternated
-ti=() tf=() tr=()
+# ---- sequential run /bin/true: isorun, isorun installed read-only, floor, runc, alternated
+# The read-only install (a read-only bind of a copy onto itself, as a read-only
+# /usr gives) skips the re-exec that protects a writable binary (CVE-2019-5736).
+RO=$work/isorun-ro
+cp "$ISORUN" "$RO" && mount --bind "$RO" "$RO" && mount -o remount,bind,ro "$RO"
+ro() { "$RO" --root "$work/root-isorun" "$@"; }
+ti=() to=() tf=() tr=()
 ri run --bundle "$B" warm >/dev/null; rr run --bundle "$B" warm >/dev/null
 for ((i = 0; i < N; i++)); do
 	ti+=("$(time_us ri run --bundle "$B" "$(nid)")")
+	to+=("$(time_us ro run --bundle "$B" "$(nid)")")
 	tf+=("$(time_us "${FLOOR[@]}")")
 	tr+=("$(time_us rr run --bundle "$B" "$(nid)")")
 done
 mi=$(printf '%s\n' "${ti[@]}" | median)
+mo=$(printf '%s\n' "${to[@]}" | median)
 mf=$(printf '%s\n' "${tf[@]}" | median)
 mr=$(printf '%s\n' "${tr[@]}" | median)
 row "run /bin/true: isorun / unshare floor" "$mi" "$mf" "<= 2x"
 row "run /bin/true: runc / isorun" "$mr" "$mi" ">= 3.5x"
+row "run: isorun installed read-only / floor" "$mo" "$mf" "<= 2x (no re-exec)"
+row "run: runc / isorun installed read-only" "$mr" "$mo" ">= 3.5x (no re-exec)"
 
 # ---- exec true into a running container: isorun, nsenter floor, runc exec
 ri run -d --bundle "$work/sleep" ex >/dev/null
@@ -199,7 +209,7 @@ ri --debug --log "$log" run --bundle "$B" prof >/dev/null
 profile=$(awk '
 	function t(line) { match(line, / t=[0-9.]+ms/); return substr(line, RSTART + 3, RLENGTH - 5) + 0 }
 	/msg="create: clone3 init/ { clone = t($0) }
-	/msg="create: cgroup join/ { join = t($0) }
+	/msg="(create|init): cgroup join/ { join = t($0) }
 	/msg="init: namespaces entered/ { ns = t($0) }
 	/msg="init: rootfs mounts/ { mounts = t($0) }
 	/msg="init: pivot/ { pivot = t($0) }

@@ -133,8 +133,14 @@ static error *setup(const struct exec_child_args *a, char **exe, char ***env)
 	error *e;
 	struct seccomp_program *prog = NULL;
 
+	/* First: whatever the child does from here on counts in the cgroup. */
+	if (a->cgroup_join && (e = cgroup_join_self(a->cgroup_join)))
+		return e;
 	if ((e = sync_expect(a->sync_fd, SYNC_GO, &msg)))
 		return e;
+	/* After GO: the parent's clone line comes first. */
+	if (a->cgroup_join && a->cgroup_join->cg)
+		log_debug("exec: cgroup join: in %s", cgroup_path(a->cgroup_join->cg));
 	if ((e = exec_join_namespaces(&sys_real, a->ns_fds)) || (e = enter_init_root(a->root_fd)))
 		return e;
 	close(a->root_fd);

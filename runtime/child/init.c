@@ -204,6 +204,10 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	struct sync_msg msg;
 	error *e;
 
+	/* Before anything else: what init does from here on is in the
+	 * container's cgroup (device rules, memory charged, pids counted). */
+	if (a->cgroup_join && (e = cgroup_join_self(a->cgroup_join)))
+		return e;
 	if ((e = init_enter_namespaces(sys, a)))
 		return e;
 	/* An unprivileged caller (or newuidmap, which checks that the caller
@@ -220,7 +224,9 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 		e = err_errno("prctl(PR_SET_DUMPABLE, 0)");
 	if (e)
 		return e;
-	/* Logged after GO, so that it follows the parent's cgroup and maps lines. */
+	/* Logged after GO, so that it follows the parent's clone and maps lines. */
+	if (a->cgroup_join && a->cgroup_join->cg)
+		log_debug("init: cgroup join: in %s", cgroup_path(a->cgroup_join->cg));
 	log_debug("init: namespaces entered; cgroup and id maps ready");
 	s->host_pid = msg.pid;
 	if (a->pid_after_join && (e = become_pid_ns_init(a, s)))
@@ -228,9 +234,9 @@ static error *setup_before_ready(const struct init_args *a, struct init_state *s
 	bool userns = a->ns->join_fd[OCI_NS_USER] >= 0 || wants_new(a->ns, OCI_NS_USER);
 	if (userns && (e = become_userns_root()))
 		return e;
-	/* Only now is init in its own cgroup on v1 (the parent moved it before
-	 * GO): a cgroup namespace made earlier would be rooted at the runtime's
-	 * cgroup instead of the container's. */
+	/* After the cgroup join (first thing above; the systemd driver's
+	 * parent moves us before GO): a cgroup namespace made earlier would be
+	 * rooted at the runtime's cgroup instead of the container's. */
 	if (wants_new(a->ns, OCI_NS_CGROUP) && sys->unshare(CLONE_NEWCGROUP) < 0)
 		return err_errno("unshare cgroup namespace");
 	if (!a->no_new_keyring && (e = join_session_keyring(a->id)))

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cgroups/cgroups.h"
 #include "common/sys.h"
 #include "namespaces/namespaces.h"
 #include "spec/config.h"
@@ -34,6 +35,8 @@ struct init_args {
 	 * namespace without maps the child's own euid says nothing): the init
 	 * must let it (or newuidmap) open its id map files. */
 	bool caller_unprivileged;
+	/* The container's cgroup, joined by init itself first (cgroups.h). */
+	struct cgroup_join *cgroup_join;
 };
 
 /* The first step of the child: joins the namespaces given by path (user

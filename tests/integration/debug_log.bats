@@ -37,7 +37,7 @@ steps_bundle() {
 
 RUNC_SKIP="the step names are isorun's; runc 1.1.5 logs its own (nsexec-0/1/2 stages, 'child process in init()')"
 
-CREATE_STEPS=("create: clone3 init" "create: cgroup join" "create: maps"
+CREATE_STEPS=("create: clone3 init" "create: maps" "init: cgroup join"
 	"init: namespaces entered" "init: rootfs mounts" "init: devices" "init: pivot" "init: masked paths"
 	"init: startContainer hooks" "init: seccomp: loading the filter"
 	"init: exec: about to execve /bin/")

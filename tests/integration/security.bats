@@ -399,6 +399,11 @@ fake_proc_image() {
 attack_runtime_copy() {
 	local rtcopy=$TEST_DIR/rt-copy sum id i
 	cp "$ISORUN" "$rtcopy"
+	if [ -n "${RT_READONLY:-}" ]; then
+		# installed read-only: a read-only bind of the copy onto itself
+		mount --bind "$rtcopy" "$rtcopy" && track_mount "$rtcopy" &&
+			mount -o remount,bind,ro "$rtcopy" || fail "read-only bind of the runtime's copy"
+	fi
 	sum=$(sha256sum <"$rtcopy")
 	set_args "$BUNDLE" sysprobe overwrite-exe 6 "$TEST_DIR" "$(stat -c %d:%i "$rtcopy")"
 	id=$(new_id)
@@ -434,6 +439,18 @@ attack_runtime_copy() {
 	# CAP_SYS_PTRACE got the attacker handles on the runtime's exe: the memfd
 	# seals, not non-dumpability, are what held.
 	grep -Eq 'handle on /proc/[0-9]*/exe -> (/memfd:isorun|/rt-copy \(on an overlayfs\))' "$TEST_DIR/attack.out"
+	grep -Eq 'no overwrite \([1-9][0-9]* handles' "$TEST_DIR/attack.out"
+}
+
+@test "security (CVE-2019-5736): a runtime installed read-only holds without a re-exec, CAP_SYS_PTRACE or not" {
+	is_isorun || skip "runc 1.1.5 makes a memfd copy of itself whatever the mount; this checks isorun's read-only install"
+	make_bundle "$BUNDLE" '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+	install_helper sysprobe
+	RT_READONLY=1 attack_runtime_copy --cap CAP_SYS_PTRACE
+	# the handles named the installed file itself, not an overlay or memfd
+	# view of it: nothing was re-executed, and the read-only mount held
+	grep -Eq "handle on /proc/[0-9]*/exe -> $TEST_DIR/rt-copy\$" "$TEST_DIR/attack.out"
+	! grep -Eq 'handle on /proc/[0-9]*/exe -> (/memfd:|.*on an overlayfs)' "$TEST_DIR/attack.out"
 	grep -Eq 'no overwrite \([1-9][0-9]* handles' "$TEST_DIR/attack.out"
 }
 
