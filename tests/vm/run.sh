@@ -6,7 +6,8 @@
 # A script that exits non-zero without a failing test, or whose plan does not match,
 # adds a "not ok". When no VM can run here it reports each check of each guest script
 # (from `guest-x.sh --list`) as "ok N - guest-x.sh: <check> # SKIP <reason>" and exits 0.
-# Environment: ISORUN_VM_TIMEOUT (whole run, default 850 s: below SUITE_TIMEOUT=900 of tests/run.sh),
+# Environment: ISORUN_VM_CHECKPOINT_RUNC=0 (the checkpoint scripts without runc side by side),
+# ISORUN_VM_TIMEOUT (whole run, default 850 s: below SUITE_TIMEOUT=900 of tests/run.sh),
 # VM_SCRIPT_TIMEOUT (per guest script, default 600 s), ISORUN (isorun binary),
 # ISORUN_VM_SKIP=REASON (take the skip path with REASON: run nothing).
 set -euo pipefail
@@ -59,6 +60,17 @@ if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
 		echo "# warning: could not install ${missing[*]}" >&2
 fi
 
+# the podman checkpoint script needs podman on the host (the guest's / is the host's) and
+# the engines' busybox image, which the engines suite would build only after this one
+for s in "${scripts[@]}"; do
+	case $s in *podman*)
+		"$here/../engines/install.sh" >&2 || echo "# warning: could not install the engines" >&2
+		(source "$here/../engines/common.sh" && build_image) >/dev/null 2>&1 ||
+			echo "# warning: could not build the engines' busybox image" >&2
+		break ;;
+	esac
+done
+
 vm_pid=
 tmp=$(mktemp -d /tmp/isorun-vmrun.XXXXXX)
 cleanup() {
@@ -96,7 +108,7 @@ t0=$SECONDS
 mkfifo "$tmp/out"
 "$here/vm.sh" ${vm_opts[@]+"${vm_opts[@]}"} --timeout "$total_timeout" --env "VM_ONLY=$filter" --env "VM_PREFIX=$prefix" \
 	--env "VM_SCRIPT_TIMEOUT=${VM_SCRIPT_TIMEOUT:-600}" \
-	--env "CHECKPOINT_RUNC=${ISORUN_VM_CHECKPOINT_RUNC:-0}" "$here/driver.sh" >"$tmp/out" &
+	--env "CHECKPOINT_RUNC=${ISORUN_VM_CHECKPOINT_RUNC:-1}" "$here/driver.sh" >"$tmp/out" &
 vm_pid=$!
 exec {vmout}<"$tmp/out"
 tap_re='^(not )?ok([[:space:]]+[0-9]+)?([[:space:]]*-)?[[:space:]]*(.*)$'
