@@ -23,77 +23,83 @@ static size_t utf8_width(const char *s)
 	return n;
 }
 
-char *list_format_table(const struct container_info *cs, size_t n)
+/* Row r's cell c; row 0 is the header. pid is scratch for the PID cell. */
+static const char *cell(const struct container_info *cs, size_t r, size_t c, char pid[16])
 {
-	/* Row 0 is the header; every cell is a malloc'd string. */
-	size_t rows = n + 1;
-	_cleanup_free_ char **cells = calloc(rows * N_COLS, sizeof(char *));
-	if (!cells)
-		return NULL;
 	static const char *const header[N_COLS] = {"ID",     "PID",	"STATUS",
 						   "BUNDLE", "CREATED", "OWNER"};
-	bool ok = true;
-	for (size_t c = 0; c < N_COLS; c++)
-		ok &= (cells[c] = strdup(header[c])) != NULL;
-	for (size_t r = 1; r < rows && ok; r++) {
-		const struct container_info *ci = &cs[r - 1];
-		char **row = &cells[r * N_COLS];
-		row[0] = strdup(ci->id ? ci->id : "");
-		row[1] = str_printf("%d", (int)ci->pid);
-		row[2] = strdup(container_status_name(ci->status));
-		row[3] = strdup(ci->bundle ? ci->bundle : "");
-		row[4] = strdup(ci->created ? ci->created : "");
-		row[5] = strdup(ci->owner ? ci->owner : "");
-		for (size_t c = 0; c < N_COLS; c++)
-			ok &= row[c] != NULL;
+	if (r == 0)
+		return header[c];
+	const struct container_info *ci = &cs[r - 1];
+	switch (c) {
+	case 0:
+		return ci->id ? ci->id : "";
+	case 1:
+		snprintf(pid, 16, "%d", (int)ci->pid);
+		return pid;
+	case 2:
+		return container_status_name(ci->status);
+	case 3:
+		return ci->bundle ? ci->bundle : "";
+	case 4:
+		return ci->created ? ci->created : "";
+	default:
+		return ci->owner ? ci->owner : "";
 	}
-	char *out = NULL;
-	size_t out_len = 0;
-	FILE *f = ok ? open_memstream(&out, &out_len) : NULL;
-	if (f) {
-		size_t width[N_COLS] = {0};
-		for (size_t c = 0; c < N_COLS - 1; c++) {
-			width[c] = MIN_WIDTH;
-			for (size_t r = 0; r < rows; r++) {
-				size_t w = utf8_width(cells[r * N_COLS + c]) + PADDING;
-				if (w > width[c])
-					width[c] = w;
-			}
-		}
-		/* The last column ends the line, so tabwriter leaves it unpadded. */
-		for (size_t r = 0; r < rows; r++) {
-			for (size_t c = 0; c < N_COLS; c++) {
-				const char *s = cells[r * N_COLS + c];
-				fputs(s, f);
-				if (c < N_COLS - 1)
-					fprintf(f, "%*s", (int)(width[c] - utf8_width(s)), "");
-			}
-			fputc('\n', f);
-		}
-		if (fclose(f) != 0) {
-			free(out);
-			out = NULL;
-		}
-	}
-	for (size_t i = 0; i < rows * N_COLS; i++)
-		free(cells[i]);
-	return out;
 }
 
-/* runc's containerState per entry, compact, in an array; an empty list is Go's
- * nil slice: "null". */
-static char *format_json(const struct container_info *cs, size_t n)
+/* Straight to f, without a copy of the cells or of the text: `list` at a
+ * thousand containers stays within its memory budget. */
+int list_write_table(FILE *f, const struct container_info *cs, size_t n)
 {
-	if (n == 0)
-		return strdup("null");
+	size_t rows = n + 1, width[N_COLS] = {0};
+	char pid[16];
+	for (size_t c = 0; c < N_COLS - 1; c++) {
+		width[c] = MIN_WIDTH;
+		for (size_t r = 0; r < rows; r++) {
+			size_t w = utf8_width(cell(cs, r, c, pid)) + PADDING;
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	/* The last column ends the line, so tabwriter leaves it unpadded. */
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c < N_COLS; c++) {
+			const char *s = cell(cs, r, c, pid);
+			fputs(s, f);
+			if (c < N_COLS - 1)
+				fprintf(f, "%*s", (int)(width[c] - utf8_width(s)), "");
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+char *list_format_table(const struct container_info *cs, size_t n)
+{
 	char *out = NULL;
 	size_t out_len = 0;
 	FILE *f = open_memstream(&out, &out_len);
 	if (!f)
 		return NULL;
-	bool ok = true;
+	int r = list_write_table(f, cs, n);
+	if (fclose(f) != 0 || r < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* runc's containerState per entry, compact, in an array; an empty list is Go's
+ * nil slice: "null". */
+static int write_json(FILE *f, const struct container_info *cs, size_t n)
+{
+	if (n == 0) {
+		fputs("null\n", f);
+		return ferror(f) ? -1 : 0;
+	}
 	fputc('[', f);
-	for (size_t i = 0; i < n && ok; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct container_info *ci = &cs[i];
 		struct str_map ann = {
 		    .keys = ci->annotation_keys,
@@ -113,16 +119,11 @@ static char *format_json(const struct container_info *cs, size_t n)
 		};
 		_cleanup_free_ char *one = oci_state_to_json(&st, false);
 		if (!one)
-			ok = false;
-		else
-			fprintf(f, "%s%s", i ? "," : "", one);
+			return -1;
+		fprintf(f, "%s%s", i ? "," : "", one);
 	}
-	fputc(']', f);
-	if (fclose(f) != 0 || !ok) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	fputs("]\n", f);
+	return ferror(f) ? -1 : 0;
 }
 
 static const struct flag_def list_flags[] = {
@@ -141,22 +142,15 @@ static error *run_list(struct cmd_ctx *ctx, const struct command *cmd, const str
 	error *e = container_list(&ctx->rt, &cs, &n);
 	if (e)
 		return e;
-	_cleanup_free_ char *text = NULL;
 	if (args_bool(pa, "quiet")) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", cs[i].id ? cs[i].id : "");
 	} else if (!strcmp(format, "table")) {
-		text = list_format_table(cs, n);
-		if (!text)
-			e = err_sys(ENOMEM, "formatting the list");
-		else
-			fputs(text, stdout);
+		if (list_write_table(stdout, cs, n) < 0)
+			e = err_sys(errno ? errno : ENOMEM, "writing the list");
 	} else if (!strcmp(format, "json")) {
-		text = format_json(cs, n);
-		if (!text)
-			e = err_sys(ENOMEM, "formatting the list");
-		else
-			printf("%s\n", text);
+		if (write_json(stdout, cs, n) < 0)
+			e = err_sys(errno ? errno : ENOMEM, "writing the list");
 	} else {
 		e = err_new("invalid format option");
 	}

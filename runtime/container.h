@@ -31,6 +31,7 @@ error *container_start(const struct runtime_ctx *rt, const char *id);
  * (128+signal when killed); -d returns after start. */
 error *container_run(const struct runtime_ctx *rt, const struct create_opts *o, int *exit_status);
 
+/* Its strings and annotation arrays live in one block (container_info_free). */
 struct container_info {
 	char *id;
 	pid_t pid; /* 0 when stopped */
