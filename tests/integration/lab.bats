@@ -285,6 +285,9 @@ grade_of() {
 		readonly-root syscall capability device update freeze kill-all reclaim; do
 		[ "$(grade_of $n)" = PASS ] || fail "hardened: $n is $(grade_of $n), not PASS"
 	done
+	# pids: the loop got up to the limit (a peak far below it would prove nothing)
+	jq -e '.experiments[] | select(.name == "pids") | .measured | test("peak pids.current 6[34]$")' \
+		<<<"$json" >/dev/null || fail "hardened: pids did not reach the limit: $(jq -r '.experiments[] | select(.name == "pids") | .measured' <<<"$json")"
 	# The fault rows: the limits contain the fault (the config decides that); whether the
 	# neighbour's measured throughput stays above the bound depends on the machine's load.
 	for n in oom fork-bomb; do
