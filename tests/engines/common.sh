@@ -180,28 +180,7 @@ print_summary() {
 	for l in "${SUMMARY[@]}"; do echo "# $l"; done
 }
 
-# podman_confs DRIVER: the private containers.conf and storage.conf of a podman suite in
-# $SUITE_TMP (runtimes by name, as docs/engines.md configures them; DRIVER: overlay, or
-# vfs for rootless). podman's default ulimits (nofile 1048576, nproc 4194304) exceed the
-# hard limits here and a runtime may not raise them: smaller defaults.
-podman_confs() {
-	cat >"$SUITE_TMP/containers.conf" <<CFG
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-netns = "none"
-log_driver = "k8s-file"
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$SUITE_TMP/events.log"
-[engine.runtimes]
-isorun = ["$ISORUN"]
-runc-ref = ["$RUNC"]
-CFG
-	cat >"$SUITE_TMP/storage.conf" <<CFG
-[storage]
-driver = "$1"
-runroot = "$SUITE_TMP/runroot"
-graphroot = "$SUITE_TMP/root"
-CFG
-}
+# podman_confs DRIVER: podman_conf.sh's files for a suite, in $SUITE_TMP, with cgroupfs
+# shellcheck source=tests/engines/podman_conf.sh
+source "$ENGINES_DIR/podman_conf.sh"
+podman_confs() { podman_write_confs "$SUITE_TMP" "$1" cgroupfs "$ISORUN" "$RUNC"; }

@@ -66,25 +66,9 @@ wrapper() {
 }
 wrapper isorun "$ISORUN"
 wrapper runc "$(command -v runc)"
-cat >"$P/containers.conf" <<CFG
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-netns = "none"
-log_driver = "k8s-file"
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$P/events.log"
-[engine.runtimes]
-isorun = ["$P/bin/isorun"]
-runc-ref = ["$P/bin/runc"]
-CFG
-cat >"$P/storage.conf" <<CFG
-[storage]
-driver = "overlay"
-runroot = "$P/runroot"
-graphroot = "$P/root"
-CFG
+# shellcheck source=tests/engines/podman_conf.sh
+source "$repo/tests/engines/podman_conf.sh"
+podman_write_confs "$P" overlay cgroupfs "$P/bin/isorun" "$P/bin/runc"
 pm() {
 	env CONTAINERS_CONF="$P/containers.conf" CONTAINERS_STORAGE_CONF="$P/storage.conf" \
 		timeout 120 podman --root "$P/root" --runroot "$P/runroot" --tmpdir "$P/tmp" \
