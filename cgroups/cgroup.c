@@ -554,23 +554,17 @@ error *cgroup_join_open(const struct cgroup *cg, struct cgroup_join *j)
 error *cgroup_join_self(struct cgroup_join *j)
 {
 	error *e = NULL;
-	for (size_t i = 0; j->tasks_fds && i < j->cg->n; i++) {
+	for (size_t i = 0; !e && j->tasks_fds && i < j->cg->n; i++) {
 		int fd = j->tasks_fds[i];
-		if (fd < 0)
-			continue;
-		if (!e && write(fd, "0", 1) != 1) {
+		if (fd >= 0 && write(fd, "0", 1) != 1) {
 			_cleanup_free_ char *dir = cg_dir(&j->cg->h[i]);
 			e = err_errno("cgroup %s: join %s/tasks", j->cg->h[i].path,
 				      dir ? dir : j->cg->h[i].mnt);
 		}
-		close(fd);
-		j->tasks_fds[i] = -1;
 	}
-	/* Used by clone3 already; nothing of the container needs it. */
-	if (j->own_clone_fd && j->clone_fd >= 0)
-		close(j->clone_fd);
-	j->clone_fd = -1;
-	j->own_clone_fd = false;
+	/* The tasks files are written, the cgroup2 fd used by clone3 already:
+	 * nothing of the container needs them. */
+	cgroup_join_close(j);
 	return e;
 }
 
