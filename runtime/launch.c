@@ -36,6 +36,7 @@
 #include "runtime/child/seccomp_handover.h"
 #include "runtime/spawn.h"
 #include "runtime/child/sync.h"
+#include "runtime/state/container_status.h"
 #include "spec/state_json.h"
 
 /* systemd socket activation: fds 3..3+n-1 handed to us for our pid go to the
@@ -656,6 +657,18 @@ error *container_remove_cgroup(const char *cgstate)
 		cgroup_free(cg);
 	}
 	return e ? err_wrap(e, "remove cgroup") : NULL;
+}
+
+error *container_destroy_loaded(struct loaded_container *c)
+{
+	container_read_config(c);
+	/* container_destroy consumes the handle. */
+	struct state_handle h = c->h;
+	c->h.dir_fd = -1;
+	c->h.dir = NULL;
+	error *e = container_destroy(&h, &c->st, c->cfg);
+	container_unload(c);
+	return e;
 }
 
 error *container_destroy(struct state_handle *h, const struct saved_state *st,

@@ -46,5 +46,9 @@ error *container_remove_cgroup(const char *cgstate);
  * was unreadable), the state dir. Consumes h. */
 error *container_destroy(struct state_handle *h, const struct saved_state *st,
 			 const struct oci_config *cfg);
+struct loaded_container;
+/* container_destroy of a loaded container, with the config it kept read for the
+ * poststop hooks; unloads c. */
+error *container_destroy_loaded(struct loaded_container *c);
 
 #endif

@@ -324,12 +324,5 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 		container_unload(&c);
 		return e;
 	}
-	container_read_config(&c); /* for the poststop hooks */
-	/* container_destroy consumes the handle. */
-	struct state_handle h = c.h;
-	c.h.dir_fd = -1;
-	c.h.dir = NULL;
-	e = container_destroy(&h, &c.st, c.cfg);
-	container_unload(&c);
-	return e;
+	return container_destroy_loaded(&c);
 }

@@ -268,14 +268,7 @@ static error *take_id(const struct runtime_ctx *rt, const char *id, struct state
 	}
 	err_free(e);
 	log_debug("restore %s: replacing the stopped container with that id", id);
-	container_read_config(&c); /* for its poststop hooks */
-	/* container_destroy consumes the handle. */
-	struct state_handle h = c.h;
-	c.h.dir_fd = -1;
-	c.h.dir = NULL;
-	e = container_destroy(&h, &c.st, c.cfg);
-	container_unload(&c);
-	if (e)
+	if ((e = container_destroy_loaded(&c)))
 		return err_wrap(e, "remove the stopped container %s", id);
 	return state_create(rt->root, id, st);
 }
