@@ -47,6 +47,11 @@ error *container_remove_cgroup(const char *cgstate);
 error *container_destroy(struct state_handle *h, const struct saved_state *st,
 			 const struct oci_config *cfg);
 struct loaded_container;
+/* sig to the container's init, if it is still the process the state names
+ * (pidfd, else pid and start time): "container not running" otherwise. */
+error *container_signal_init(const struct loaded_container *c, int sig);
+/* Waits for init to be gone (a zombie counts as gone), at most timeout_ms. */
+error *container_wait_init_gone(const struct loaded_container *c, int timeout_ms);
 /* container_destroy of a loaded container, with the config it kept read for the
  * poststop hooks; unloads c. */
 error *container_destroy_loaded(struct loaded_container *c);

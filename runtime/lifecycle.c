@@ -100,29 +100,21 @@ static error *open_exec_fifo(const struct state_handle *h, pid_t pid, uint64_t s
  * outlive it); `delete`, or `run` itself, then destroys it as usual. */
 static error *stop_after_poststart(error *hook_err, const struct loaded_container *c)
 {
-	const struct cgroup *cg = c->cg;
-	pid_t pid = c->st.pid;
-	_cleanup_close_ int pidfd = pidfd_open_or_none(pid);
-	/* The hooks took time: init may have exited and its pid been reused. */
-	bool same = state_pid_alive(pid, c->st.pid_start_time);
-	if (same)
-		pidfd_or_pid_signal(pidfd, pid, SIGKILL);
-	if (cg) {
-		error *ke = cgroup_signal_all(cg, SIGKILL);
+	/* The hooks took time: init may have exited and its pid been reused
+	 * (then there is nothing to kill, and the error says so). */
+	err_free(container_signal_init(c, SIGKILL));
+	if (c->cg) {
+		error *ke = cgroup_signal_all(c->cg, SIGKILL);
 		if (ke)
 			log_warn("poststart: stopping the container: %s", err_msg(ke));
 		err_free(ke);
 	}
 	/* `state` right after must say stopped: wait for init to die (a zombie
 	 * is dead enough). */
-	for (int waited = 0; same && state_pid_alive(pid, c->st.pid_start_time); waited += 20) {
-		if (waited >= 5000) {
-			log_warn("poststart: container init %d did not exit after SIGKILL", pid);
-			break;
-		}
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		poll(&p, 1, 20);
-	}
+	error *we = container_wait_init_gone(c, 5000);
+	if (we)
+		log_warn("poststart: %s", err_msg(we));
+	err_free(we);
 	return err_wrap(hook_err, "container stopped");
 }
 

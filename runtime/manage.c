@@ -161,7 +161,7 @@ error *container_list(const struct runtime_ctx *rt, struct container_info **out,
 	return e;
 }
 
-static error *signal_init(const struct loaded_container *c, int sig)
+error *container_signal_init(const struct loaded_container *c, int sig)
 {
 	_cleanup_close_ int pidfd = pidfd_open_or_none(c->st.pid);
 	if (pidfd < 0 && errno == ESRCH)
@@ -210,13 +210,12 @@ error *container_kill(const struct runtime_ctx *rt, const char *id, int sig, boo
 	else if (all && c.cg)
 		e = cgroup_signal_all(c.cg, sig);
 	else
-		e = signal_init(&c, sig);
+		e = container_signal_init(&c, sig);
 	container_unload(&c);
 	return e;
 }
 
-/* Waits for init to be gone (a zombie counts as gone), at most timeout_ms. */
-static error *wait_init_gone(const struct loaded_container *c, int timeout_ms)
+error *container_wait_init_gone(const struct loaded_container *c, int timeout_ms)
 {
 	_cleanup_close_ int pidfd = pidfd_open_or_none(c->st.pid);
 	if (pidfd < 0 && errno == ESRCH)
@@ -301,9 +300,9 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 	}
 	enum container_status status = c.status;
 	if (status == CONTAINER_CREATED) {
-		e = signal_init(&c, SIGKILL);
+		e = container_signal_init(&c, SIGKILL);
 		err_free(e);
-		e = wait_init_gone(&c, 10000);
+		e = container_wait_init_gone(&c, 10000);
 	} else if (status != CONTAINER_STOPPED) {
 		if (!force) {
 			e = err_kind_new(ERR_BAD_STATE,
@@ -316,8 +315,8 @@ error *container_delete(const struct runtime_ctx *rt, const char *id, bool force
 				log_debug("kill all: %s", err_msg(e));
 				err_free(e);
 			}
-			err_free(signal_init(&c, SIGKILL));
-			e = wait_init_gone(&c, 10000);
+			err_free(container_signal_init(&c, SIGKILL));
+			e = container_wait_init_gone(&c, 10000);
 		}
 	}
 	if (e) {
